@@ -1,0 +1,77 @@
+import type { Run } from '../model/run';
+import { intervalMicros } from '../model/trigger';
+import { JobTally, plural, seconds } from './job-tally';
+import type { LogRule } from './rule';
+
+interface Burst { runs: number; firstStart: number; lastStart: number; minScheduled: number; maxScheduled: number; maxLag: number; first: Run }
+
+export const catchUpBurst: LogRule = {
+  id: 'catch-up-burst',
+  scope: 'log',
+  severity: 'warning',
+  summary: 'After downtime, several overdue runs of one job executed back to back.',
+  docs: {
+    what: 'Several runs of one job whose `scheduled at` times lie well in the past started one right after another: the scheduler replayed every run it missed while it was down. `count` is the number of replayed runs.',
+    why: 'With a persistent job store, `coalesce=False` and a generous `misfire_grace_time`, APScheduler runs every missed time at start-up. A job that refreshes something usually needs only the latest run; the burst loads the system exactly when it comes back.',
+    detection: 'Per job and process: consecutive runs each late by more than one period (the trigger\'s interval, or at least `minLagSeconds`), started within `maxGapSeconds` of each other, spanning more scheduled time than real time, at least `minRuns` of them. Needs real timestamps on the lines.',
+    example: '2026-11-26 14:01:10,002 … Running job "refresh (trigger: interval[0:00:01], …)" (scheduled at 2026-11-26 14:01:02.5+00:00)\n2026-11-26 14:01:10,004 … Running job "refresh (trigger: interval[0:00:01], …)" (scheduled at 2026-11-26 14:01:03.5+00:00)',
+    fix: 'Set `coalesce=True` so a backlog collapses into one run, unless every run really matters.',
+  },
+  options: {
+    minRuns: { default: 2, description: 'replayed runs that make a burst' },
+    minLagSeconds: { default: 1, description: 'smallest lateness that counts as replayed' },
+    maxGapSeconds: { default: 5, description: 'largest gap between two replayed starts' },
+  },
+  create(context) {
+    const minRuns = context.options.minRuns ?? 2;
+    const minLag = (context.options.minLagSeconds ?? 1) * 1e6;
+    const maxGap = (context.options.maxGapSeconds ?? 5) * 1e6;
+    const open = new Map<string, Burst>();
+    const tally = new JobTally(() => ({ bursts: 0, largest: 0, maxLag: 0, from: 0, to: 0 }));
+
+    const close = (key: string) => {
+      const b = open.get(key);
+      open.delete(key);
+      if (!b || b.runs < minRuns) return;
+      if (b.maxScheduled - b.minScheduled <= b.lastStart - b.firstStart) return;
+      const t = tally.hit(b.first.job, b.firstStart, b.first.evidence);
+      t.count += b.runs - 1;
+      t.data.bursts++;
+      if (b.runs > t.data.largest) {
+        t.data.largest = b.runs;
+        t.data.from = b.minScheduled;
+        t.data.to = b.maxScheduled;
+      }
+      t.data.maxLag = Math.max(t.data.maxLag, b.maxLag);
+    };
+
+    return {
+      runStart(run) {
+        if (run.startInferred) return;
+        const key = `${run.instance}\u0002${run.key}`;
+        const lag = run.start - run.scheduledAt.at;
+        const period = intervalMicros(run.job.trigger) ?? 0;
+        const late = lag > Math.max(minLag, period);
+        const b = open.get(key);
+        if (!late) return close(key);
+        if (b && run.start - b.lastStart <= Math.max(maxGap, period) && run.scheduledAt.at !== b.maxScheduled) {
+          b.runs++;
+          b.lastStart = run.start;
+          b.minScheduled = Math.min(b.minScheduled, run.scheduledAt.at);
+          b.maxScheduled = Math.max(b.maxScheduled, run.scheduledAt.at);
+          b.maxLag = Math.max(b.maxLag, lag);
+          return;
+        }
+        close(key);
+        open.set(key, { runs: 1, firstStart: run.start, lastStart: run.start, minScheduled: run.scheduledAt.at, maxScheduled: run.scheduledAt.at, maxLag: lag, first: run });
+      },
+      finish() {
+        for (const key of [...open.keys()]) close(key);
+        return tally.findings('catch-up-burst', 'warning', (t) => ({
+          message: `${plural(t.count, 'overdue run')} of ${t.job.name} replayed back to back after downtime (${plural(t.data.bursts, 'burst')}, largest ${t.data.largest} runs covering ${seconds(t.data.to - t.data.from)} of missed schedule, up to ${seconds(t.data.maxLag)} late)`,
+          data: { replayedRuns: t.count, bursts: t.data.bursts, largestBurst: t.data.largest, maxLagSeconds: t.data.maxLag / 1e6 },
+        }));
+      },
+    };
+  },
+};

@@ -1,0 +1,61 @@
+import type { LogRule } from './rule';
+import { JobTally, plural } from './job-tally';
+import type { Evidence } from '../model/finding';
+
+// How many recent scheduled times to remember per job. Copies of one run arrive within
+// moments of each other on a merged timeline; a bounded window keeps memory per job.
+const WINDOW = 2048;
+
+interface Copies { count: number; instances: Set<string>; evidence: Evidence[]; time: number }
+
+export const duplicateRun: LogRule = {
+  id: 'duplicate-run',
+  scope: 'log',
+  severity: 'error',
+  summary: 'One scheduled run (same job, same `scheduled at` instant) executed more than once.',
+  docs: {
+    what: 'The same run of a job — same name, same trigger, same `scheduled at` instant to the microsecond — started more than once. `count` is the number of scheduled times that ran more than once.',
+    why: 'Every copy does the work again: emails sent twice, reports written three times, payments retried. It almost always means several schedulers read one job store (web workers, replicas, a reloader), each seeing the same `next_run_time` due.',
+    detection: 'Runs are identified by (name, trigger, `scheduled at`). `next run at` is ignored: APScheduler logs it racily. A record written twice by one process at the same instant (a logger with two handlers) is an echo, not a copy. Different jobs that share a function and interval have different `scheduled at` microseconds and are not reported.',
+    example: '2026-11-24 15:40:34,180 [3901] INFO apscheduler.executors.default: Running job "job_1 (trigger: interval[0:00:02], next run at: …)" (scheduled at 2026-11-24 15:40:34.176079+00:00)\n2026-11-24 15:40:34,183 [3903] INFO apscheduler.executors.default: Running job "job_1 (trigger: interval[0:00:02], next run at: …)" (scheduled at 2026-11-24 15:40:34.176079+00:00)',
+    fix: 'Run one scheduler for the job store: a dedicated process, or start it once (gunicorn --preload, the WERKZEUG_RUN_MAIN guard, a lock). `max_instances` cannot help: it is counted per process.',
+  },
+  create() {
+    const recent = new Map<string, Map<number, Copies>>();
+    const tally = new JobTally(() => ({ maxCopies: 0, instances: new Set<string>(), example: '' }));
+    return {
+      runStart(run) {
+        let byTime = recent.get(run.key);
+        if (!byTime) recent.set(run.key, (byTime = new Map()));
+        let copies = byTime.get(run.scheduledAt.at);
+        if (!copies) {
+          copies = { count: 0, instances: new Set(), evidence: [], time: run.start };
+          byTime.set(run.scheduledAt.at, copies);
+          if (byTime.size > WINDOW) byTime.delete(byTime.keys().next().value as number);
+        }
+        copies.count++;
+        copies.instances.add(run.instance);
+        if (copies.evidence.length < 3) copies.evidence.push(run.evidence);
+        if (copies.count < 2) return;
+        const t = copies.count === 2 ? tally.hit(run.job, copies.time, copies.evidence) : tally.get(run.job)!;
+        if (copies.count > 2) for (const e of copies.evidence.slice(2)) if (t.evidence.length < 5 && !t.evidence.includes(e)) t.evidence.push(e);
+        t.data.maxCopies = Math.max(t.data.maxCopies, copies.count);
+        for (const i of copies.instances) t.data.instances.add(i);
+        t.data.example ||= run.scheduledAt.text;
+        if (run.start > (t.last ?? -Infinity)) t.last = run.start;
+      },
+      finish() {
+        return tally.findings('duplicate-run', 'error', (t) => ({
+          message: `${t.job.name} ran up to ${t.data.maxCopies} times for the same scheduled time; ${plural(t.count, 'scheduled time')} ran more than once (e.g. scheduled at ${t.data.example}), by ${plural(t.data.instances.size, 'scheduler instance')}`,
+          data: { duplicatedTimes: t.count, maxCopies: t.data.maxCopies, instances: [...t.data.instances].sort().map(displayInstance) },
+        }));
+      },
+    };
+  },
+};
+
+/** `app.log|3901` → `app.log pid 3901` */
+export function displayInstance(id: string): string {
+  const [where, pid] = id.split('|');
+  return pid ? `${where || 'log'} pid ${pid}` : where || 'log';
+}

@@ -1,0 +1,32 @@
+// The one list of rules. Adding a rule: write src/analyzers/<id>.ts, add it here.
+
+import { catchUpBurst } from './catch-up-burst';
+import { duplicateRun } from './duplicate-run';
+import { jobError } from './job-error';
+import { longRun } from './long-run';
+import { maxInstancesSkip } from './max-instances-skip';
+import { misfire } from './misfire';
+import { multipleSchedulers } from './multiple-schedulers';
+import { overlappingRuns } from './overlapping-runs';
+import type { LogRule, Rule } from './rule';
+import { silentRuns } from './silent-runs';
+import { unfinishedRun } from './unfinished-run';
+
+export const LOG_RULES: LogRule[] = [
+  duplicateRun,
+  multipleSchedulers,
+  overlappingRuns,
+  maxInstancesSkip,
+  misfire,
+  catchUpBurst,
+  unfinishedRun,
+  jobError,
+  longRun,
+  silentRuns,
+];
+
+export const RULES: Rule[] = [...LOG_RULES];
+
+export function findRule(id: string): Rule | undefined {
+  return RULES.find((r) => r.id === id);
+}

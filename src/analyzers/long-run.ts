@@ -1,0 +1,53 @@
+import { JobTally, plural, seconds } from './job-tally';
+import type { LogRule } from './rule';
+
+export const longRun: LogRule = {
+  id: 'long-run',
+  scope: 'log',
+  severity: 'warning',
+  summary: 'Runs of a job last longer than its trigger\'s interval.',
+  docs: {
+    what: 'A run took longer than the time between two scheduled runs of its job: its `interval[…]`, or for other triggers the smallest gap seen between its scheduled times. `count` is the number of such runs.',
+    why: 'The next run falls due while this one is still going: with `max_instances=1` it is skipped, above 1 the runs overlap. Either way the schedule does not fit the job.',
+    detection: 'Durations from paired start and end lines with real timestamps; with first-in-first-out pairing they are approximate, and the report says so.',
+    example: '2026-11-26 14:00:01,001 … Running job "sync (trigger: interval[0:00:01], …)" (scheduled at …)\n2026-11-26 14:00:03,502 … Job "sync (trigger: interval[0:00:01], …)" executed successfully',
+    fix: 'Lengthen the interval beyond the job\'s p95 run time, or make the job faster.',
+  },
+  create() {
+    const tally = new JobTally(() => ({ max: 0, period: 0 }));
+    const minGap = new Map<string, { last?: number; gap: number }>();
+    return {
+      runStart(run) {
+        const g = minGap.get(run.key) ?? { gap: Infinity };
+        if (g.last !== undefined && run.scheduledAt.at > g.last) g.gap = Math.min(g.gap, run.scheduledAt.at - g.last);
+        if (g.last === undefined || run.scheduledAt.at > g.last) g.last = run.scheduledAt.at;
+        minGap.set(run.key, g);
+      },
+      runEnd(run, endInferred) {
+        if (run.end === undefined || run.startInferred || endInferred) return;
+        const period = periodOf(run.job.trigger, minGap.get(run.key)?.gap);
+        if (period === undefined) return;
+        const duration = run.end - run.start;
+        if (duration <= period) return;
+        const t = tally.hit(run.job, run.start, run.evidence);
+        t.data.max = Math.max(t.data.max, duration);
+        t.data.period = period;
+      },
+      finish() {
+        return tally.findings('long-run', 'warning', (t) => ({
+          message: `${plural(t.count, 'run')} of ${t.job.name} lasted longer than its ${seconds(t.data.period)} interval (longest ${seconds(t.data.max)})`,
+          data: { longRuns: t.count, maxDurationSeconds: t.data.max / 1e6, periodSeconds: t.data.period / 1e6 },
+        }));
+      },
+    };
+  },
+};
+
+import { intervalMicros } from '../model/trigger';
+
+function periodOf(trigger: string, observedGap: number | undefined): number | undefined {
+  const exact = intervalMicros(trigger);
+  if (exact !== undefined) return exact;
+  if (trigger.startsWith('date[')) return undefined;
+  return observedGap !== undefined && Number.isFinite(observedGap) ? observedGap : undefined;
+}

@@ -1,0 +1,87 @@
+// The interface every rule implements (ESLint-style): metadata and docs beside a small
+// streaming listener. The engine calls the listener while it walks the merged timeline; a rule
+// keeps per-job state only, and returns its findings at the end.
+
+import type { LogEvent } from '../model/event';
+import type { Finding, Severity } from '../model/finding';
+import type { Run } from '../model/run';
+import type { StoreJob } from '../model/store-job';
+
+export interface RuleDocs {
+  /** What the finding means. */
+  what: string;
+  /** Why it matters. */
+  why: string;
+  /** How it is detected, and what is deliberately not reported. */
+  detection: string;
+  /** A log (or store) excerpt that triggers it. */
+  example: string;
+  /** What to change. */
+  fix: string;
+}
+
+export interface RuleMeta {
+  id: string;
+  severity: Severity;
+  summary: string;
+  docs: RuleDocs;
+  /** Numeric thresholds the rule reads from the config file, with their defaults. */
+  options?: Record<string, { default: number; description: string }>;
+}
+
+/** What the engine knows at the end of the timeline. */
+export interface TimelineEnd {
+  /** Runs still open when the log ended. */
+  openRuns: Run[];
+  /** Per instance: the last instant it logged anything, and when it (re)started schedulers. */
+  instances: Map<string, InstanceState>;
+  /** The last instant of the whole timeline. */
+  lastTime: number | undefined;
+}
+
+export interface InstanceState {
+  id: string;
+  source: string;
+  host?: string;
+  pid?: string;
+  epoch: number;
+  activeSchedulers: number;
+  maxActiveSchedulers: number;
+  starts: number[];
+  firstStartEvidence?: { source: string; line: number; text?: string };
+  lastTime?: number;
+}
+
+export interface RuleContext {
+  options: Record<string, number>;
+  /** Instance state, for rules that need to know who else is running. */
+  instance(id: string): InstanceState | undefined;
+}
+
+export interface LogRuleListener {
+  event?(event: LogEvent, instance: string): void;
+  /** `open` holds the other runs of the same job in the same instance still running. */
+  runStart?(run: Run, open: Run[]): void;
+  runEnd?(run: Run, endInferred: boolean): void;
+  finish(end: TimelineEnd): Finding[];
+}
+
+export interface LogRule extends RuleMeta {
+  scope: 'log';
+  create(context: RuleContext): LogRuleListener;
+}
+
+export interface StoreRuleContext {
+  options: Record<string, number>;
+  /** Reference instant for time-relative rules (--now), epoch microseconds. */
+  now: number;
+  /** --source DIR, when given. */
+  sourceDir?: string;
+}
+
+export interface StoreRule extends RuleMeta {
+  scope: 'store';
+  check(jobs: StoreJob[], context: StoreRuleContext): Finding[];
+}
+
+export type Rule = LogRule | StoreRule;

@@ -1,0 +1,48 @@
+import type { Run } from '../model/run';
+import { JobTally, plural } from './job-tally';
+import type { LogRule } from './rule';
+
+export const unfinishedRun: LogRule = {
+  id: 'unfinished-run',
+  scope: 'log',
+  severity: 'warning',
+  summary: 'A run started and never ended: its process crashed or was killed.',
+  docs: {
+    what: 'A `Running job` line with no end line, where the log shows the run cannot still be going: its scheduler started again afterwards, or its process fell silent while the rest of the log went on for longer than `graceSeconds` (or three times the job\'s longest run).',
+    why: 'The run\'s work was cut off half-way (a crash, kill -9, an OOM kill, a container stop). Whatever it was writing may be half-written, and nothing retries it.',
+    detection: 'Open runs at the end of the log. A run still open when the log simply ends, with its process still logging, is in progress, not unfinished, and is not reported.',
+    example: '2026-11-26 14:01:02,001 [4100] INFO … Running job "export (trigger: interval[0:00:01], …)" (scheduled at …)\n2026-11-26 14:01:10,400 [4200] INFO apscheduler.scheduler: Scheduler started',
+    fix: 'Find why the process died (OOM killer, deploy without graceful shutdown); call `scheduler.shutdown(wait=True)` on SIGTERM; make the job idempotent so a cut-off run can be redone.',
+  },
+  options: { graceSeconds: { default: 10, description: 'how long the log must go on after a silent process\'s run started' } },
+  create(context) {
+    const grace = (context.options.graceSeconds ?? 10) * 1e6;
+    const longest = new Map<string, number>();
+    return {
+      runEnd(run, endInferred) {
+        if (run.end === undefined || run.startInferred || endInferred) return;
+        longest.set(run.key, Math.max(longest.get(run.key) ?? 0, run.end - run.start));
+      },
+      finish(end) {
+        const tally = new JobTally(() => ({ restarted: 0, silent: 0 }));
+        for (const run of end.openRuns) {
+          const state = end.instances.get(run.instance);
+          if (!state) continue;
+          const restarted = state.epoch > run.epoch;
+          const wait = Math.max(grace, 3 * (longest.get(run.key) ?? 0));
+          const silent = !run.startInferred && end.lastTime !== undefined && (state.lastTime ?? run.start) <= run.start + 1e6 && end.lastTime - run.start > wait;
+          if (!restarted && !silent) continue;
+          const t = tally.hit(run.job, run.start, run.evidence);
+          if (restarted) t.data.restarted++;
+          else t.data.silent++;
+        }
+        return tally.findings('unfinished-run', 'warning', (t) => ({
+          message: `${plural(t.count, 'run')} of ${t.job.name} never finished (${[t.data.restarted && `${t.data.restarted} before its scheduler started again`, t.data.silent && `${t.data.silent} whose process logged nothing more`].filter(Boolean).join(', ')})`,
+          data: { unfinished: t.count, restarted: t.data.restarted, silent: t.data.silent },
+        }));
+      },
+    };
+  },
+};
+
+export type { Run };

@@ -1,0 +1,117 @@
+// The pipeline for logs: readers → merged timeline → run tracker → rules → findings.
+
+import { LOG_RULES } from '../analyzers';
+import type { LogRuleListener } from '../analyzers/rule';
+import type { LogEvent } from '../model/event';
+import { SEVERITY_RANK, type Finding, type Severity } from '../model/finding';
+import { LogReader, type SourceStats } from '../readers/log-reader';
+import { compileLogFormat } from '../readers/python-logging-format';
+import { userZone } from '../readers/clock';
+import { isoFromMicros } from '../readers/timestamp';
+import { JobStats, type JobSummary } from './job-stats';
+import { mergeByTime } from './merge';
+import { RunTracker, type PairingStats } from './run-tracker';
+
+export interface AnalyzeOptions {
+  logFormat?: string;
+  tz?: string;
+  sameProcess?: boolean;
+  /** Per-rule numeric options (from the config file). */
+  ruleOptions?: Record<string, Record<string, number>>;
+  /** Per-rule severity, or 'off'. */
+  ruleSeverity?: Record<string, Severity | 'off'>;
+}
+
+export interface SourceReport extends Omit<SourceStats, 'firstTime' | 'lastTime'> {
+  firstTime?: string;
+  lastTime?: string;
+}
+
+export interface LogAnalysis {
+  sources: SourceReport[];
+  jobs: JobSummary[];
+  findings: Finding[];
+  pairing: PairingStats;
+}
+
+export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {}): Promise<LogAnalysis> {
+  const format = options.logFormat ? compileLogFormat(options.logFormat) : undefined;
+  const zone = userZone(options.tz);
+  const readers = paths.map((p) => new LogReader(p, { logFormat: format, zone }));
+  const tracker = new RunTracker(options.sameProcess === true);
+  const stats = new JobStats();
+  const rules = LOG_RULES.filter((r) => options.ruleSeverity?.[r.id] !== 'off');
+  const listeners: LogRuleListener[] = rules.map((r) =>
+    r.create({ options: options.ruleOptions?.[r.id] ?? defaults(r.options), instance: (id) => tracker.instances.get(id) }),
+  );
+
+  let lastTime: number | undefined;
+  const handle = (event: LogEvent) => {
+    const state = tracker.instanceOf(event);
+    if (event.ctx.time !== undefined && (lastTime === undefined || event.ctx.time > lastTime)) lastTime = event.ctx.time;
+    switch (event.kind) {
+      case 'scheduler-start':
+        tracker.schedulerStarted(state, event);
+        break;
+      case 'scheduler-shutdown':
+        tracker.schedulerStopped(state);
+        break;
+      case 'run-start': {
+        const { run, open } = tracker.start(event, state);
+        stats.runStart(run, open);
+        for (const l of listeners) l.runStart?.(run, open);
+        break;
+      }
+      case 'run-end': {
+        const run = tracker.end(event, state);
+        if (run) {
+          const inferred = event.ctx.timeInferred === true;
+          stats.runEnd(run, inferred);
+          for (const l of listeners) l.runEnd?.(run, inferred);
+        }
+        break;
+      }
+      default:
+        stats.event(event);
+    }
+    for (const l of listeners) l.event?.(event, state.id);
+  };
+
+  for await (const batch of mergeByTime(readers.map((r) => r.events()))) {
+    for (const event of batch) handle(event);
+  }
+
+  const end = { openRuns: tracker.openRuns(), instances: tracker.instances, lastTime };
+  const findings: Finding[] = [];
+  rules.forEach((rule, i) => {
+    const severity = options.ruleSeverity?.[rule.id];
+    for (const f of listeners[i].finish(end)) findings.push(severity && severity !== 'off' ? { ...f, severity } : f);
+  });
+
+  return {
+    sources: readers.map((r) => {
+      const { firstTime, lastTime: last, ...rest } = r.stats;
+      return { ...rest, firstTime: firstTime === undefined ? undefined : isoFromMicros(firstTime), lastTime: last === undefined ? undefined : isoFromMicros(last) };
+    }),
+    jobs: stats.summaries(),
+    findings: sortFindings(findings),
+    pairing: tracker.pairing,
+  };
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  const order = new Map(LOG_RULES.map((r, i) => [r.id, i]));
+  return findings.sort(
+    (a, b) =>
+      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+      (order.get(a.rule) ?? 99) - (order.get(b.rule) ?? 99) ||
+      b.count - a.count ||
+      (a.job ?? '').localeCompare(b.job ?? ''),
+  );
+}
+
+function defaults(options: Record<string, { default: number }> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(options ?? {})) out[k] = v.default;
+  return out;
+}

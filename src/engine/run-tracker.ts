@@ -1,0 +1,120 @@
+// Builds runs from start and end lines. A completion line does not say which run it ends:
+// with a thread name it pairs exactly (start and end are logged by the same worker thread);
+// otherwise the only open run, or first-in-first-out per job and process, which is counted
+// as ambiguous so the report can say durations are approximate.
+
+import { jobKey, type LogEvent } from '../model/event';
+import type { Run } from '../model/run';
+import type { InstanceState } from '../analyzers/rule';
+import { evidenceOf } from '../analyzers/job-tally';
+
+export interface PairingStats {
+  exact: number;
+  ambiguous: number;
+  /** End lines with no open run (the log began mid-run). */
+  unmatched: number;
+}
+
+export class RunTracker {
+  readonly instances = new Map<string, InstanceState>();
+  private open = new Map<string, Map<string, Run[]>>();
+  readonly pairing: PairingStats = { exact: 0, ambiguous: 0, unmatched: 0 };
+
+  constructor(private readonly sameProcess: boolean) {}
+
+  instanceOf(event: LogEvent): InstanceState {
+    const ctx = event.ctx;
+    const where = ctx.host ?? (this.sameProcess ? '' : ctx.source);
+    const id = `${where}|${ctx.pid ?? ''}`;
+    let state = this.instances.get(id);
+    if (!state) {
+      state = { id, source: ctx.source, host: ctx.host, pid: ctx.pid, epoch: 0, activeSchedulers: 0, maxActiveSchedulers: 0, starts: [] };
+      this.instances.set(id, state);
+    }
+    if (ctx.time !== undefined && (state.lastTime === undefined || ctx.time > state.lastTime)) state.lastTime = ctx.time;
+    return state;
+  }
+
+  schedulerStarted(state: InstanceState, event: LogEvent): void {
+    state.epoch++;
+    state.activeSchedulers++;
+    state.maxActiveSchedulers = Math.max(state.maxActiveSchedulers, state.activeSchedulers);
+    if (event.ctx.time !== undefined) state.starts.push(event.ctx.time);
+    state.firstStartEvidence ??= { source: event.ctx.source, line: event.ctx.line, text: event.ctx.text };
+  }
+
+  schedulerStopped(state: InstanceState): void {
+    state.activeSchedulers = Math.max(0, state.activeSchedulers - 1);
+  }
+
+  /** Opens a run; returns it and the runs of the same job this instance still has open. */
+  start(event: Extract<LogEvent, { kind: 'run-start' }>, state: InstanceState): { run: Run; open: Run[] } {
+    const key = jobKey(event.job);
+    const run: Run = {
+      job: event.job,
+      key,
+      instance: state.id,
+      thread: event.ctx.thread,
+      scheduledAt: event.scheduledAt,
+      start: event.ctx.time ?? event.scheduledAt.at,
+      startInferred: event.ctx.timeInferred === true || event.ctx.time === undefined,
+      epoch: state.epoch,
+      evidence: evidenceOf(event.ctx),
+    };
+    const byJob = this.openOf(state.id);
+    const list = byJob.get(key) ?? [];
+    const open = list.slice();
+    list.push(run);
+    byJob.set(key, list);
+    return { run, open };
+  }
+
+  /** Closes the run an end line belongs to, or returns undefined when none is open. */
+  end(event: Extract<LogEvent, { kind: 'run-end' }>, state: InstanceState): Run | undefined {
+    const list = this.openOf(state.id).get(jobKey(event.job));
+    if (!list || list.length === 0) {
+      this.pairing.unmatched++;
+      return undefined;
+    }
+    let index = -1;
+    let pairing: Run['pairing'];
+    if (event.ctx.thread !== undefined) {
+      index = list.findIndex((r) => r.thread === event.ctx.thread);
+      if (index >= 0) pairing = 'thread';
+    }
+    if (index < 0 && list.length === 1) {
+      index = 0;
+      pairing = 'only-open';
+    }
+    if (index < 0) {
+      // Oldest run of the current scheduler first: a run left open by a crashed predecessor
+      // must not swallow the end lines of its successor.
+      index = list.findIndex((r) => r.epoch === state.epoch);
+      if (index < 0) index = 0;
+      pairing = 'first-in-first-out';
+    }
+    const [run] = list.splice(index, 1);
+    if (pairing === 'first-in-first-out') this.pairing.ambiguous++;
+    else this.pairing.exact++;
+    run.pairing = pairing;
+    run.end = event.ctx.time;
+    run.outcome = event.outcome;
+    run.exception = event.exception;
+    return run;
+  }
+
+  openRuns(): Run[] {
+    const all: Run[] = [];
+    for (const byJob of this.open.values()) for (const list of byJob.values()) all.push(...list);
+    return all;
+  }
+
+  private openOf(instance: string): Map<string, Run[]> {
+    let byJob = this.open.get(instance);
+    if (!byJob) {
+      byJob = new Map();
+      this.open.set(instance, byJob);
+    }
+    return byJob;
+  }
+}

@@ -1,0 +1,98 @@
+// Prefixes that web servers, container runtimes and log shippers wrap around a Python record.
+// Each is data: a regex anchored at the start of the line, the fields it yields, and sample
+// lines (tested in test/readers/envelopes.test.ts). They are peeled off, outermost first.
+
+export interface EnvelopeFields {
+  host?: string;
+  pid?: string;
+  thread?: string;
+}
+
+export interface EnvelopeDef {
+  name: string;
+  /** A cheap test on the first character before running the regex. */
+  firstChar: RegExp;
+  pattern: RegExp;
+  fields(m: RegExpExecArray): EnvelopeFields;
+  samples: string[];
+}
+
+const LEVEL_WORDS = /^(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)$/;
+
+export const ENVELOPES: EnvelopeDef[] = [
+  {
+    // `web-1  | …` (compose v2) or `web_1  | …` (v1): the service column is padded.
+    name: 'docker compose',
+    firstChar: /[A-Za-z]/,
+    pattern: /^([A-Za-z][\w.-]*)\s+\| ?/,
+    fields: (m) => (LEVEL_WORDS.test(m[1]) || m[1].startsWith('apscheduler') ? {} : { host: m[1] }),
+    samples: ['web-1  | 2024-01-01 16:23:18,123 INFO apscheduler.scheduler: Scheduler started'],
+  },
+  {
+    // `kubectl logs --timestamps`, `docker logs -t`: an RFC 3339 instant with nanoseconds.
+    name: 'container timestamp',
+    firstChar: /\d/,
+    pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) (?:(?:stdout|stderr) [FP] )?(?=\S)/,
+    fields: () => ({}),
+    samples: ['2024-01-01T16:23:18.123456789Z stdout F INFO:apscheduler.scheduler:Scheduler started'],
+  },
+  {
+    // Apache mod_wsgi error log: `[Mon Jan 01 16:23:18.123456 2024] [wsgi:error] [pid 1234:tid 5678] [remote 10.0.0.1:5000] …`
+    name: 'apache',
+    firstChar: /\[/,
+    pattern: /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d [\d:.]+ \d{4}\] \[[\w]*:\w+\] \[pid (\d+)(?::tid (\d+))?\](?: \[(?:remote|client) [^\]]*\])? /,
+    fields: (m) => ({ pid: m[1], thread: m[2] }),
+    samples: ['[Mon Jan 01 16:23:18.123456 2024] [wsgi:error] [pid 1234:tid 140000] [remote 10.0.0.1:5000] Scheduler started'],
+  },
+  {
+    // syslog / `journalctl` short output: `Jan  1 16:23:18 host ident[1234]: …`
+    name: 'syslog',
+    firstChar: /[A-Z]/,
+    pattern: /^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d (\S+) [\w.\/@-]+(?:\[(\d+)\])?: /,
+    fields: (m) => ({ host: m[1], pid: m[2] }),
+    samples: ['Jan  1 16:23:18 web-1 gunicorn[1234]: 2024-01-01 16:23:18,123 INFO apscheduler.scheduler: Scheduler started'],
+  },
+  {
+    // RFC 3339 syslog (rsyslog, journalctl -o short-iso): `2024-01-01T16:23:18+00:00 host ident[1234]: …`
+    name: 'syslog iso',
+    firstChar: /\d/,
+    pattern: /^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d) (\S+) [\w.\/@-]+(?:\[(\d+)\])?: /,
+    fields: (m) => ({ host: m[1], pid: m[2] }),
+    samples: ['2024-01-01T16:23:18+00:00 web-1 python3[1234]: INFO:apscheduler.scheduler:Scheduler started'],
+  },
+];
+
+export interface Peeled {
+  /** Offset in the line where the Python record starts. */
+  offset: number;
+  fields: EnvelopeFields;
+  names: string[];
+}
+
+/** Peel known envelopes off a line, outermost first (a compose prefix around a timestamp, say). */
+export function peelEnvelopes(line: string): Peeled {
+  let offset = 0;
+  const fields: EnvelopeFields = {};
+  const names: string[] = [];
+  for (let round = 0; round < 3; round++) {
+    const rest = offset === 0 ? line : line.slice(offset);
+    let matched = false;
+    for (const env of ENVELOPES) {
+      if (!env.firstChar.test(rest[0] ?? '')) continue;
+      const m = env.pattern.exec(rest);
+      if (!m) continue;
+      const f = env.fields(m);
+      if (env.name === 'docker compose' && f.host === undefined) continue;
+      // syslog's `ident[pid]` is the outer process; a pid inside the record wins later.
+      fields.host ??= f.host;
+      fields.pid ??= f.pid;
+      fields.thread ??= f.thread;
+      names.push(env.name);
+      offset += m[0].length;
+      matched = true;
+      break;
+    }
+    if (!matched) break;
+  }
+  return { offset, fields, names };
+}

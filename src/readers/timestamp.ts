@@ -1,0 +1,134 @@
+// Timestamp forms found in log prefixes, parsed without Date or date-fns: this runs once per line.
+// A parsed stamp is a wall-clock time (microseconds as if it were UTC) plus the offset written
+// with it, if any; the clock (clock.ts) turns stamps without an offset into instants.
+
+export interface Stamp {
+  /** Wall-clock microseconds, computed as though the wall time were UTC. */
+  wall: number;
+  /** Minutes east of UTC written on the line; undefined when the line gave no zone. */
+  offsetMinutes?: number;
+  /** Where the stamp sits in the string it was found in. */
+  start: number;
+  end: number;
+  /** Which form matched, for the "format used" report. */
+  form: StampForm;
+}
+
+export type StampForm = 'iso' | 'iso-offset' | 'apache' | 'clf' | 'syslog' | 'epoch';
+
+const MONTHS: Record<string, number> = {
+  Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12,
+};
+
+// `2024-01-01 16:23:18,123`, `2024-01-01T16:23:18.123456+08:00`, `2024/01/01 16:23:18`, `...Z`, `... UTC`, `... +0000`
+const ISO =
+  /(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(?:(Z|[+-]\d\d(?::?\d\d)?)| (UTC|GMT|[+-]\d\d:?\d\d)\b)?/g;
+// Apache error log: `[Mon Jan 01 16:23:18.123456 2024]`
+const APACHE = /\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? (\d{4})\]/g;
+// Common log format: `01/Jan/2024:16:23:18 +0000`
+const CLF = /(\d\d)\/(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\/(\d{4}):(\d\d):(\d\d):(\d\d)(?: ([+-]\d{4}))?/g;
+
+/** Days from 1970-01-01 to a civil date (proleptic Gregorian); Howard Hinnant's algorithm. */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+export function wallMicros(y: number, mo: number, d: number, h: number, mi: number, s: number, frac: string | undefined): number {
+  const days = daysFromCivil(y, mo, d);
+  return ((days * 86400 + h * 3600 + mi * 60 + s) * 1e6) + fractionMicros(frac);
+}
+
+/** `123` → 123000 µs, `123456789` → 123456 µs (digits past microseconds are dropped). */
+export function fractionMicros(frac: string | undefined): number {
+  if (!frac) return 0;
+  const six = frac.length >= 6 ? frac.slice(0, 6) : frac + '000000'.slice(frac.length);
+  return Number(six);
+}
+
+/** `Z`, `UTC`, `+08:00`, `+0800`, `-03` → minutes east of UTC. */
+export function parseOffset(text: string): number | undefined {
+  if (text === 'Z' || text === 'UTC' || text === 'GMT') return 0;
+  const m = /^([+-])(\d\d):?(\d\d)?$/.exec(text);
+  if (!m) return undefined;
+  const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0);
+  return m[1] === '-' ? -minutes : minutes;
+}
+
+/** Every timestamp in a prefix, in order of appearance. */
+export function findStamps(text: string): Stamp[] {
+  const found: Stamp[] = [];
+  ISO.lastIndex = 0;
+  for (let m = ISO.exec(text); m; m = ISO.exec(text)) {
+    const zone = m[8] ?? m[9];
+    found.push({
+      wall: wallMicros(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6], m[7]),
+      offsetMinutes: zone === undefined ? undefined : parseOffset(zone),
+      start: m.index,
+      end: m.index + m[0].length,
+      form: zone === undefined ? 'iso' : 'iso-offset',
+    });
+  }
+  if (found.length === 0 || text.charCodeAt(0) === 91 /* [ */ || text.includes('/')) {
+    APACHE.lastIndex = 0;
+    for (let m = APACHE.exec(text); m; m = APACHE.exec(text)) {
+      found.push({ wall: wallMicros(+m[7], MONTHS[m[1]], +m[2], +m[3], +m[4], +m[5], m[6]), start: m.index, end: m.index + m[0].length, form: 'apache' });
+    }
+    CLF.lastIndex = 0;
+    for (let m = CLF.exec(text); m; m = CLF.exec(text)) {
+      found.push({
+        wall: wallMicros(+m[3], MONTHS[m[2]], +m[1], +m[4], +m[5], +m[6], undefined),
+        offsetMinutes: m[7] ? parseOffset(m[7]) : undefined,
+        start: m.index, end: m.index + m[0].length, form: 'clf',
+      });
+    }
+    found.sort((a, b) => a.start - b.start);
+  }
+  return found;
+}
+
+/**
+ * The stamp that dates the record: one with an explicit zone beats one without (a container
+ * runtime's RFC 3339 `Z` stamp is an exact instant, the app's local asctime is not); among
+ * equals, the innermost (last) one, which is the Python record's own.
+ */
+export function pickStamp(stamps: Stamp[]): Stamp | undefined {
+  let best: Stamp | undefined;
+  for (const s of stamps) {
+    if (!best) best = s;
+    else if ((s.offsetMinutes !== undefined) >= (best.offsetMinutes !== undefined)) best = s;
+  }
+  return best;
+}
+
+/** Python's `str(datetime)` of an aware datetime, as in `scheduled at …`: the instant and its offset. */
+export function parsePythonDatetime(text: string): { at: number; offsetMinutes: number } | undefined {
+  const m = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?(?:([+-])(\d\d):(\d\d)(?::(\d\d)(?:\.\d+)?)?|(Z))?$/.exec(text);
+  if (!m) return undefined;
+  let offset = 0;
+  if (m[8]) offset = (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10]));
+  const wall = wallMicros(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6], m[7]);
+  const seconds = m[11] ? (m[8] === '-' ? -1 : 1) * Number(m[11]) : 0;
+  return { at: wall - offset * 60e6 - seconds * 1e6, offsetMinutes: offset };
+}
+
+/** Python's `str(timedelta)`: `0:00:07.156346`, `1 day, 2:03:04.500000`, `-1 day, 23:59:59`. */
+export function parsePythonTimedelta(text: string): number | undefined {
+  const m = /^(?:(-?\d+) days?, )?(\d+):(\d\d):(\d\d)(?:\.(\d{1,6}))?$/.exec(text.trim());
+  if (!m) return undefined;
+  const days = m[1] ? Number(m[1]) : 0;
+  return ((days * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4])) * 1e6) + fractionMicros(m[5]);
+}
+
+/** ISO 8601 in UTC with microseconds when present, for reports. */
+export function isoFromMicros(us: number): string {
+  const ms = Math.floor(us / 1000);
+  const rest = Math.round(us - ms * 1000);
+  const base = new Date(ms).toISOString();
+  if (rest === 0) return base;
+  return base.replace('Z', String(rest).padStart(3, '0') + 'Z');
+}
