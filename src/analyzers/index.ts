@@ -8,7 +8,13 @@ import { maxInstancesSkip } from './max-instances-skip';
 import { misfire } from './misfire';
 import { multipleSchedulers } from './multiple-schedulers';
 import { overlappingRuns } from './overlapping-runs';
-import type { LogRule, Rule } from './rule';
+import type { LogRule, Rule, StoreRule } from './rule';
+import { duplicateJob } from './duplicate-job';
+import { orphanJob } from './orphan-job';
+import { pausedJob } from './paused-job';
+import { staleJob } from './stale-job';
+import { undecodableJob } from './undecodable-job';
+import { storeLogMismatch } from './store-log-mismatch';
 import { silentRuns } from './silent-runs';
 import { unfinishedRun } from './unfinished-run';
 
@@ -25,7 +31,9 @@ export const LOG_RULES: LogRule[] = [
   silentRuns,
 ];
 
-export const RULES: Rule[] = [...LOG_RULES];
+export const STORE_RULES: StoreRule[] = [duplicateJob, undecodableJob, staleJob, orphanJob, pausedJob, storeLogMismatch];
+
+export const RULES: Rule[] = [...LOG_RULES, ...STORE_RULES];
 
 export function findRule(id: string): Rule | undefined {
   return RULES.find((r) => r.id === id);

@@ -1,6 +1,6 @@
 // The pipeline for logs: readers → merged timeline → run tracker → rules → findings.
 
-import { LOG_RULES } from '../analyzers';
+import { LOG_RULES, RULES } from '../analyzers';
 import type { LogRuleListener } from '../analyzers/rule';
 import type { LogEvent } from '../model/event';
 import { SEVERITY_RANK, type Finding, type Severity } from '../model/finding';
@@ -100,7 +100,7 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {
-  const order = new Map(LOG_RULES.map((r, i) => [r.id, i]));
+  const order = new Map(RULES.map((r, i) => [r.id, i]));
   return findings.sort(
     (a, b) =>
       SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||

@@ -6,8 +6,11 @@ export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, i
 
 export interface Evidence {
   source: string;
+  /** Line number in a log; 0 for a job-store row. */
   line: number;
   text?: string;
+  /** The job-store row id, for store evidence. */
+  row?: string;
 }
 
 export interface Finding {

@@ -1,14 +1,23 @@
 // A job as a store holds it: the raw row and, when the pickle could be read, its decoded state.
+// The decoder (src/stores/job-state.ts) produces a superset of these fields.
 
 import type { RawStoreRow } from './store-record';
+
+export interface StoreDate {
+  iso: string;
+  epochMicros: number | null;
+  zone: string | null;
+  /** APScheduler's datetime_repr: what the log's `next run at` shows. */
+  text: string;
+}
 
 export interface StoreTrigger {
   type: 'interval' | 'cron' | 'date' | 'and' | 'or' | 'calendarinterval' | 'unknown';
   /** What APScheduler's str(trigger) prints: the text the log shows. */
   text: string;
-  timezone?: string;
+  timezone: string | null;
+  startDate: StoreDate | null;
   intervalSeconds?: number;
-  [detail: string]: unknown;
 }
 
 export interface StoreJobState {
@@ -21,8 +30,10 @@ export interface StoreJobState {
   misfireGraceTime: number | null;
   coalesce: boolean;
   maxInstances: number;
-  nextRunTime: { iso: string; epochMicros: number; zone?: string } | null;
+  nextRunTime: StoreDate | null;
   trigger: StoreTrigger;
+  /** str(job), as the log shows it. */
+  text: string;
 }
 
 export interface StoreJob {

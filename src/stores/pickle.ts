@@ -62,13 +62,6 @@ class ObjNode {
   constructor(readonly cls: string) {}
 }
 
-const isNode = (v: unknown): boolean =>
-  v instanceof DictNode ||
-  v instanceof SetNode ||
-  v instanceof BytesNode ||
-  v instanceof GlobalRef ||
-  v instanceof ObjNode;
-
 // Python 2 module names written by protocols 0–2 (Python 3 maps them back on load).
 const PY2_MODULES: Record<string, string> = {
   __builtin__: 'builtins',
@@ -367,7 +360,7 @@ class Machine {
   constructor(private readonly r: Reader) {}
 
   run(): unknown {
-    const r = this.r;
+    const r: Reader = this.r;
     for (;;) {
       if (r.pos >= r.buf.length) {
         r.opStart = r.pos;
@@ -417,7 +410,7 @@ class Machine {
   }
 
   private step(op: number): void {
-    const r = this.r;
+    const r: Reader = this.r; // annotated so that TypeScript knows r.fail() never returns
     switch (op) {
       // --- framing and protocol
       case OP.PROTO: {
@@ -636,19 +629,16 @@ class Machine {
       // --- things that need the writer's cooperation; never used by job stores
       case OP.PERSID:
       case OP.BINPERSID:
-        r.fail('persistent IDs are not supported');
-      // falls through (fail never returns)
+        return r.fail('persistent IDs are not supported');
       case OP.EXT1:
       case OP.EXT2:
       case OP.EXT4:
-        r.fail('the extension registry is not supported');
-      // falls through
+        return r.fail('the extension registry is not supported');
       case OP.NEXT_BUFFER:
       case OP.READONLY_BUFFER:
-        r.fail('out-of-band buffers are not supported');
-      // falls through
+        return r.fail('out-of-band buffers are not supported');
       default:
-        r.fail('unknown opcode');
+        return r.fail('unknown opcode');
     }
   }
 
@@ -841,7 +831,7 @@ function makeTimezone(args: unknown[]): unknown {
   if (!isTimedelta(offset) || (name !== undefined && typeof name !== 'string')) return undefined;
   const seconds = offset.totalMicros / 1e6;
   if (seconds === 0 && name === undefined) return tzUtc('datetime.timezone');
-  const label = name ?? `UTC${formatOffset(seconds, '')}`;
+  const label = name ?? `UTC${formatOffset(seconds)}`;
   return tzObject('datetime.timezone', 'fixed', label, seconds, null, label);
 }
 
@@ -889,8 +879,8 @@ function isTimedelta(v: unknown): v is PyTimedelta {
   return typeof v === 'object' && v !== null && (v as PyTimedelta).__class__ === 'datetime.timedelta';
 }
 
-/** '+02:00', '-03:30', '+01:39:49', as Python prints offsets (sep '' gives 'UTC+02:00' form). */
-function formatOffset(seconds: number, _sep: string): string {
+/** '+02:00', '-03:30', '+01:39:49': Python's isoformat() offsets and timezone names. */
+function formatOffset(seconds: number): string {
   const sign = seconds < 0 ? '-' : '+';
   let micros = Math.round(Math.abs(seconds) * 1e6);
   const us = micros % 1e6;
@@ -1159,7 +1149,7 @@ export function datetimeValue(wall: Wall, tz: unknown): PyDateTime {
     ({ offset, tzname } = resolveOffset(tz, local, wall.fold));
   }
   const epochMicros = offset === null ? null : (local - offset * 1000) * 1000 + wall.microsecond;
-  const iso = `${dateIso(wall)}T${timeIso(wall)}${offset === null ? '' : formatOffset(offset, ':')}`;
+  const iso = `${dateIso(wall)}T${timeIso(wall)}${offset === null ? '' : formatOffset(offset)}`;
   return {
     __class__: 'datetime.datetime',
     iso,
@@ -1222,7 +1212,7 @@ function makeTime(args: unknown[]): unknown {
   }
   const v: PyTime = {
     __class__: 'datetime.time',
-    iso: timeIso(t) + (offset === null ? '' : formatOffset(offset, ':')),
+    iso: timeIso(t) + (offset === null ? '' : formatOffset(offset)),
     ...t,
     tz: tz as PyValue,
     utcoffsetSeconds: offset,
@@ -1362,6 +1352,3 @@ export function decodePickle(buf: Buffer): PyValue {
     throw e;
   }
 }
-
-/** Internal helpers exposed for tests and for the job-state layer. */
-export const _internal = { isNode, formatOffset };

@@ -1,0 +1,59 @@
+import type { Finding } from '../model/finding';
+import type { StoreJob } from '../model/store-job';
+import { rowEvidence } from './store-evidence';
+import type { StoreRule } from './rule';
+
+const UUID_HEX = /^[0-9a-f]{32}$/;
+
+/** Rows that are the same job registered again: same callable, trigger, arguments. */
+export function duplicateGroups(jobs: StoreJob[]): StoreJob[][] {
+  const groups = new Map<string, StoreJob[]>();
+  for (const job of jobs) {
+    const s = job.state;
+    if (!s) continue;
+    const key = JSON.stringify([s.func, s.trigger.text, s.trigger.timezone ?? null, s.args, s.kwargs, s.executor]);
+    const list = groups.get(key) ?? [];
+    list.push(job);
+    groups.set(key, list);
+  }
+  return [...groups.values()].filter((g) => g.length > 1).map((g) => g.sort(byAge));
+}
+
+/** Oldest first: the trigger's start date says when a copy was added; the next run breaks ties. */
+function byAge(a: StoreJob, b: StoreJob): number {
+  const start = (j: StoreJob) => {
+    return j.state?.trigger.startDate?.epochMicros ?? Infinity;
+  };
+  return start(a) - start(b) || (a.row.nextRunTime ?? Infinity) - (b.row.nextRunTime ?? Infinity) || a.row.id.localeCompare(b.row.id);
+}
+
+export function isGeneratedId(id: string): boolean {
+  return UUID_HEX.test(id);
+}
+
+export const duplicateJob: StoreRule = {
+  id: 'duplicate-job',
+  scope: 'store',
+  severity: 'error',
+  summary: 'Several job-store rows hold the same job (callable, trigger, arguments) under different ids.',
+  docs: {
+    what: 'Two or more rows in the job store have the same `func`, trigger, args and kwargs under different ids — typically 32-hex-digit ids that `add_job` generates when no `id=` is given. `count` is the number of rows in the group; the evidence lists the ids, oldest first.',
+    why: 'An app that calls `add_job(func, "interval", minutes=2)` at every start without `id=` and `replace_existing=True` adds one more copy per restart, and every copy runs: three restarts, three runs per interval.',
+    detection: 'Decoded `job_state` rows grouped by func, trigger text and zone, args, kwargs and executor.',
+    example: 'id=0f3c…e1 func=app.tasks:sync trigger=interval[0:02:00]\nid=7a9d…04 func=app.tasks:sync trigger=interval[0:02:00]\nid=c21b…9f func=app.tasks:sync trigger=interval[0:02:00]',
+    fix: 'Give the job an explicit id and `replace_existing=True`: `scheduler.add_job(sync, "interval", minutes=2, id="sync", replace_existing=True)`. Then remove the extra rows (`sched-doctor clean`).',
+  },
+  check(jobs) {
+    const findings: Finding[] = [];
+    for (const group of duplicateGroups(jobs)) {
+      const s = group[0].state!;
+      findings.push({
+        rule: 'duplicate-job', severity: 'error', job: s.name, trigger: s.trigger.text, count: group.length,
+        message: `${group.length} rows hold the same job ${s.func} ${s.trigger.text}: ids ${group.map((g) => g.row.id).join(', ')} (oldest first)`,
+        evidence: group.slice(0, 5).map(rowEvidence),
+        data: { ids: group.map((g) => g.row.id), func: s.func, generatedIds: group.filter((g) => isGeneratedId(g.row.id)).length },
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,65 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Finding } from '../model/finding';
+import { rowEvidence } from './store-evidence';
+import type { StoreRule } from './rule';
+
+// Modules that are never under a project folder: a reference to them is not an orphan.
+const STDLIB = new Set(['builtins', 'os', 'sys', 'time', 'logging', 'subprocess', 'shutil', 'json', 'math', 'random', 'datetime', 'functools', 'operator', 'socket', 'threading', 'asyncio', 'gc', 'pathlib', 'tempfile', 'urllib', 'http', 'email', 'smtplib', 'sqlite3', 'zoneinfo', 'collections', 'itertools', 'io', 'signal']);
+
+/** Where a module's source would be: `a/b.py` or `a/b/__init__.py`, or undefined. */
+function moduleFile(root: string, module: string): string | undefined {
+  const base = join(root, ...module.split('.'));
+  for (const candidate of [`${base}.py`, join(base, '__init__.py')]) if (existsSync(candidate)) return candidate;
+  return undefined;
+}
+
+/** Why the reference would not import, or undefined when it looks fine. */
+export function orphanReason(root: string, func: string): string | undefined {
+  const [module, qualname] = func.split(':');
+  if (!module || !qualname) return `'${func}' is not a module:function reference`;
+  const top = module.split('.')[0];
+  if (STDLIB.has(top)) return undefined;
+  const file = moduleFile(root, module);
+  if (!file) {
+    if (!existsSync(join(root, top)) && !existsSync(join(root, `${top}.py`))) return `module '${module}' is not under ${root} (ignore this if it is an installed package)`;
+    return `module '${module}' is not under ${root}`;
+  }
+  const source = readFileSync(file, 'utf8');
+  const parts = qualname.split('.');
+  const [first, ...rest] = parts;
+  const defines = (name: string) => new RegExp(`^\\s*(?:async\\s+)?(?:def|class)\\s+${name.replace(/[^\w]/g, '')}\\b|^${name.replace(/[^\w]/g, '')}\\s*=`, 'm').test(source);
+  if (!defines(first)) return `${file} defines no '${first}'`;
+  const last = rest.pop();
+  if (last && !defines(last)) return `${file} defines no '${last}' (for ${qualname})`;
+  return undefined;
+}
+
+export const orphanJob: StoreRule = {
+  id: 'orphan-job',
+  scope: 'store',
+  severity: 'warning',
+  summary: 'A job\'s function is no longer in the source tree (--source DIR): APScheduler would fail to restore it.',
+  docs: {
+    what: 'With `--source DIR`, the row\'s `func` reference (`module:qualname`) does not resolve under DIR: no `module.py` or `module/__init__.py`, or no `def`/`class` of that name in it.',
+    why: 'When the job falls due, APScheduler fails to import it, logs `Unable to restore job … -- removing it` and deletes the row: the job silently disappears.',
+    detection: 'A static look-up under DIR; nothing is imported or executed. Standard-library references are not checked.',
+    example: 'id=cleanup func=app.tasks:cleanup — src/app/tasks.py defines no \'cleanup\'',
+    fix: 'Add the job again with its new reference (`replace_existing=True`), then remove the old row (`sched-doctor clean --rules orphan-job --source DIR`).',
+  },
+  check(jobs, context) {
+    if (!context.sourceDir) return [];
+    const findings: Finding[] = [];
+    for (const job of jobs) {
+      if (!job.state) continue;
+      const reason = orphanReason(context.sourceDir, job.state.func);
+      if (!reason) continue;
+      findings.push({
+        rule: 'orphan-job', severity: 'warning', job: job.state.name, trigger: job.state.trigger.text, count: 1,
+        message: `${job.row.id}: ${job.state.func} would not import: ${reason}`, evidence: [rowEvidence(job)],
+        data: { id: job.row.id, func: job.state.func, reason },
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,24 @@
+import { rowEvidence } from './store-evidence';
+import type { StoreRule } from './rule';
+
+export const undecodableJob: StoreRule = {
+  id: 'undecodable-job',
+  scope: 'store',
+  severity: 'error',
+  summary: 'A row\'s job_state cannot be read.',
+  docs: {
+    what: 'The `job_state` pickle of a row could not be decoded (truncated, corrupted, or not an APScheduler job state).',
+    why: 'APScheduler will fail to restore it too: it logs `Unable to restore job … -- removing it` and deletes the row when it falls due.',
+    detection: 'The pickle is read by a decoder that never executes anything; any error is reported with its offset.',
+    example: 'id=broken job_state=80 05 95 … (truncated at byte 212)',
+    fix: 'Remove the row (`sched-doctor clean --rules undecodable-job`, which keeps a backup) and add the job again.',
+  },
+  check(jobs) {
+    return jobs
+      .filter((j) => j.state === undefined)
+      .map((j) => ({
+        rule: 'undecodable-job', severity: 'error' as const, job: j.row.id, count: 1,
+        message: `${j.row.id}: job_state cannot be decoded: ${j.decodeError}`, evidence: [rowEvidence(j)], data: { id: j.row.id, error: j.decodeError },
+      }));
+  },
+};

@@ -1,0 +1,51 @@
+// Command-line wiring only: every command's work lives in the stages it calls.
+
+import { Command, CommanderError } from 'commander';
+import { UserError } from '../readers/errors';
+import { registerAnalyze } from './analyze-command';
+import { registerRules } from './rules-command';
+import { registerJobs } from './jobs-command';
+
+const VERSION = '0.1.0';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('sched-doctor')
+    .description('Audit APScheduler: why did my job run three times, and what do I change?')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerAnalyze(program);
+  registerJobs(program);
+  registerRules(program);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    process.exitCode = handleError(err);
+  }
+}
+
+export function handleError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Commander already printed its message; help and version are not errors.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (err instanceof UserError) {
+    process.stderr.write(`sched-doctor: ${err.message}\n`);
+    return 2;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`sched-doctor: internal error: ${message.split('\n')[0]} (please report it; SCHED_DOCTOR_DEBUG=1 shows the trace)\n`);
+  if (process.env.SCHED_DOCTOR_DEBUG) process.stderr.write(String((err as Error)?.stack) + '\n');
+  return 2;
+}
