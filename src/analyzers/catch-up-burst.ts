@@ -1,5 +1,4 @@
 import type { Run } from '../model/run';
-import { intervalMicros } from '../model/trigger';
 import { JobTally, plural, seconds } from './job-tally';
 import type { LogRule } from './rule';
 
@@ -13,7 +12,7 @@ export const catchUpBurst: LogRule = {
   docs: {
     what: 'Several runs of one job whose `scheduled at` times lie well in the past started one right after another: the scheduler replayed every run it missed while it was down. `count` is the number of replayed runs.',
     why: 'With a persistent job store, `coalesce=False` and a generous `misfire_grace_time`, APScheduler runs every missed time at start-up. A job that refreshes something usually needs only the latest run; the burst loads the system exactly when it comes back.',
-    detection: 'Per job and process: consecutive runs each late by more than one period (the trigger\'s interval, or at least `minLagSeconds`), started within `maxGapSeconds` of each other, spanning more scheduled time than real time, at least `minRuns` of them. Needs real timestamps on the lines.',
+    detection: 'Per job and process: a run late by more than `minLagSeconds`, followed within `maxGapSeconds` each by runs whose `scheduled at` was already past when the first of them started (the scheduler found them all due at once), at least `minRuns` in all. Runs on time never qualify: the next scheduled time is still ahead when a punctual run starts. Needs real timestamps on the lines.',
     example: '2026-11-26 14:01:10,002 … Running job "refresh (trigger: interval[0:00:01], …)" (scheduled at 2026-11-26 14:01:02.5+00:00)\n2026-11-26 14:01:10,004 … Running job "refresh (trigger: interval[0:00:01], …)" (scheduled at 2026-11-26 14:01:03.5+00:00)',
     fix: 'Set `coalesce=True` so a backlog collapses into one run, unless every run really matters.',
   },
@@ -33,7 +32,6 @@ export const catchUpBurst: LogRule = {
       const b = open.get(key);
       open.delete(key);
       if (!b || b.runs < minRuns) return;
-      if (b.maxScheduled - b.minScheduled <= b.lastStart - b.firstStart) return;
       const t = tally.hit(b.first.job, b.firstStart, b.first.evidence);
       t.count += b.runs - 1;
       t.data.bursts++;
@@ -50,20 +48,18 @@ export const catchUpBurst: LogRule = {
         if (run.startInferred) return;
         const key = `${run.instance}\u0002${run.key}`;
         const lag = run.start - run.scheduledAt.at;
-        const period = intervalMicros(run.job.trigger) ?? 0;
-        const late = lag > Math.max(minLag, period);
         const b = open.get(key);
-        if (!late) return close(key);
-        if (b && run.start - b.lastStart <= Math.max(maxGap, period) && run.scheduledAt.at !== b.maxScheduled) {
+        // A replay: the scheduler found this time already due when the burst began, and ran it
+        // right after the previous one.
+        if (b && run.scheduledAt.at < b.firstStart && run.scheduledAt.at > b.maxScheduled && run.start - b.lastStart <= maxGap) {
           b.runs++;
           b.lastStart = run.start;
-          b.minScheduled = Math.min(b.minScheduled, run.scheduledAt.at);
-          b.maxScheduled = Math.max(b.maxScheduled, run.scheduledAt.at);
+          b.maxScheduled = run.scheduledAt.at;
           b.maxLag = Math.max(b.maxLag, lag);
           return;
         }
         close(key);
-        open.set(key, { runs: 1, firstStart: run.start, lastStart: run.start, minScheduled: run.scheduledAt.at, maxScheduled: run.scheduledAt.at, maxLag: lag, first: run });
+        if (lag > minLag) open.set(key, { runs: 1, firstStart: run.start, lastStart: run.start, minScheduled: run.scheduledAt.at, maxScheduled: run.scheduledAt.at, maxLag: lag, first: run });
       },
       finish() {
         for (const key of [...open.keys()]) close(key);

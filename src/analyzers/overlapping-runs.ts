@@ -1,3 +1,4 @@
+import { intervalMicros } from '../model/trigger';
 import { JobTally, plural } from './job-tally';
 import type { LogRule } from './rule';
 
@@ -17,7 +18,11 @@ export const overlappingRuns: LogRule = {
     const tally = new JobTally(() => ({ maxConcurrent: 0 }));
     return {
       runStart(run, open) {
-        const others = open.filter((r) => r.scheduledAt.at !== run.scheduledAt.at && r.epoch === run.epoch);
+        // Another job with the same name and interval (its scheduled times a few microseconds
+        // apart) is not an overlap: an earlier run of this job was scheduled a period before.
+        const period = intervalMicros(run.job.trigger);
+        const others = open.filter((r) => r.scheduledAt.at !== run.scheduledAt.at && r.epoch === run.epoch
+          && (period === undefined || run.scheduledAt.at - r.scheduledAt.at >= period / 2));
         if (others.length === 0) return;
         const t = tally.hit(run.job, run.start, [others[0].evidence, run.evidence]);
         const distinct = new Set(others.map((r) => r.scheduledAt.at)).size + 1;
