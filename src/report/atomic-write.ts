@@ -1,0 +1,23 @@
+// A half-written report must never replace a good one: write beside it, fsync, rename.
+
+import { promises as fs } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { UserError } from '../readers/errors';
+import { describeFsError } from '../readers/line-source';
+
+export async function writeAtomically(path: string, content: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    const handle = await fs.open(tmp, 'w');
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, path);
+  } catch (err) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw new UserError(`cannot write ${path}: ${describeFsError(err)}`);
+  }
+}
