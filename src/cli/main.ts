@@ -5,6 +5,7 @@ import { UserError } from '../readers/errors';
 import { registerAnalyze } from './analyze-command';
 import { registerRules } from './rules-command';
 import { registerJobs } from './jobs-command';
+import { registerRecommend } from './recommend-command';
 
 const VERSION = '0.1.0';
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerAnalyze(program);
+  registerRecommend(program);
   registerJobs(program);
   registerRules(program);
   for (const c of program.commands) c.exitOverride();

@@ -65,7 +65,8 @@ export class JobStats {
     const a = this.acc(run.job);
     a.runs++;
     a.instances.add(run.instance);
-    a.maxConcurrency = Math.max(a.maxConcurrency, open.length + 1);
+    // A run left open by a crashed predecessor (an older scheduler epoch) is not running alongside.
+    a.maxConcurrency = Math.max(a.maxConcurrency, open.filter((r) => r.epoch === run.epoch).length + 1);
     if (!run.startInferred) a.lateness.add(Math.max(0, run.start - run.scheduledAt.at));
     const s = run.scheduledAt.at;
     if (a.lastScheduled !== undefined && s > a.lastScheduled) a.minGap = Math.min(a.minGap, s - a.lastScheduled);

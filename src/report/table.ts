@@ -5,6 +5,7 @@ import Table from 'cli-table3';
 import type { JobSummary } from '../engine/job-stats';
 import type { Finding } from '../model/finding';
 import type { Report } from './report';
+import type { Recommendation } from '../recommend/recommendation';
 
 export interface TableOptions {
   color: boolean;
@@ -41,12 +42,22 @@ export function renderTable(report: Report, options: TableOptions): string {
   if (report.jobs.length === 0) out.push('  no runs found');
   else out.push(jobsTable(report.jobs, style));
 
-  const extraSections = report.renderSections as string[] | undefined;
-  if (extraSections) out.push(...extraSections);
-
   out.push('', paint(BOLD, 'Findings'));
   if (report.findings.length === 0) out.push('  none: no duplicate, overlapping, missed or failed runs found');
   for (const f of report.findings) out.push(...findingLines(f, paint));
+
+  const recs = report.recommendations as Recommendation[] | undefined;
+  if (recs) {
+    out.push('', paint(BOLD, 'Recommendations'));
+    if (recs.length === 0) out.push('  no change recommended');
+    for (const r of recs) {
+      const who = r.job === null ? 'deployment' : r.job;
+      out.push(`  ${paint(BOLD, who)}: ${r.setting === 'deployment' ? '' : `${r.setting} ${r.current} (${r.currentSource}) → `}${paint(BOLD, r.recommended)}  [${r.confidence}]`);
+      out.push(`          ${r.reason}`);
+      if (r.question) out.push(paint(DIM, `          question: ${r.question}`));
+    }
+    if (recs.length) out.push(paint(DIM, '  paste-ready Python: sched-doctor recommend <same arguments>'));
+  }
   return out.join('\n') + '\n';
 }
 

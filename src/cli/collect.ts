@@ -1,0 +1,50 @@
+// What analyze and recommend share: read the logs and the store, run every rule, link them,
+// and derive the recommendations.
+
+import { analyzeLogs, sortFindings, type AnalyzeOptions, type LogAnalysis } from '../engine/analyze';
+import { checkStore, linkStoreAndLog, loadStoreJobs } from '../engine/analyze-store';
+import type { StoreJob } from '../model/store-job';
+import { UserError } from '../readers/errors';
+import { recommend } from '../recommend/recommend';
+import type { Recommendation } from '../recommend/recommendation';
+import { parseNow, type StoreFlags } from './store-flags';
+
+export interface CollectFlags extends Partial<StoreFlags> {
+  logFormat?: string;
+  tz?: string;
+  sameProcess?: boolean;
+  allowOverlap?: string[];
+}
+
+export interface Collected {
+  analysis: LogAnalysis;
+  storeJobs?: StoreJob[];
+  recommendations: Recommendation[];
+  /** Report sections beyond the log analysis. */
+  extra: Record<string, unknown>;
+}
+
+export async function collect(logs: string[], flags: CollectFlags, engine: Partial<AnalyzeOptions> = {}): Promise<Collected> {
+  if (logs.filter((l) => l === '-').length > 1) throw new UserError('standard input (-) can be read only once');
+  if (logs.length === 0 && !flags.db) throw new UserError('nothing to analyze: give log files, - for standard input, or --db URL');
+  const now = parseNow(flags.now);
+  const analysis: LogAnalysis = logs.length
+    ? await analyzeLogs(logs, { logFormat: flags.logFormat, tz: flags.tz, sameProcess: flags.sameProcess, ...engine })
+    : { sources: [], jobs: [], findings: [], pairing: { exact: 0, ambiguous: 0, unmatched: 0 } };
+  const extra: Record<string, unknown> = {};
+  let storeJobs: StoreJob[] | undefined;
+  if (flags.db) {
+    storeJobs = await loadStoreJobs(flags.db, { table: flags.table ?? 'apscheduler_jobs', schema: flags.schema });
+    analysis.findings.push(...checkStore(storeJobs, { now, sourceDir: flags.source, ruleOptions: engine.ruleOptions, ruleSeverity: engine.ruleSeverity }));
+    if (logs.length) analysis.findings.push(...linkStoreAndLog(storeJobs, analysis.jobs));
+    analysis.findings = sortFindings(analysis.findings);
+    extra.store = {
+      url: storeJobs[0]?.store ?? flags.db.replace(/\/\/[^@/]*@/, '//'),
+      rows: storeJobs.length,
+      jobs: storeJobs.map((j) => ({ id: j.row.id, name: j.state?.name ?? null, func: j.state?.func ?? null, trigger: j.state?.trigger.text ?? null, nextRunTime: j.row.nextRunTime, decodeError: j.decodeError ?? null })),
+    };
+  }
+  const recommendations = recommend({ jobs: analysis.jobs, findings: analysis.findings, storeJobs, allowOverlap: flags.allowOverlap });
+  extra.recommendations = recommendations;
+  return { analysis, storeJobs, recommendations, extra };
+}
