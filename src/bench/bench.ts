@@ -1,0 +1,199 @@
+// `npm run bench`: how fast, and in how much memory, `analyze` reads a large log.
+//
+// 1. Makes (or reuses) a synthetic APScheduler log in ./bench-data/ — 1 GiB by default,
+//    BENCH_MB=50 for a quick run; see generate-log.ts for its shape.
+// 2. Runs the real CLI on it as a child process, exactly as a user would, with the JSON report
+//    going to a temp file, and measures wall time and the child's peak RSS.
+// 3. Prints the numbers against the targets (>= 150 MB/s, < 200 MB peak RSS).
+//
+// It is a report, not a gate: it exits 0 whether or not the targets are met, and 1 only when
+// analyze itself failed. Needs a build first (`npx tsc -p .`): it runs dist/, like users do.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { GENERATOR_VERSION, generateLog } from './generate-log';
+
+const MIB = 1 << 20;
+const TARGET_MB_PER_S = 150;
+const TARGET_RSS_MB = 200;
+const SEED = 20261126;
+const TIME_BIN = '/usr/bin/time';
+
+interface Marker {
+  generator: number;
+  mb: number;
+  seed: number;
+  bytes: number;
+  lines: number;
+  runs: number;
+}
+
+async function main(): Promise<number> {
+  const mb = Number(process.env.BENCH_MB ?? 1024);
+  if (!Number.isFinite(mb) || mb <= 0) {
+    console.error(`bench: BENCH_MB must be a positive number of MiB (got '${process.env.BENCH_MB}')`);
+    return 1;
+  }
+  const cli = resolve(__dirname, '..', '..', 'bin', 'sched-doctor');
+  if (!existsSync(resolve(__dirname, '..', 'cli', 'main.js'))) {
+    console.error('bench: dist/cli/main.js is missing: build first with `npx tsc -p .`');
+    return 1;
+  }
+
+  const log = ensureLog(mb);
+  const out = join(tmpdir(), `sched-doctor-bench-${process.pid}.json`);
+  try {
+    const run = await runAnalyze(cli, log.path, out);
+    if (run.code !== 0) {
+      console.error(`bench: analyze exited with ${run.code}${run.signal ? ` (signal ${run.signal})` : ''}`);
+      if (run.stderr) console.error(run.stderr.trimEnd());
+      return 1;
+    }
+    let report: { jobs?: unknown[]; findings?: { rule: string }[]; sources?: { lines: number; records: number; unrecognised: number }[] };
+    try {
+      report = JSON.parse(readFileSync(out, 'utf8'));
+    } catch (err) {
+      console.error(`bench: analyze wrote no valid JSON: ${(err as Error).message}`);
+      return 1;
+    }
+    printReport(log, run, report);
+    return 0;
+  } finally {
+    rmSync(out, { force: true });
+  }
+}
+
+/** The log for these parameters: reused when its marker matches and its size is the one recorded. */
+function ensureLog(mb: number): { path: string; marker: Marker; reused: boolean; genSeconds?: number } {
+  const dir = resolve(process.cwd(), 'bench-data');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `apscheduler-${mb}mb.log`);
+  const markerPath = path + '.marker.json';
+  try {
+    const marker = JSON.parse(readFileSync(markerPath, 'utf8')) as Marker;
+    if (marker.generator === GENERATOR_VERSION && marker.mb === mb && marker.seed === SEED && statSync(path).size === marker.bytes) {
+      console.log(`bench: reusing ${path}`);
+      return { path, marker, reused: true };
+    }
+  } catch {
+    // No marker, or no file: generate.
+  }
+  // The marker goes last and is removed first, so an interrupted generation is never reused.
+  rmSync(markerPath, { force: true });
+  console.log(`bench: generating ${mb} MiB of APScheduler log in ${path} ...`);
+  const t0 = process.hrtime.bigint();
+  const result = generateLog({ path, targetBytes: Math.round(mb * MIB), seed: SEED });
+  const genSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const marker: Marker = { generator: GENERATOR_VERSION, mb, seed: SEED, bytes: result.bytes, lines: result.lines, runs: result.runs };
+  writeFileSync(markerPath, JSON.stringify(marker, null, 2) + '\n');
+  console.log(`bench: generated ${(result.bytes / MIB).toFixed(1)} MiB, ${result.lines} lines, ${result.runs} runs in ${genSeconds.toFixed(1)} s`);
+  return { path, marker, reused: false, genSeconds };
+}
+
+interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  seconds: number;
+  peakRssKb: number | undefined;
+  /** User + system CPU seconds of the child (GNU time only): on a shared machine, wall time also counts waiting. */
+  cpuSeconds: number | undefined;
+  rssMethod: string;
+  stderr: string;
+}
+
+/**
+ * Run `sched-doctor analyze` as a child. Peak RSS comes from GNU time's %M (the kernel's
+ * ru_maxrss of the waited child, exact) when /usr/bin/time exists; otherwise /proc/<pid>/status
+ * VmHWM polled every 50 ms (the kernel's own high-water mark, so only the last < 50 ms can be
+ * missed). The wall time includes node's start-up, as a user would experience it.
+ */
+async function runAnalyze(cli: string, log: string, out: string): Promise<RunResult> {
+  const args = [cli, 'analyze', log, '--format', 'json', '--fail-on', 'never'];
+  const useTime = existsSync(TIME_BIN);
+  const rssFile = out + '.rss';
+  const command = useTime ? TIME_BIN : process.execPath;
+  const commandArgs = useTime ? ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...args] : args;
+  const stdout = openSync(out, 'w');
+  const t0 = process.hrtime.bigint();
+  const child = spawn(command, commandArgs, { stdio: ['ignore', stdout, 'pipe'] });
+  closeSync(stdout);
+
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (s: string) => {
+    if (stderr.length < 64 * 1024) stderr += s;
+  });
+
+  let polledKb: number | undefined;
+  const poll = useTime ? undefined : setInterval(() => {
+    const kb = readHighWaterKb(child.pid);
+    if (kb !== undefined) polledKb = Math.max(polledKb ?? 0, kb);
+  }, 50);
+
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => child.on('close', (c, s) => done([c, s])));
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (poll) clearInterval(poll);
+
+  let peakRssKb = polledKb;
+  let cpuSeconds: number | undefined;
+  if (useTime) {
+    // GNU time prints "Command exited with non-zero status N" before the values when N != 0.
+    const lines = existsSync(rssFile) ? readFileSync(rssFile, 'utf8').trim().split('\n') : [];
+    const [kb, user, sys] = (lines[lines.length - 1] ?? '').split(' ').map(Number);
+    peakRssKb = Number.isFinite(kb) && kb > 0 ? kb : undefined;
+    cpuSeconds = Number.isFinite(user) && Number.isFinite(sys) ? user + sys : undefined;
+    rmSync(rssFile, { force: true });
+  }
+  return { code, signal, seconds, peakRssKb, cpuSeconds, rssMethod: useTime ? `${TIME_BIN} -f %M` : '/proc VmHWM every 50 ms', stderr };
+}
+
+function readHighWaterKb(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(status) ?? /^VmRSS:\s+(\d+) kB/m.exec(status);
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined; // exited between polls
+  }
+}
+
+function printReport(
+  log: { path: string; marker: Marker; reused: boolean; genSeconds?: number },
+  run: RunResult,
+  report: { jobs?: unknown[]; findings?: { rule: string }[]; sources?: { lines: number; records: number; unrecognised: number }[] },
+): void {
+  const sizeMb = log.marker.bytes / MIB;
+  const mbPerS = sizeMb / run.seconds;
+  const rssMb = run.peakRssKb === undefined ? undefined : run.peakRssKb / 1024;
+  const byRule = new Map<string, number>();
+  for (const f of report.findings ?? []) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
+  const source = report.sources?.[0];
+  const speedOk = mbPerS >= TARGET_MB_PER_S;
+  const rssOk = rssMb !== undefined && rssMb < TARGET_RSS_MB;
+  const row = (k: string, v: string) => console.log(`  ${k.padEnd(16)} ${v}`);
+
+  console.log('');
+  console.log(`sched-doctor analyze benchmark (node ${process.version}, MB = MiB)`);
+  row('file', `${log.path}${log.reused ? ' (reused)' : ''}`);
+  row('size', `${sizeMb.toFixed(1)} MB, ${log.marker.lines} lines, ${log.marker.runs} runs`);
+  if (source) row('read', `${source.lines} lines, ${source.records} APScheduler records, ${source.unrecognised} unrecognised`);
+  row('time', `${run.seconds.toFixed(2)} s wall${run.cpuSeconds === undefined ? '' : `, ${run.cpuSeconds.toFixed(2)} s CPU (user + sys)`}`);
+  row('throughput', `${mbPerS.toFixed(1)} MB/s  (target >= ${TARGET_MB_PER_S}: ${speedOk ? 'met' : 'NOT met'})`);
+  row('peak RSS', `${rssMb === undefined ? 'unknown' : rssMb.toFixed(1) + ' MB'}  (target < ${TARGET_RSS_MB}: ${rssOk ? 'met' : 'NOT met'}; ${run.rssMethod})`);
+  row('jobs', String(report.jobs?.length ?? 0));
+  row('findings', `${report.findings?.length ?? 0}${byRule.size ? '  (' + [...byRule].map(([r, n]) => `${r} ${n}`).join(', ') + ')' : ''}`);
+  row('targets', speedOk && rssOk ? 'all met' : 'not all met');
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    console.error(`bench: ${(err as Error).stack ?? err}`);
+    process.exitCode = 1;
+  },
+);
