@@ -1,8 +1,11 @@
 import type { Run } from '../model/run';
+import type { Evidence } from '../model/finding';
+import { detach } from '../model/detach';
 import { JobTally, plural, seconds } from './job-tally';
 import type { LogRule } from './rule';
 
-interface Burst { runs: number; firstStart: number; lastStart: number; minScheduled: number; maxScheduled: number; maxLag: number; first: Run }
+// A burst keeps its first run's job and a copy of its evidence, never the run: a run's text pins its chunk of log.
+interface Burst { runs: number; firstStart: number; lastStart: number; minScheduled: number; maxScheduled: number; maxLag: number; job: Run['job']; evidence: Evidence }
 
 export const catchUpBurst: LogRule = {
   id: 'catch-up-burst',
@@ -32,7 +35,7 @@ export const catchUpBurst: LogRule = {
       const b = open.get(key);
       open.delete(key);
       if (!b || b.runs < minRuns) return;
-      const t = tally.hit(b.first.job, b.firstStart, b.first.evidence);
+      const t = tally.hit(b.job, b.firstStart, b.evidence);
       t.count += b.runs - 1;
       t.data.bursts++;
       if (b.runs > t.data.largest) {
@@ -59,7 +62,7 @@ export const catchUpBurst: LogRule = {
           return;
         }
         close(key);
-        if (lag > minLag) open.set(key, { runs: 1, firstStart: run.start, lastStart: run.start, minScheduled: run.scheduledAt.at, maxScheduled: run.scheduledAt.at, maxLag: lag, first: run });
+        if (lag > minLag) open.set(key, { runs: 1, firstStart: run.start, lastStart: run.start, minScheduled: run.scheduledAt.at, maxScheduled: run.scheduledAt.at, maxLag: lag, job: run.job, evidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
       },
       finish() {
         for (const key of [...open.keys()]) close(key);

@@ -1,10 +1,8 @@
 import type { LogRule } from './rule';
 import { JobTally, plural } from './job-tally';
 import type { Evidence } from '../model/finding';
-
-// How many recent scheduled times to remember per job. Copies of one run arrive within
-// moments of each other on a merged timeline; a bounded window keeps memory per job.
-const WINDOW = 2048;
+import { detach } from '../model/detach';
+import { RecentRuns } from './recent-runs';
 
 interface Copies { count: number; instances: Set<string>; evidence: Evidence[]; time: number }
 
@@ -21,27 +19,22 @@ export const duplicateRun: LogRule = {
     fix: 'Run one scheduler for the job store: a dedicated process, or start it once (gunicorn --preload, the WERKZEUG_RUN_MAIN guard, a lock). `max_instances` cannot help: it is counted per process.',
   },
   create() {
-    const recent = new Map<string, Map<number, Copies>>();
+    const recent = new RecentRuns<Copies>(() => ({ count: 0, instances: new Set(), evidence: [], time: 0 }));
     const tally = new JobTally(() => ({ maxCopies: 0, instances: new Set<string>(), example: '' }));
     return {
       runStart(run) {
-        let byTime = recent.get(run.key);
-        if (!byTime) recent.set(run.key, (byTime = new Map()));
-        let copies = byTime.get(run.scheduledAt.at);
-        if (!copies) {
-          copies = { count: 0, instances: new Set(), evidence: [], time: run.start };
-          byTime.set(run.scheduledAt.at, copies);
-          if (byTime.size > WINDOW) byTime.delete(byTime.keys().next().value as number);
-        }
+        const { entry: copies, seen } = recent.get(run.key, run.scheduledAt.at);
+        if (!seen) copies.time = run.start;
         copies.count++;
         copies.instances.add(run.instance);
-        if (copies.evidence.length < 3) copies.evidence.push(run.evidence);
+        // Copies stay in the window for minutes: keep copied text, not slices of the log's chunks.
+        if (copies.evidence.length < 3) copies.evidence.push({ ...run.evidence, text: detach(run.evidence.text ?? '') });
         if (copies.count < 2) return;
         const t = copies.count === 2 ? tally.hit(run.job, copies.time, copies.evidence) : tally.get(run.job)!;
         if (copies.count > 2) for (const e of copies.evidence.slice(2)) if (t.evidence.length < 5 && !t.evidence.includes(e)) t.evidence.push(e);
         t.data.maxCopies = Math.max(t.data.maxCopies, copies.count);
         for (const i of copies.instances) t.data.instances.add(i);
-        t.data.example ||= run.scheduledAt.text;
+        t.data.example ||= detach(run.scheduledAt.text);
         if (run.start > (t.last ?? -Infinity)) t.last = run.start;
       },
       finish() {

@@ -1,4 +1,5 @@
 import { JobTally, evidenceOf, plural } from './job-tally';
+import { detach } from '../model/detach';
 import type { LogRule } from './rule';
 
 export const jobError: LogRule = {
@@ -20,8 +21,8 @@ export const jobError: LogRule = {
         if (event.kind !== 'run-end' || event.outcome !== 'error') return;
         const t = tally.hit(event.job, event.ctx.time, evidenceOf(event.ctx));
         if (event.exception) {
-          t.data.exception ??= event.exception;
-          if (t.data.exceptions.size < 5) t.data.exceptions.add(event.exception);
+          t.data.exception ??= detach(event.exception);
+          if (t.data.exceptions.size < 5 && !t.data.exceptions.has(event.exception)) t.data.exceptions.add(detach(event.exception));
         }
       },
       finish() {

@@ -4,6 +4,7 @@ import type { JobRef, RecordContext } from '../model/event';
 import { jobKey } from '../model/event';
 import { MAX_EVIDENCE, type Evidence, type Finding, type Severity } from '../model/finding';
 import { isoFromMicros } from '../readers/timestamp';
+import { detach } from '../model/detach';
 
 export interface Tally<D> {
   job: JobRef;
@@ -15,7 +16,7 @@ export interface Tally<D> {
 }
 
 export function evidenceOf(ctx: Pick<RecordContext, 'source' | 'line' | 'text'>): Evidence {
-  return { source: ctx.source, line: ctx.line, text: ctx.text.length > 400 ? ctx.text.slice(0, 400) + '…' : ctx.text };
+  return { source: ctx.source, line: ctx.line, text: ctx.text };
 }
 
 export class JobTally<D> {
@@ -27,8 +28,8 @@ export class JobTally<D> {
     const key = jobKey(job);
     let t = this.entries.get(key);
     if (!t) {
-      t = { job: { name: job.name, trigger: job.trigger }, count: 0, evidence: [], data: this.initial() };
-      this.entries.set(key, t);
+      t = { job: { name: detach(job.name), trigger: detach(job.trigger) }, count: 0, evidence: [], data: this.initial() };
+      this.entries.set(detach(key), t);
     }
     t.count++;
     if (time !== undefined) {
@@ -63,7 +64,9 @@ export class JobTally<D> {
 export function addEvidence(list: Evidence[], e: Evidence): void {
   if (list.length >= MAX_EVIDENCE) return;
   if (list.some((x) => x.source === e.source && x.line === e.line)) return;
-  list.push(e);
+  // Kept evidence must not pin the chunk of log its text was sliced from.
+  const text = e.text === undefined ? undefined : detach(e.text.length > 400 ? e.text.slice(0, 400) + '…' : e.text);
+  list.push({ ...e, text });
 }
 
 export function seconds(micros: number): string {

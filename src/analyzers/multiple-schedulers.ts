@@ -4,8 +4,8 @@ import { isoFromMicros } from '../readers/timestamp';
 import { displayInstance } from './duplicate-run';
 import { addEvidence, plural } from './job-tally';
 import type { LogRule } from './rule';
+import { RecentRuns } from './recent-runs';
 
-const WINDOW = 2048;
 
 interface Activity { first: number; last: number }
 
@@ -25,7 +25,7 @@ export const multipleSchedulers: LogRule = {
     // job key → instance → active period
     const activity = new Map<string, Map<string, Activity>>();
     // job key → scheduled time → instances that ran it
-    const recent = new Map<string, Map<number, Set<string>>>();
+    const recent = new RecentRuns<Set<string>>(() => new Set());
     const linked = new Set<string>();
     const jobsByPair = new Map<string, Set<string>>();
     // one stream, several schedulers: instance → evidence that its schedulers ran the same jobs
@@ -51,14 +51,7 @@ export const multipleSchedulers: LogRule = {
         if (a) a.last = Math.max(a.last, run.start);
         else byInstance.set(run.instance, { first: run.start, last: run.start });
 
-        let byTime = recent.get(run.key);
-        if (!byTime) recent.set(run.key, (byTime = new Map()));
-        let who = byTime.get(run.scheduledAt.at);
-        const isCopy = who !== undefined;
-        if (!who) {
-          byTime.set(run.scheduledAt.at, (who = new Set()));
-          if (byTime.size > WINDOW) byTime.delete(byTime.keys().next().value as number);
-        }
+        const { entry: who, seen: isCopy } = recent.get(run.key, run.scheduledAt.at);
         for (const other of who) {
           if (other === run.instance) continue;
           const p = pairKey(other, run.instance);

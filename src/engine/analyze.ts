@@ -11,6 +11,7 @@ import { isoFromMicros } from '../readers/timestamp';
 import { JobStats, type JobSummary } from './job-stats';
 import { mergeByTime } from './merge';
 import { RunTracker, type PairingStats } from './run-tracker';
+import { JobRegistry } from './job-registry';
 
 export interface AnalyzeOptions {
   logFormat?: string;
@@ -20,6 +21,9 @@ export interface AnalyzeOptions {
   ruleOptions?: Record<string, Record<string, number>>;
   /** Per-rule severity, or 'off'. */
   ruleSeverity?: Record<string, Severity | 'off'>;
+  /** Analyze only events in [since, until) (epoch microseconds; --since/--until). */
+  since?: number;
+  until?: number;
 }
 
 export interface SourceReport extends Omit<SourceStats, 'firstTime' | 'lastTime'> {
@@ -45,8 +49,15 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
     r.create({ options: options.ruleOptions?.[r.id] ?? defaults(r.options), instance: (id) => tracker.instances.get(id) }),
   );
 
+  // Hooks are looked up once: most rules listen to few of them, and this runs per event.
+  const onEvent = listeners.filter((l) => l.event);
+  const onStart = listeners.filter((l) => l.runStart);
+  const onEnd = listeners.filter((l) => l.runEnd);
+  const registry = new JobRegistry();
+
   let lastTime: number | undefined;
   const handle = (event: LogEvent) => {
+    if ('job' in event) event.job = registry.intern(event.job);
     const state = tracker.instanceOf(event);
     if (event.ctx.time !== undefined && (lastTime === undefined || event.ctx.time > lastTime)) lastTime = event.ctx.time;
     switch (event.kind) {
@@ -59,7 +70,7 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
       case 'run-start': {
         const { run, open } = tracker.start(event, state);
         stats.runStart(run, open);
-        for (const l of listeners) l.runStart?.(run, open);
+        for (const l of onStart) l.runStart!(run, open);
         break;
       }
       case 'run-end': {
@@ -67,18 +78,18 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
         if (run) {
           const inferred = event.ctx.timeInferred === true;
           stats.runEnd(run, inferred);
-          for (const l of listeners) l.runEnd?.(run, inferred);
+          for (const l of onEnd) l.runEnd!(run, inferred);
         }
         break;
       }
       default:
         stats.event(event);
     }
-    for (const l of listeners) l.event?.(event, state.id);
+    for (const l of onEvent) l.event!(event, state.id);
   };
 
   for await (const batch of mergeByTime(readers.map((r) => r.events()))) {
-    for (const event of batch) handle(event);
+    for (const event of batch) if (inWindow(event.ctx.time, options)) handle(event);
   }
 
   const end = { openRuns: tracker.openRuns(), instances: tracker.instances, lastTime };
@@ -97,6 +108,11 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
     findings: sortFindings(findings),
     pairing: tracker.pairing,
   };
+}
+
+// Events with no instant at all are kept: nothing says they fall outside the window.
+function inWindow(time: number | undefined, w: AnalyzeOptions): boolean {
+  return time === undefined || ((w.since === undefined || time >= w.since) && (w.until === undefined || time < w.until));
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {

@@ -7,6 +7,7 @@ import { jobKey, type LogEvent } from '../model/event';
 import type { Run } from '../model/run';
 import type { InstanceState } from '../analyzers/rule';
 import { evidenceOf } from '../analyzers/job-tally';
+import { detach } from '../model/detach';
 
 export interface PairingStats {
   exact: number;
@@ -14,6 +15,8 @@ export interface PairingStats {
   /** End lines with no open run (the log began mid-run). */
   unmatched: number;
 }
+
+const NONE: Run[] = [];
 
 export class RunTracker {
   readonly instances = new Map<string, InstanceState>();
@@ -28,7 +31,8 @@ export class RunTracker {
     const id = `${where}|${ctx.pid ?? ''}`;
     let state = this.instances.get(id);
     if (!state) {
-      state = { id, source: ctx.source, host: ctx.host, pid: ctx.pid, epoch: 0, activeSchedulers: 0, maxActiveSchedulers: 0, starts: [] };
+      const copy = (s: string | undefined) => (s === undefined ? undefined : detach(s));
+      state = { id: detach(id), source: ctx.source, host: copy(ctx.host), pid: copy(ctx.pid), epoch: 0, activeSchedulers: 0, maxActiveSchedulers: 0, starts: [] };
       this.instances.set(id, state);
     }
     if (ctx.time !== undefined && (state.lastTime === undefined || ctx.time > state.lastTime)) state.lastTime = ctx.time;
@@ -40,7 +44,7 @@ export class RunTracker {
     state.activeSchedulers++;
     state.maxActiveSchedulers = Math.max(state.maxActiveSchedulers, state.activeSchedulers);
     if (event.ctx.time !== undefined) state.starts.push(event.ctx.time);
-    state.firstStartEvidence ??= { source: event.ctx.source, line: event.ctx.line, text: event.ctx.text };
+    state.firstStartEvidence ??= { source: event.ctx.source, line: event.ctx.line, text: detach(event.ctx.text) };
   }
 
   schedulerStopped(state: InstanceState): void {
@@ -62,10 +66,10 @@ export class RunTracker {
       evidence: evidenceOf(event.ctx),
     };
     const byJob = this.openOf(state.id);
-    const list = byJob.get(key) ?? [];
-    const open = list.slice();
+    let list = byJob.get(key);
+    if (!list) byJob.set(key, (list = []));
+    const open = list.length === 0 ? NONE : list.slice();
     list.push(run);
-    byJob.set(key, list);
     return { run, open };
   }
 

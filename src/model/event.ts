@@ -25,6 +25,8 @@ export interface RecordContext {
 /** A job as APScheduler's `str(job)` shows it: the name and the trigger, never the id. */
 export interface JobRef {
   name: string;
+  /** Set once the engine has interned the job: the name-and-trigger key, computed once. */
+  key?: string;
   trigger: string;
   /** `next run at` text, kept for display only: it is racy (see the field guide). */
   nextRunAt?: string;
@@ -68,5 +70,5 @@ export type LogEventKind = LogEvent['kind'];
 
 /** The identity of a job as far as a log can tell: name and trigger together. */
 export function jobKey(job: JobRef): string {
-  return `${job.name}\u0000${job.trigger}`;
+  return job.key ?? `${job.name}\u0000${job.trigger}`;
 }
