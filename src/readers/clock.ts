@@ -1,14 +1,22 @@
 // Turns line stamps into instants. A stamp with an offset is an instant already. A stamp without
 // one is read in the zone from --tz; failing that, in the zone the log itself reveals: a
 // `Running job` line is written moments after its `scheduled at` instant, which carries its own
-// offset, so the smallest gap between the two over the first runs is the log's UTC offset.
-// Failing that too (no runs to learn from), the machine's zone. Every choice is reported.
+// offset, so the smallest gap between the two is the log's UTC offset. Late runs only widen the
+// gap, but a catch-up burst after downtime can be all of the first runs: the zone is decided
+// early only once the last few runs agree with the smallest gap and sit just after a quarter hour
+// of it (zone offsets are whole quarter hours); otherwise when the buffer fills or the source
+// ends. Failing all that (no runs to learn from), the machine's zone. Every choice is reported.
 
 import type { LogEvent } from '../model/event';
 import { fixedZone, formatOffset, machineZoneName, zoneFromName, type Zone } from './zone';
 
 export const SAMPLE_RUNS = 20;
 export const MAX_BUFFER = 5000;
+/** Consecutive on-time runs (agreeing with the smallest gap) that let the zone be decided early. */
+const STABLE_RUNS = 3;
+const QUARTER_HOUR = 900e6;
+/** How late a run may start and still count as on time: picked up by the scheduler's loop. */
+const ON_TIME = 10e6;
 
 export interface PendingEvent {
   event: LogEvent;
@@ -21,6 +29,8 @@ export class Clock {
   private buffer: PendingEvent[] = [];
   private minGap = Infinity;
   private samples = 0;
+  /** Consecutive recent runs that look on time. */
+  private stable = 0;
   private lastTime: number | undefined;
   /** How the zone was chosen, for the report. */
   description = 'not needed (every stamp carries its offset)';
@@ -35,18 +45,24 @@ export class Clock {
   push(p: PendingEvent, out: LogEvent[]): void {
     if (p.naiveWall !== undefined) this.sawNaive = true;
     if (p.naiveWall !== undefined && this.zone === undefined) {
-      if (p.event.kind === 'run-start') {
-        this.minGap = Math.min(this.minGap, p.naiveWall - p.event.scheduledAt.at);
-        this.samples++;
-      }
+      if (p.event.kind === 'run-start') this.sample(p.naiveWall - p.event.scheduledAt.at);
     }
     if (this.buffer.length > 0 || (this.zone === undefined && p.naiveWall !== undefined) || this.needsFirstTime(p)) {
       this.buffer.push(p);
-      if (this.samples >= SAMPLE_RUNS || this.buffer.length >= MAX_BUFFER) this.decide();
+      if ((this.samples >= SAMPLE_RUNS && this.stable >= STABLE_RUNS) || this.buffer.length >= MAX_BUFFER) this.decide();
       if (this.ready()) this.drain(out);
       return;
     }
     this.resolve(p, out);
+  }
+
+  private sample(gap: number): void {
+    this.samples++;
+    if (gap < this.minGap - ON_TIME) this.stable = 0;
+    this.minGap = Math.min(this.minGap, gap);
+    const late = gap - Math.round(gap / QUARTER_HOUR) * QUARTER_HOUR;
+    const onTime = gap - this.minGap <= ON_TIME && late >= -2e6 && late <= ON_TIME;
+    this.stable = onTime ? this.stable + 1 : 0;
   }
 
   /** End of the source: decide with what was seen and release everything. */

@@ -13,6 +13,8 @@ export interface EnvelopeDef {
   /** A cheap test on the first character before running the regex. */
   firstChar: RegExp;
   pattern: RegExp;
+  /** A second look at a match, for prefixes a Python record can also produce. */
+  accept?(m: RegExpExecArray): boolean;
   fields(m: RegExpExecArray): EnvelopeFields;
   samples: string[];
 }
@@ -25,16 +27,40 @@ export const ENVELOPES: EnvelopeDef[] = [
     name: 'docker compose',
     firstChar: /[A-Za-z]/,
     pattern: /^([A-Za-z][\w.-]*)\s+\| ?/,
-    fields: (m) => (LEVEL_WORDS.test(m[1]) || m[1].startsWith('apscheduler') ? {} : { host: m[1] }),
+    accept: (m) => !LEVEL_WORDS.test(m[1]) && !m[1].startsWith('apscheduler'),
+    fields: (m) => ({ host: m[1] }),
     samples: ['web-1  | 2024-01-01 16:23:18,123 INFO apscheduler.scheduler: Scheduler started'],
   },
   {
-    // `kubectl logs --timestamps`, `docker logs -t`: an RFC 3339 instant with nanoseconds.
+    // `kubectl logs --prefix` (several pods: `-l app=web`): `[pod/web-7d9c5-x2x4q/app] …`
+    name: 'kubectl prefix',
+    firstChar: /\[/,
+    pattern: /^\[pod\/([\w.-]+)\/[\w.-]+\] /,
+    fields: (m) => ({ host: m[1] }),
+    samples: ['[pod/web-7d9c5-x2x4q/app] 2024-01-01T16:23:18.123456789Z INFO:apscheduler.scheduler:Scheduler started'],
+  },
+  {
+    // RFC 3339 syslog (rsyslog, journalctl -o short-iso): `2024-01-01T16:23:18+00:00 host ident[1234]: …`.
+    // Tried before the container timestamp, which would take its stamp and leave the host behind;
+    // a container stamp before `INFO apscheduler.scheduler: …` is not a host and an ident.
+    name: 'syslog iso',
+    firstChar: /\d/,
+    pattern: /^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d) (\S+) ([\w.\/@-]+)(?:\[(\d+)\])?: /,
+    accept: (m) => !LEVEL_WORDS.test(m[1].replace(/^\[|\]$/g, '')) && !m[2].startsWith('apscheduler'),
+    fields: (m) => ({ host: m[1], pid: m[3] }),
+    samples: ['2024-01-01T16:23:18+00:00 web-1 python3[1234]: INFO:apscheduler.scheduler:Scheduler started'],
+  },
+  {
+    // `kubectl logs --timestamps`, `docker logs -t`: an RFC 3339 instant with nanoseconds, one space,
+    // then the line as written, indentation included (traceback lines), or nothing (a blank line).
     name: 'container timestamp',
     firstChar: /\d/,
-    pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) (?:(?:stdout|stderr) [FP] )?(?=\S)/,
+    pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)(?: (?:stdout|stderr) [FP](?: |$)| |$)/,
     fields: () => ({}),
-    samples: ['2024-01-01T16:23:18.123456789Z stdout F INFO:apscheduler.scheduler:Scheduler started'],
+    samples: [
+      '2024-01-01T16:23:18.123456789Z stdout F INFO:apscheduler.scheduler:Scheduler started',
+      '2024-01-01T16:23:18.123456789Z   File "/app/jobs.py", line 3, in f',
+    ],
   },
   {
     // Apache mod_wsgi error log: `[Mon Jan 01 16:23:18.123456 2024] [wsgi:error] [pid 1234:tid 5678] [remote 10.0.0.1:5000] …`
@@ -51,14 +77,6 @@ export const ENVELOPES: EnvelopeDef[] = [
     pattern: /^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d (\S+) [\w.\/@-]+(?:\[(\d+)\])?: /,
     fields: (m) => ({ host: m[1], pid: m[2] }),
     samples: ['Jan  1 16:23:18 web-1 gunicorn[1234]: 2024-01-01 16:23:18,123 INFO apscheduler.scheduler: Scheduler started'],
-  },
-  {
-    // RFC 3339 syslog (rsyslog, journalctl -o short-iso): `2024-01-01T16:23:18+00:00 host ident[1234]: …`
-    name: 'syslog iso',
-    firstChar: /\d/,
-    pattern: /^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d) (\S+) [\w.\/@-]+(?:\[(\d+)\])?: /,
-    fields: (m) => ({ host: m[1], pid: m[2] }),
-    samples: ['2024-01-01T16:23:18+00:00 web-1 python3[1234]: INFO:apscheduler.scheduler:Scheduler started'],
   },
 ];
 
@@ -81,12 +99,12 @@ export function peelEnvelopes(line: string): Peeled {
       if (!env.firstChar.test(rest[0] ?? '')) continue;
       const m = env.pattern.exec(rest);
       if (!m) continue;
+      if (env.accept && !env.accept(m)) continue;
       const f = env.fields(m);
-      if (env.name === 'docker compose' && f.host === undefined) continue;
       // syslog's `ident[pid]` is the outer process; a pid inside the record wins later.
-      fields.host ??= f.host;
-      fields.pid ??= f.pid;
-      fields.thread ??= f.thread;
+      if (f.host !== undefined) fields.host ??= f.host;
+      if (f.pid !== undefined) fields.pid ??= f.pid;
+      if (f.thread !== undefined) fields.thread ??= f.thread;
       names.push(env.name);
       offset += m[0].length;
       matched = true;

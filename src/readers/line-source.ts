@@ -53,11 +53,24 @@ export async function* readLines(path: string): AsyncGenerator<LineBatch> {
   const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => iterator };
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
     const gunzip = createGunzip();
+    // Once gunzip fails it never drains: wait for 'close' too, and stop reading (which closes the file).
+    const drained = () => new Promise<void>((resolve) => {
+      const done = () => {
+        gunzip.off('drain', done);
+        gunzip.off('close', done);
+        resolve();
+      };
+      gunzip.once('drain', done);
+      gunzip.once('close', done);
+    });
     (async () => {
       try {
         gunzip.write(head);
-        for await (const chunk of rest) if (!gunzip.write(chunk)) await new Promise((r) => gunzip.once('drain', r));
-        gunzip.end();
+        for await (const chunk of rest) {
+          if (gunzip.destroyed) break;
+          if (!gunzip.write(chunk)) await drained();
+        }
+        if (!gunzip.destroyed) gunzip.end();
       } catch (err) {
         gunzip.destroy(err as Error);
       }

@@ -4,7 +4,8 @@
 
 import type { LogEvent, RecordContext } from '../model/event';
 import { MESSAGE_START, parseMessage, withContext, type EventBody, type MessageDef } from './apscheduler-messages';
-import { Clock } from './clock';
+import { Clock, type PendingEvent } from './clock';
+import { EchoFilter } from './echo-filter';
 import { peelEnvelopes } from './envelopes';
 import { readLines } from './line-source';
 import { matchLogFormat, type CompiledFormat } from './python-logging-format';
@@ -37,23 +38,35 @@ export interface SourceStats {
 }
 
 const LEVEL_START = /^\s*\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\b/;
+const ANSI_ESCAPE = /\x1b\[[0-9;]*[A-Za-z]/g;
+/** A line from one of APScheduler's loggers (not one that merely mentions the package). */
+const APSCHEDULER_LOGGER = /\bapscheduler\.(?:scheduler|executors|jobstores)\b/;
 const TB_HEADER = /^(Traceback \(most recent call last\)|During handling of the above exception|The above exception was the direct cause)/;
+
+/** Records held back at most while the echo filter learns whether a source doubles its records. */
+const MAX_WAITING = 2000;
 
 interface HeldRecord {
   event: LogEvent;
   def: MessageDef;
   naiveWall?: number;
   exception?: string;
+  maybeEcho: boolean;
 }
 
 export class LogReader {
   readonly stats: SourceStats;
   private clock: Clock;
   private held: HeldRecord | undefined;
+  /** Inside a traceback (after its header), whether or not it belongs to a held record. */
+  private inTraceback = false;
   /** A line whose message did not parse, kept one line in case the record continues there. */
   private split: { line: number; text: string; start: string; message: string; prefix: PrefixFields; host?: string; peeled: number } | undefined;
-  private echo = { wall: NaN, seen: new Map<string, string>() };
+  private echoes = new EchoFilter();
+  /** Records held back while a same-format twin waits for the echo filter to learn (bounded). */
+  private waiting: { pending: PendingEvent; maybeEcho: boolean }[] = [];
   private formatNoted = false;
+  private sawStamp = false;
 
   constructor(private readonly source: string, private readonly options: ReaderOptions) {
     this.clock = new Clock(options.zone);
@@ -74,24 +87,33 @@ export class LogReader {
     const out: LogEvent[] = [];
     this.endSplit(out);
     this.release(out);
+    if (this.waiting.length) {
+      this.echoes.settle();
+      this.releaseWaiting(out);
+    }
     this.clock.flush(out);
-    this.stats.zone = this.clock.sawNaive ? this.clock.description : 'not needed (every stamp carries its offset)';
+    this.stats.zone = this.clock.sawNaive
+      ? this.clock.description
+      : this.sawStamp ? 'not needed (every stamp carries its offset)' : 'not needed (no timestamps on the lines)';
     if (out.length) yield this.noteTimes(out);
   }
 
   private line(text: string, lineNo: number, out: LogEvent[]): void {
+    // Colour codes (colorlog, `docker compose logs` on a terminal) would hide levels and prefixes.
+    if (text.includes('\x1b[')) text = text.replace(ANSI_ESCAPE, '');
     if (this.split) {
       if (this.trySplit(text, out)) return;
       this.endSplit(out);
     }
     const found = this.findMessage(text);
     if (found === undefined) {
-      if (this.held && this.continuesTraceback(text)) return;
+      if (this.continuesTraceback(text)) return;
       this.release(out);
-      if (text.includes('apscheduler') && !/^\s/.test(text.slice(peelEnvelopes(text).offset))) this.unrecognised(lineNo, text);
+      if (APSCHEDULER_LOGGER.test(text) && !/^\s/.test(text.slice(peelEnvelopes(text).offset))) this.unrecognised(lineNo, text);
       return;
     }
     this.release(out);
+    this.inTraceback = false;
     const { start, index, recordStart, fields } = found;
     const message = text.slice(index);
     const parsed = parseMessage(start, message);
@@ -101,7 +123,7 @@ export class LogReader {
       this.split = { line: lineNo, text, start, message, prefix, host: peeled.fields.host, peeled: recordStart ?? peeled.offset };
       return;
     }
-    this.emit(parsed.body, parsed.def, prefix, peeled, lineNo, text, message, out);
+    this.emit(parsed.body, parsed.def, prefix, peeled, lineNo, text, text.slice(peeled.offset, index), message, out);
   }
 
   /** Where the APScheduler message starts, and the prefix fields when --log-format is exact. */
@@ -135,7 +157,8 @@ export class LogReader {
       if (parsed) {
         this.split = undefined;
         this.stats.joined++;
-        this.emit(parsed.body, parsed.def, s.prefix, { fields: { host: s.host }, names: [] }, s.line, s.text + '\n' + text, joined, out);
+        const recordPrefix = s.text.slice(s.peeled, s.text.length - s.message.length);
+        this.emit(parsed.body, parsed.def, s.prefix, { fields: { host: s.host }, names: [] }, s.line, s.text + '\n' + text, recordPrefix, joined, out);
         return true;
       }
     }
@@ -154,7 +177,8 @@ export class LogReader {
     if (this.stats.unrecognisedSamples.length < 3) this.stats.unrecognisedSamples.push({ line, text: text.slice(0, 300) });
   }
 
-  private emit(body: EventBody, def: MessageDef, prefix: PrefixFields, peeled: { fields: { host?: string; pid?: string; thread?: string }; names: string[] }, line: number, text: string, message: string, out: LogEvent[]): void {
+  /** `recordPrefix`: the Python record's own prefix, envelopes peeled off, up to the message. */
+  private emit(body: EventBody, def: MessageDef, prefix: PrefixFields, peeled: { fields: { host?: string; pid?: string; thread?: string }; names: string[] }, line: number, text: string, recordPrefix: string, message: string, out: LogEvent[]): void {
     const stamp = prefix.stamp;
     const ctx: RecordContext = {
       source: this.source,
@@ -168,6 +192,7 @@ export class LogReader {
     };
     let naiveWall: number | undefined;
     if (stamp) {
+      this.sawStamp = true;
       if (stamp.offsetMinutes !== undefined) ctx.time = stamp.wall - stamp.offsetMinutes * 60e6;
       else naiveWall = stamp.wall;
     }
@@ -175,46 +200,78 @@ export class LogReader {
       this.formatNoted = true;
       this.stats.format = 'auto: ' + describeFields({ ...prefix, host: ctx.host, pid: ctx.pid, thread: ctx.thread }, peeled.names);
     }
-    if (this.isEcho(stamp?.wall, message, ctx)) {
+    // Echoes are told by the record's own stamp: a container runtime stamps each copy apart.
+    const ownStamp = peeled.names.length ? pickStamp(findStamps(recordPrefix)) ?? stamp : stamp;
+    const who = `${ctx.pid ?? ''}|${ctx.thread ?? ''}|${ctx.host ?? ''}`;
+    const verdict = this.echoes.judge({ kind: body.kind, message, wall: ownStamp?.wall, who, prefix: recordPrefix });
+    if (this.waiting.length && this.echoes.doubled !== undefined) this.releaseWaiting(out);
+    if (verdict === 'echo') {
       this.stats.echoes++;
+      if (def.traceback) this.inTraceback = true;
       return;
     }
-    this.stats.records++;
+    const maybeEcho = verdict === 'undecided';
+    if (!maybeEcho) this.stats.records++;
     const event = withContext(body, ctx);
     if (def.traceback) {
-      this.held = { event, def, naiveWall };
+      this.held = { event, def, naiveWall, maybeEcho };
       return;
     }
-    this.clock.push({ event, naiveWall }, out);
+    this.forward({ event, naiveWall }, maybeEcho, out);
+  }
+
+  /** To the clock, unless records are held back for the echo filter. */
+  private forward(pending: PendingEvent, maybeEcho: boolean, out: LogEvent[]): void {
+    if (!maybeEcho && this.waiting.length === 0) {
+      this.clock.push(pending, out);
+      return;
+    }
+    this.waiting.push({ pending, maybeEcho });
+    if (this.waiting.length >= MAX_WAITING) {
+      this.echoes.settle();
+      this.releaseWaiting(out);
+    }
+  }
+
+  private releaseWaiting(out: LogEvent[]): void {
+    const doubled = this.echoes.doubled === true;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const w of waiting) {
+      if (w.maybeEcho && doubled) {
+        this.stats.echoes++;
+        continue;
+      }
+      if (w.maybeEcho) this.stats.records++;
+      this.clock.push(w.pending, out);
+    }
   }
 
   /**
-   * The same message at the same stamp from the same process and thread is one record written
-   * by two handlers, not two runs. Without stamps nothing can be told apart: no echo then.
+   * Whether a line belongs to the traceback after a held record (logger.exception), or to any
+   * traceback once its header was seen: an application's traceback or an echoed record's, whose
+   * frames and final `apscheduler.…Error: …` line are not APScheduler messages.
    */
-  private isEcho(wall: number | undefined, message: string, ctx: RecordContext): boolean {
-    if (wall === undefined) return false;
-    if (wall !== this.echo.wall) {
-      this.echo.wall = wall;
-      this.echo.seen.clear();
-    }
-    const who = `${ctx.pid ?? ''}|${ctx.thread ?? ''}|${ctx.host ?? ''}`;
-    const prior = this.echo.seen.get(message);
-    if (prior !== undefined && compatible(prior, who)) return true;
-    this.echo.seen.set(message, who);
-    return false;
-  }
-
   private continuesTraceback(text: string): boolean {
+    if (!this.held && !this.inTraceback && !text.includes('Traceback')) return false;
     const record = text.slice(peelEnvelopes(text).offset);
-    if (record.length === 0 || /^\s/.test(record)) return true;
-    if (TB_HEADER.test(record)) return true;
-    if (LEVEL_START.test(record) || findStamps(record.slice(0, 40)).length > 0) return false;
-    // The exception line itself: `ValueError: kaboom`, `module.CustomError`.
-    if (/^[A-Za-z_][\w.]*(?::|$)/.test(record)) {
-      this.held!.exception = record.trimEnd();
+    if (TB_HEADER.test(record)) {
+      this.inTraceback = true;
       return true;
     }
+    if (!this.held && !this.inTraceback) return false;
+    if (record.length === 0 || /^\s/.test(record)) return true;
+    if (LEVEL_START.test(record) || findStamps(record.slice(0, 40)).length > 0) return this.endTraceback();
+    // The exception line itself: `ValueError: kaboom`, `module.CustomError`.
+    if (/^[A-Za-z_][\w.]*(?::|$)/.test(record)) {
+      if (this.held) this.held.exception = record.trimEnd();
+      return true;
+    }
+    return this.endTraceback();
+  }
+
+  private endTraceback(): false {
+    this.inTraceback = false;
     return false;
   }
 
@@ -223,7 +280,7 @@ export class LogReader {
     if (!h) return;
     this.held = undefined;
     if (h.event.kind === 'run-end' && h.exception) h.event.exception = h.exception.slice(0, 300);
-    this.clock.push({ event: h.event, naiveWall: h.naiveWall }, out);
+    this.forward({ event: h.event, naiveWall: h.naiveWall }, h.maybeEcho, out);
   }
 
   private noteTimes(events: LogEvent[]): LogEvent[] {
@@ -234,10 +291,4 @@ export class LogReader {
     }
     return events;
   }
-}
-
-function compatible(a: string, b: string): boolean {
-  const x = a.split('|');
-  const y = b.split('|');
-  return x.every((v, i) => v === '' || y[i] === '' || v === y[i]);
 }

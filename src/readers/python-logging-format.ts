@@ -13,7 +13,10 @@ export interface CompiledFormat {
 // How each LogRecord attribute can look. Anything else (custom attributes added by a filter)
 // is any text, matched lazily.
 const ATTRIBUTE: Record<string, string> = {
-  asctime: '\\d.*?\\d|\\[.*?\\]',
+  // The ISO shapes first: `\d.*?\d` alone stops at the date of `2024-01-01 16:23:18` when the next
+  // literal is a space. Then any datefmt: bracketed, digits to digits or to a zone name, ctime-like.
+  asctime: '\\d{4}[-/]\\d\\d[-/]\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?: ?(?:Z|UTC|GMT|[+-]\\d\\d(?::?\\d\\d)?))?'
+    + '|\\[.*?\\]|\\d.*?(?:\\d|[A-Z]{1,5})|[A-Z][a-z]{2},? .*?\\d',
   created: '\\d+(?:\\.\\d+)?',
   relativeCreated: '\\d+(?:\\.\\d+)?',
   msecs: '\\d+(?:\\.\\d+)?',

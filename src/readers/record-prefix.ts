@@ -18,7 +18,8 @@ const LOWER_LEVEL = /\[\s*(debug|info|warning|error|critical)\s*\]/;
 const LOGGER = /\b(apscheduler(?:\.[\w]+)*)/;
 const PID = /\bpid[ =:]+(\d+)|\bprocess[ =:]+(\d+)|\[(\d{1,8})\]|\b(?:MainProcess|ForkProcess-\d+|SpawnProcess-\d+)[ :(]+(\d+)|<(\d{1,8})>/i;
 const THREAD = /\b(ThreadPoolExecutor-\d+_\d+|Thread-\d+(?: \(\w+\))?|MainThread|Dummy-\d+|APScheduler|asyncio_\d+|Tornado-\d+|gevent-\d+)|\btid[ =:]+(\d+)|\bthread(?:Name)?[ =:]+([\w.-]+)/;
-const HOST = /\bhost(?:name)?[ =:]+([\w.-]+)/;
+// `host=web-1`, `hostname: web-1`; a bare word `host` is more likely a syslog host named so.
+const HOST = /\bhost(?:name)?\s*[=:]\s*([\w.-]+)/;
 
 export function parsePrefix(prefix: string): PrefixFields {
   const fields: PrefixFields = {};

@@ -20,13 +20,18 @@ const MONTHS: Record<string, number> = {
   Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12,
 };
 
-// `2024-01-01 16:23:18,123`, `2024-01-01T16:23:18.123456+08:00`, `2024/01/01 16:23:18`, `...Z`, `... UTC`, `... +0000`
+// `2024-01-01 16:23:18,123`, `2024-01-01T16:23:18.123456+08:00`, `2024/01/01 16:23:18`, `...Z`, `... UTC`, `... +0000`.
+// An offset's hours stop at 14, so a pid glued to the stamp (`…,123-4130`) is not read as one.
 const ISO =
-  /(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(?:(Z|[+-]\d\d(?::?\d\d)?)| (UTC|GMT|[+-]\d\d:?\d\d)\b)?/g;
-// Apache error log: `[Mon Jan 01 16:23:18.123456 2024]`
-const APACHE = /\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? (\d{4})\]/g;
+  /(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(?:(Z|[+-](?:0\d|1[0-4])(?::?[0-5]\d)?)(?!\d)| (UTC|GMT|[+-](?:0\d|1[0-4]):?[0-5]\d)\b)?/g;
+// Apache error log: `[Mon Jan 01 16:23:18.123456 2024]` (time.asctime() pads the day with a space)
+const APACHE = /\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? (\d{4})\]/g;
 // Common log format: `01/Jan/2024:16:23:18 +0000`
 const CLF = /(\d\d)\/(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\/(\d{4}):(\d\d):(\d\d):(\d\d)(?: ([+-]\d{4}))?/g;
+// syslog / `journalctl` short output: `Jan  1 16:23:18` at the start of the line, with no year.
+const SYSLOG = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?(?= )/;
+/** A syslog stamp more than this far ahead of the present is from last year (logs are read after they are written). */
+const SYSLOG_AHEAD = 7 * 86400e6;
 
 /** Days from 1970-01-01 to a civil date (proleptic Gregorian); Howard Hinnant's algorithm. */
 export function daysFromCivil(y: number, m: number, d: number): number {
@@ -88,7 +93,19 @@ export function findStamps(text: string): Stamp[] {
     }
     found.sort((a, b) => a.start - b.start);
   }
+  if (found.length === 0) {
+    const m = SYSLOG.exec(text);
+    if (m) found.push({ wall: syslogWall(MONTHS[m[1]], +m[2], +m[3], +m[4], +m[5], m[6]), start: 0, end: m[0].length, form: 'syslog' });
+  }
   return found;
+}
+
+/** A syslog stamp has no year: the current one, or last year's when that would put it in the future. */
+function syslogWall(mo: number, d: number, h: number, mi: number, s: number, frac: string | undefined): number {
+  const now = Date.now() * 1000;
+  const year = new Date().getUTCFullYear();
+  const wall = wallMicros(year, mo, d, h, mi, s, frac);
+  return wall - now > SYSLOG_AHEAD ? wallMicros(year - 1, mo, d, h, mi, s, frac) : wall;
 }
 
 /**

@@ -1,10 +1,12 @@
 // Time zones for log stamps that carry no offset: an IANA zone (via Intl, which Node ships with
-// full ICU), a fixed offset, or the machine's own zone. Offsets are cached per hour: a DST change
-// never falls inside an hour on the hour boundaries that matter here, and Intl is slow per call.
+// full ICU), a fixed offset, or the machine's own zone. Offsets are cached per quarter hour of UTC,
+// because Intl is slow per call: zone changes fall on quarter hours of UTC (America/St_Johns
+// changes at 04:30 and 05:30 UTC), never inside one.
 
+import { UserError } from './errors';
 import { parseOffset } from './timestamp';
 
-const HOUR = 3600e6;
+const QUARTER = 900e6;
 
 export interface Zone {
   name: string;
@@ -34,7 +36,7 @@ export function zoneFromName(name: string): Zone {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
   } catch {
-    throw new Error(`unknown time zone '${name}' (use an IANA name such as Europe/Berlin, UTC, or an offset such as +08:00)`);
+    throw new UserError(`unknown time zone '${name}' (use an IANA name such as Europe/Berlin, UTC, or an offset such as +08:00)`);
   }
   return ianaZone(name);
 }
@@ -44,16 +46,17 @@ function ianaZone(name: string): Zone {
     timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
     hour: 'numeric', minute: 'numeric', second: 'numeric',
   });
-  const byHour = new Map<number, number>();
+  const byQuarter = new Map<number, number>();
   const offsetAtInstant = (instant: number): number => {
-    const hour = Math.floor(instant / HOUR);
-    let cached = byHour.get(hour);
+    const quarter = Math.floor(instant / QUARTER);
+    let cached = byQuarter.get(quarter);
     if (cached === undefined) {
+      const ms = quarter * (QUARTER / 1000);
       const parts: Record<string, number> = {};
-      for (const p of format.formatToParts(new Date(hour * 3600e3))) parts[p.type] = Number(p.value);
+      for (const p of format.formatToParts(new Date(ms))) parts[p.type] = Number(p.value);
       const wallMs = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-      cached = Math.round((wallMs - hour * 3600e3) / 60000);
-      byHour.set(hour, cached);
+      cached = Math.round((wallMs - ms) / 60000);
+      byQuarter.set(quarter, cached);
     }
     return cached;
   };
