@@ -303,12 +303,16 @@ function decodeUtf8SurrogatePass(r: Reader, b: Buffer): string {
   return out;
 }
 
-/** UNICODE (protocol 0): raw-unicode-escape, i.e. latin-1 plus \uXXXX and \UXXXXXXXX. */
+/**
+ * UNICODE (protocol 0): raw-unicode-escape, i.e. latin-1 plus \uXXXX and \UXXXXXXXX. As in
+ * Python's codec, only a backslash that is not itself escaped (an odd run) starts an escape.
+ */
 function decodeRawUnicodeEscape(r: Reader, s: string): string {
-  return s.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_m, u4: string, u8: string) => {
-    const cp = parseInt(u4 ?? u8, 16);
+  return s.replace(/(\\+)(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})/g, (m, slashes: string, esc: string) => {
+    if (slashes.length % 2 === 0) return m;
+    const cp = parseInt(esc.slice(1), 16);
     if (cp > 0x10ffff) r.fail('bad \\U escape in UNICODE');
-    return String.fromCodePoint(cp);
+    return slashes.slice(1) + String.fromCodePoint(cp);
   });
 }
 
@@ -932,11 +936,25 @@ function wallMs(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number 
   return dt.getTime();
 }
 
+// formatToParts costs tens of µs; stores repeat instants (same schedules, the ±1 day probes).
+const offsetCache = new Map<string, number | null>();
+
 /** The zone's UTC offset in seconds at a UTC instant (ms), or null if the zone is unknown. */
 export function zoneOffsetAt(zone: string, utcMs: number): number | null {
+  const at = Math.floor(utcMs / 1000) * 1000;
+  const key = `${zone}|${at}`;
+  let v = offsetCache.get(key);
+  if (v === undefined) {
+    v = computeOffsetAt(zone, at);
+    if (offsetCache.size >= 100_000) offsetCache.clear();
+    offsetCache.set(key, v);
+  }
+  return v;
+}
+
+function computeOffsetAt(zone: string, at: number): number | null {
   const f = zoneFormatter(zone);
   if (!f) return null;
-  const at = Math.floor(utcMs / 1000) * 1000;
   const p: Record<string, string> = {};
   for (const part of f.formatToParts(new Date(at))) p[part.type] = part.value;
   let year = Number(p.year);
@@ -1076,15 +1094,21 @@ export function zoneAbbreviation(zone: string, utcSeconds: number, offsetSeconds
   return intlAbbreviation(zone, utcSeconds, offsetSeconds);
 }
 
-/** Without a tz database: ICU's short name when it is a letter abbreviation, else '+0545' style. */
+/**
+ * Without a tz database: ICU's short name when it is a letter abbreviation, else '+0545' style.
+ * ICU gives letters only for the zones a locale commonly uses (CST in en-US, EET in en-GB, AEST
+ * in en-AU, IST in en-IN), so several English locales are asked in turn.
+ */
 function intlAbbreviation(zone: string, utcSeconds: number, offsetSeconds: number): string {
-  try {
-    const part = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' })
-      .formatToParts(new Date(utcSeconds * 1000))
-      .find((x) => x.type === 'timeZoneName');
-    if (part && /^[A-Z]{2,5}$/.test(part.value)) return part.value;
-  } catch {
-    // unknown zone
+  for (const locale of ['en-US', 'en-GB', 'en-AU', 'en-IN']) {
+    try {
+      const part = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' })
+        .formatToParts(new Date(utcSeconds * 1000))
+        .find((x) => x.type === 'timeZoneName');
+      if (part && /^[A-Z]{2,5}$/.test(part.value)) return part.value;
+    } catch {
+      break; // unknown zone
+    }
   }
   const sign = offsetSeconds < 0 ? '-' : '+';
   const abs = Math.abs(offsetSeconds);
@@ -1141,7 +1165,7 @@ function makeDateTime(args: unknown[]): unknown {
 }
 
 /** Build the readable datetime, resolving the offset where the pickle allows it. */
-export function datetimeValue(wall: Wall, tz: unknown): PyDateTime {
+function datetimeValue(wall: Wall, tz: unknown): PyDateTime {
   const local = wallMs(wall.year, wall.month, wall.day, wall.hour, wall.minute, wall.second);
   let offset: number | null = null;
   let tzname: string | null = null;
@@ -1169,7 +1193,12 @@ function resolveOffset(tz: PyTzInfo, localMs: number, fold: number): { offset: n
       ? zoneOffsetForWall(tz.name, localMs, fold)
       : zoneOffsetAt(tz.name, localMs);
   if (offset === null) return { offset: null, tzname: null };
-  const utcSeconds = Math.floor(localMs / 1000) - offset;
+  let utcSeconds = Math.floor(localMs / 1000) - offset;
+  // In a skipped hour the offset used belongs to a neighbouring period, not to the instant it
+  // yields: take the abbreviation from the side of the transition that offset came from.
+  if (zoneOffsetAt(tz.name, utcSeconds * 1000) !== offset) {
+    utcSeconds += zoneOffsetAt(tz.name, (utcSeconds - 86_400) * 1000) === offset ? -86_400 : 86_400;
+  }
   return { offset, tzname: zoneAbbreviation(tz.name, utcSeconds, offset) };
 }
 
@@ -1232,7 +1261,7 @@ const floorDiv = (a: bigint, b: bigint): bigint => {
 };
 
 /** A timedelta normalised the way Python stores it: 0 ≤ seconds < 86400, 0 ≤ µs < 10**6. */
-export function timedeltaValue(totalMicros: bigint): PyTimedelta {
+function timedeltaValue(totalMicros: bigint): PyTimedelta {
   const days = floorDiv(totalMicros, 86_400_000_000n);
   const rest = totalMicros - days * 86_400_000_000n;
   return {
