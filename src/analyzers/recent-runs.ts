@@ -1,27 +1,41 @@
 // Per job, what is known about each recent scheduled time. Copies of one run arrive within
 // moments of each other on a merged timeline, so entries expire once their scheduled time is
 // HORIZON behind the newest one: memory per job stays small however long the log.
+// Scheduled times mostly arrive in order: a time past the newest is new without a look-up, and a
+// copy is found by scanning back from the newest.
 
-const HORIZON = 10 * 60e6;
-const MAX_ENTRIES = 4096;
+const HORIZON = 5 * 60e6;
+
+interface Window<T> {
+  times: number[];
+  entries: T[];
+  head: number;
+  newest: number;
+}
 
 export class RecentRuns<T> {
-  private byJob = new Map<string, Map<number, T>>();
+  private byJob = new Map<string, Window<T>>();
 
   constructor(private readonly create: () => T) {}
 
   /** The entry for (job, scheduled time) and whether it already existed. */
   get(key: string, scheduledAt: number): { entry: T; seen: boolean } {
-    let times = this.byJob.get(key);
-    if (!times) this.byJob.set(key, (times = new Map()));
-    const existing = times.get(scheduledAt);
-    if (existing !== undefined) return { entry: existing, seen: true };
+    let w = this.byJob.get(key);
+    if (!w) this.byJob.set(key, (w = { times: [], entries: [], head: 0, newest: -Infinity }));
+    if (scheduledAt <= w.newest) {
+      for (let i = w.times.length - 1; i >= w.head; i--) {
+        if (w.times[i] === scheduledAt) return { entry: w.entries[i], seen: true };
+      }
+    }
     const entry = this.create();
-    times.set(scheduledAt, entry);
-    // Insertion order is (nearly) scheduled order: expire from the front.
-    for (const t of times.keys()) {
-      if (t >= scheduledAt - HORIZON && times.size <= MAX_ENTRIES) break;
-      times.delete(t);
+    w.times.push(scheduledAt);
+    w.entries.push(entry);
+    if (scheduledAt > w.newest) w.newest = scheduledAt;
+    while (w.head < w.times.length && w.times[w.head] < w.newest - HORIZON) w.entries[w.head++] = undefined as T;
+    if (w.head > 256 && w.head * 2 > w.times.length) {
+      w.times = w.times.slice(w.head);
+      w.entries = w.entries.slice(w.head);
+      w.head = 0;
     }
     return { entry, seen: false };
   }

@@ -27,7 +27,8 @@ function between(message: string, start: string, end: string): string | undefine
 }
 
 function exact(start: string, body: EventBody): MessageDef {
-  return { start, parse: (m) => (m.trimEnd() === start ? body : undefined), samples: [start] };
+  // A fresh body per message: withContext attaches the context to the body itself.
+  return { start, parse: (m) => (m.trimEnd() === start ? { ...body } : undefined), samples: [start] };
 }
 
 function jobMessage(start: string, end: string, build: (job: NonNullable<ReturnType<typeof parseJobString>>) => EventBody, samples: string[]): MessageDef {
@@ -199,6 +200,8 @@ export function parseMessage(start: string, message: string): { body: EventBody;
   return undefined;
 }
 
+/** Every parse returns a fresh body, so the context is attached in place: no copy per record. */
 export function withContext(body: EventBody, ctx: RecordContext): LogEvent {
-  return { ...body, ctx } as LogEvent;
+  (body as LogEvent).ctx = ctx;
+  return body as LogEvent;
 }

@@ -88,7 +88,11 @@ export interface Peeled {
 }
 
 /** Peel known envelopes off a line, outermost first (a compose prefix around a timestamp, say). */
+const NOTHING: Peeled = Object.freeze({ offset: 0, fields: Object.freeze({}), names: Object.freeze([]) as unknown as string[] });
+
 export function peelEnvelopes(line: string): Peeled {
+  // Most lines have no envelope: answer without allocating.
+  if (!ENVELOPES.some((env) => env.firstChar.test(line[0] ?? ''))) return NOTHING;
   let offset = 0;
   const fields: EnvelopeFields = {};
   const names: string[] = [];
@@ -112,5 +116,5 @@ export function peelEnvelopes(line: string): Peeled {
     }
     if (!matched) break;
   }
-  return { offset, fields, names };
+  return offset === 0 ? NOTHING : { offset, fields, names };
 }

@@ -2,7 +2,7 @@
 // any `logging` format works without configuration: the timestamp, the level, the logger, the
 // process id and the thread name, wherever the format put them.
 
-import { findStamps, pickStamp, type Stamp } from './timestamp';
+import { findStamps, isoStampAt, pickStamp, type Stamp } from './timestamp';
 
 export interface PrefixFields {
   stamp?: Stamp;
@@ -21,25 +21,102 @@ const THREAD = /\b(ThreadPoolExecutor-\d+_\d+|Thread-\d+(?: \(\w+\))?|MainThread
 // `host=web-1`, `hostname: web-1`; a bare word `host` is more likely a syslog host named so.
 const HOST = /\bhost(?:name)?\s*[=:]\s*([\w.-]+)/;
 
+type Span = [number, number];
+
+/** Where each field sat in a prefix: the layout that every line of the same shape shares. */
+interface Layout {
+  stamp?: Span;
+  /** The stamp is ISO 8601: read it in place, without searching. */
+  isoStamp?: boolean;
+  level?: string;
+  logger?: string;
+  pid?: Span;
+  thread?: Span;
+  host?: Span;
+}
+
+const DIGIT = /\d/g;
+const MAX_LAYOUTS = 16;
+/** Recently seen shapes, most recent first: a log has a handful. */
+const layouts: { shape: string; layout: Layout }[] = [];
+
+/** Whether a prefix has this shape: the same characters, any digit where the shape has `0`. */
+function hasShape(prefix: string, shape: string): boolean {
+  if (prefix.length !== shape.length) return false;
+  for (let i = 0; i < prefix.length; i++) {
+    const c = prefix.charCodeAt(i);
+    const s = shape.charCodeAt(i);
+    if (c >= 48 && c <= 57 ? s !== 48 : c !== s) return false;
+  }
+  return true;
+}
+
+/**
+ * Fields of a prefix. A log repeats a handful of layouts millions of times: lines whose prefix
+ * has the same shape (digits aside) keep every field at the same place, so the regexes run once
+ * per shape and later lines are sliced at the learnt positions.
+ */
 export function parsePrefix(prefix: string): PrefixFields {
+  let layout: Layout | undefined;
+  for (let i = 0; i < layouts.length; i++) {
+    if (hasShape(prefix, layouts[i].shape)) {
+      layout = layouts[i].layout;
+      break;
+    }
+  }
+  if (!layout) {
+    layout = learnLayout(prefix);
+    layouts.unshift({ shape: prefix.replace(DIGIT, '0'), layout });
+    if (layouts.length > MAX_LAYOUTS) layouts.pop();
+  }
   const fields: PrefixFields = {};
-  fields.stamp = pickStamp(findStamps(prefix));
+  if (layout.stamp) {
+    const [a, b] = layout.stamp;
+    // One character past the stamp: some forms look ahead (a syslog stamp is followed by a space).
+    const stamp = layout.isoStamp ? isoStampAt(prefix, a, b) : findStamps(prefix.slice(a, b + 1))[0];
+    if (stamp) {
+      stamp.start = a;
+      stamp.end = b;
+      fields.stamp = stamp;
+    }
+  }
+  if (layout.level) fields.level = layout.level;
+  if (layout.logger) fields.logger = layout.logger;
+  if (layout.pid) fields.pid = prefix.slice(layout.pid[0], layout.pid[1]);
+  if (layout.thread) fields.thread = prefix.slice(layout.thread[0], layout.thread[1]);
+  if (layout.host) fields.host = prefix.slice(layout.host[0], layout.host[1]);
+  return fields;
+}
+
+function learnLayout(prefix: string): Layout {
+  const layout: Layout = {};
+  const stamp = pickStamp(findStamps(prefix));
+  if (stamp) layout.stamp = [stamp.start, stamp.end];
+  if (stamp && (stamp.form === 'iso' || stamp.form === 'iso-offset')) layout.isoStamp = true;
   // Levels and pids inside the timestamp's span are digits of the time, never fields.
-  const rest = fields.stamp ? prefix.slice(0, fields.stamp.start) + ' ' + prefix.slice(fields.stamp.end) : prefix;
+  const rest = stamp ? prefix.slice(0, stamp.start) + ' ' + prefix.slice(stamp.end) : prefix;
+  // A position in `rest` back to the same position in `prefix`.
+  const at = (i: number) => (stamp && i > stamp.start ? i - 1 - stamp.start + stamp.end : i);
+  const span = (m: RegExpExecArray, group: string): Span => {
+    const i = at(m.index + m[0].indexOf(group));
+    return [i, i + group.length];
+  };
   let level: string | undefined;
   LEVEL.lastIndex = 0;
   for (let m = LEVEL.exec(rest); m; m = LEVEL.exec(rest)) level = m[1];
   if (!level) level = LOWER_LEVEL.exec(rest)?.[1]?.toUpperCase();
-  if (level) fields.level = level === 'WARN' ? 'WARNING' : level === 'FATAL' ? 'CRITICAL' : level;
+  if (level) layout.level = level === 'WARN' ? 'WARNING' : level === 'FATAL' ? 'CRITICAL' : level;
   const logger = LOGGER.exec(rest);
-  if (logger) fields.logger = logger[1];
+  if (logger) layout.logger = logger[1];
   const pid = PID.exec(rest);
-  if (pid) fields.pid = pid[1] ?? pid[2] ?? pid[3] ?? pid[4] ?? pid[5];
+  const pidValue = pid && (pid[1] ?? pid[2] ?? pid[3] ?? pid[4] ?? pid[5]);
+  if (pid && pidValue) layout.pid = span(pid, pidValue);
   const thread = THREAD.exec(rest);
-  if (thread) fields.thread = thread[1] ?? thread[2] ?? thread[3];
+  const threadValue = thread && (thread[1] ?? thread[2] ?? thread[3]);
+  if (thread && threadValue) layout.thread = span(thread, threadValue);
   const host = HOST.exec(rest);
-  if (host) fields.host = host[1];
-  return fields;
+  if (host) layout.host = span(host, host[1]);
+  return layout;
 }
 
 /** A short description of which fields a prefix carried, for the "format used" report. */

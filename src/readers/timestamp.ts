@@ -65,6 +65,21 @@ export function parseOffset(text: string): number | undefined {
 }
 
 /** Every timestamp in a prefix, in order of appearance. */
+const ISO_AT = new RegExp(ISO.source, 'y');
+
+/** The ISO stamp that starts at `start` of `text`, if it is one (a layout's known position). */
+export function isoStampAt(text: string, start: number, end: number): Stamp | undefined {
+  ISO_AT.lastIndex = start;
+  const m = ISO_AT.exec(text);
+  if (!m || start + m[0].length !== end) return undefined;
+  const zone = m[8] ?? m[9];
+  return {
+    wall: wallMicros(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6], m[7]),
+    offsetMinutes: zone === undefined ? undefined : parseOffset(zone),
+    start, end, form: zone === undefined ? 'iso' : 'iso-offset',
+  };
+}
+
 export function findStamps(text: string): Stamp[] {
   const found: Stamp[] = [];
   ISO.lastIndex = 0;
@@ -124,13 +139,62 @@ export function pickStamp(stamps: Stamp[]): Stamp | undefined {
 
 /** Python's `str(datetime)` of an aware datetime, as in `scheduled at …`: the instant and its offset. */
 export function parsePythonDatetime(text: string): { at: number; offsetMinutes: number } | undefined {
-  const m = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?(?:([+-])(\d\d):(\d\d)(?::(\d\d)(?:\.\d+)?)?|(Z))?$/.exec(text);
-  if (!m) return undefined;
+  // Hand-read (this runs for every run line): YYYY-MM-DD HH:MM:SS[.ffffff][±HH:MM[:SS[.ffffff]]|Z]
+  const n = text.length;
+  if (n < 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
+  const sep = text.charCodeAt(10);
+  if (sep !== 32 && sep !== 84) return undefined;
+  const y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2);
+  const h = digits(text, 11, 2), mi = digits(text, 14, 2), sec = digits(text, 17, 2);
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return undefined;
+  let i = 19;
+  let micros = 0;
+  if (i < n && text.charCodeAt(i) === 46) {
+    const startFrac = ++i;
+    while (i < n && isDigit(text.charCodeAt(i))) i++;
+    const len = i - startFrac;
+    if (len < 1 || len > 6) return undefined;
+    micros = digits(text, startFrac, len) * 10 ** (6 - len);
+  }
   let offset = 0;
-  if (m[8]) offset = (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10]));
-  const wall = wallMicros(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6], m[7]);
-  const seconds = m[11] ? (m[8] === '-' ? -1 : 1) * Number(m[11]) : 0;
-  return { at: wall - offset * 60e6 - seconds * 1e6, offsetMinutes: offset };
+  let offsetSeconds = 0;
+  if (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 90 && i + 1 === n) {
+      i++;
+    } else if ((c === 43 || c === 45) && n - i >= 6 && text.charCodeAt(i + 3) === 58) {
+      const sign = c === 45 ? -1 : 1;
+      const oh = digits(text, i + 1, 2), om = digits(text, i + 4, 2);
+      if (oh < 0 || om < 0) return undefined;
+      offset = sign * (oh * 60 + om);
+      i += 6;
+      if (i < n) {
+        // Python prints seconds (and microseconds) of an offset only when there are any.
+        const m = /^:(\d\d)(?:\.\d+)?$/.exec(text.slice(i));
+        if (!m) return undefined;
+        offsetSeconds = sign * Number(m[1]);
+        i = n;
+      }
+    } else return undefined;
+  }
+  if (i !== n) return undefined;
+  const wall = (daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * 1e6 + micros;
+  return { at: wall - offset * 60e6 - offsetSeconds * 1e6, offsetMinutes: offset };
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** The number written by `count` digits at `at`, or -1. */
+function digits(text: string, at: number, count: number): number {
+  let v = 0;
+  for (let k = at; k < at + count; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + (c - 48);
+  }
+  return v;
 }
 
 /** Python's `str(timedelta)`: `0:00:07.156346`, `1 day, 2:03:04.500000`, `-1 day, 23:59:59`. */
