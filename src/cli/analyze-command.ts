@@ -1,16 +1,22 @@
 import type { Command } from 'commander';
 import { UserError } from '../readers/errors';
-import { renderJson } from '../report/json';
+import { writeBaseline } from '../baseline/baseline-file';
+import { FORMATS, render } from '../report/render';
 import { buildReport } from '../report/report';
-import { renderTable } from '../report/table';
-import { exitCodeFor, parseFailOn } from './exit';
+import { exitCodeFor, parseFailOn, parseMaxFindings } from './exit';
+import { applyControls, prepareControls, type ControlFlags } from './analyze-controls';
+import { pairTargets, type FlagUse, type Target } from './output-targets';
 import { emit, useColor } from './output';
 import { addStoreOptions, type StoreFlags } from './store-flags';
 import { collect } from './collect';
 
-export interface AnalyzeFlags extends Partial<StoreFlags> {
+export interface AnalyzeFlags extends Partial<StoreFlags>, Omit<ControlFlags, 'now'> {
   format: string;
   output?: string;
+  /** Every --format/--output pair, in command-line order (several reports from one run). */
+  targets?: Target[];
+  maxFindings?: string;
+  writeBaseline?: string;
   failOn: string;
   logFormat?: string;
   tz?: string;
@@ -18,31 +24,51 @@ export interface AnalyzeFlags extends Partial<StoreFlags> {
   allowOverlap?: string[];
 }
 
-export const FORMATS = ['table', 'json'];
+export { FORMATS };
 
 export function registerAnalyze(program: Command): void {
+  const uses: FlagUse[] = [];
+  const record = (flag: FlagUse['flag']) => (value: string) => (uses.push({ flag, value }), value);
   const command = program
     .command('analyze')
     .description('analyze APScheduler logs (and/or a job store): duplicate, overlapping, missed, failed and unfinished runs')
     .argument('[logs...]', 'log files (.gz too), or - for standard input')
-    .option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`, 'table')
-    .option('-o, --output <file>', 'write the report to a file (atomically) instead of standard output')
+    .option('-f, --format <format>', `output format: ${FORMATS.join(', ')}; repeat with --output for several reports`, record('format'), 'table')
+    .option('-o, --output <file>', 'write the report to a file (atomically) instead of standard output', record('output'))
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: error, warning, info, never', 'error')
+    .option('--max-findings <n>', 'exit 1 only when more than N findings (outside the baseline) are at or above --fail-on', '0')
+    .option('--config <file>', 'config file (default: sched-doctor.config.json or .sched-doctorrc.json here or in a folder above)')
+    .option('--no-config', 'use no config file')
+    .option('--baseline <file>', 'findings recorded in this baseline do not fail the run; new ones still do')
+    .option('--write-baseline <file>', 'record every finding of this run in a baseline file (written atomically)')
+    .option('--since <time>', 'analyze from this instant: ISO 8601 with Z or an offset, or a span before --now (30m, 24h, 7d)')
+    .option('--until <time>', 'analyze up to (not including) this instant, same forms as --since')
     .option('--log-format <format>', "the Python logging format of the log, e.g. '%(asctime)s - %(name)s - %(levelname)s - %(message)s'")
     .option('--tz <zone>', 'time zone of log timestamps that carry no offset (IANA name, UTC, +08:00); default: inferred from the log')
     .option('--same-process', 'the files are one process\'s log (rotated parts), not separate processes')
     .option('--allow-overlap <job...>', 'jobs that are safe to overlap: size max_instances for them instead of recommending 1');
   addStoreOptions(command, false).action(async (logs: string[], flags: AnalyzeFlags) => {
+      flags.targets = pairTargets(uses.splice(0));
       process.exitCode = await runAnalyze(logs, flags);
     });
 }
 
 export async function runAnalyze(logs: string[], flags: AnalyzeFlags): Promise<number> {
   const failOn = parseFailOn(flags.failOn);
-  if (!FORMATS.includes(flags.format)) throw new UserError(`--format must be one of ${FORMATS.join(', ')} (got '${flags.format}')`);
-  const { analysis, extra } = await collect(logs, flags);
+  const targets = flags.targets ?? [{ format: flags.format, output: flags.output }];
+  for (const t of targets) if (!FORMATS.includes(t.format)) throw new UserError(`--format must be one of ${FORMATS.join(', ')} (got '${t.format}')`);
+  const maxFindings = parseMaxFindings(flags.maxFindings);
+  const controls = prepareControls(flags);
+  const { analysis, extra } = await collect(logs, { ...flags, ...controls.collectFlags }, controls.engine);
+  applyControls(analysis, extra, controls);
   const report = buildReport(analysis, extra);
-  const text = flags.format === 'json' ? renderJson(report) : renderTable(report, { color: useColor(flags.output) });
-  await emit(text, flags.output);
-  return exitCodeFor(report.findings, failOn);
+  for (const t of targets) {
+    await emit(render(t.format, report, { failOn, cwd: process.cwd(), color: useColor(t.output), rules: controls.rules }), t.output);
+  }
+  if (flags.writeBaseline) {
+    const n = await writeBaseline(flags.writeBaseline, report.findings);
+    process.stderr.write(`sched-doctor: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${flags.writeBaseline}\n`);
+    return 0;
+  }
+  return exitCodeFor(report.findings, failOn, maxFindings);
 }

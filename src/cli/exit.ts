@@ -1,15 +1,24 @@
-import { SEVERITY_RANK, type Finding, type Severity } from '../model/finding';
+import type { Finding } from '../model/finding';
 import { UserError } from '../readers/errors';
+import { failsRun, type FailOn } from '../report/render-options';
 
-export type FailOn = Severity | 'never';
+export type { FailOn };
 
 export function parseFailOn(value: string): FailOn {
   if (value === 'error' || value === 'warning' || value === 'info' || value === 'never') return value;
   throw new UserError(`--fail-on must be error, warning, info or never (got '${value}')`);
 }
 
-/** 1 when a finding is at or above the threshold, else 0. */
-export function exitCodeFor(findings: Finding[], failOn: FailOn): number {
-  if (failOn === 'never') return 0;
-  return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
+/**
+ * 1 when more than `maxFindings` findings are at or above the threshold and not in the baseline,
+ * else 0.
+ */
+export function exitCodeFor(findings: Finding[], failOn: FailOn, maxFindings = 0): number {
+  return findings.filter((f) => failsRun(f, failOn)).length > maxFindings ? 1 : 0;
+}
+
+export function parseMaxFindings(value: string | undefined): number {
+  if (value === undefined) return 0;
+  if (!/^\d+$/.test(value)) throw new UserError(`--max-findings must be a whole number ≥ 0 (got '${value}')`);
+  return Number(value);
 }

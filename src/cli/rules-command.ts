@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { RULES, findRule } from '../analyzers';
 import { UserError } from '../readers/errors';
+import { explainText } from '../report/rule-help';
+
+export { explainText };
 
 export function registerRules(program: Command): void {
   program
@@ -19,22 +22,4 @@ export function registerRules(program: Command): void {
       if (!rule) throw new UserError(`unknown rule '${id}' (see 'sched-doctor rules')`);
       process.stdout.write(explainText(rule) + '\n');
     });
-}
-
-export function explainText(rule: (typeof RULES)[number]): string {
-  const d = rule.docs;
-  const options = Object.entries(rule.options ?? {}).map(([k, v]) => `  ${k} (default ${v.default}): ${v.description}`);
-  return [
-    `${rule.id} (${rule.severity}): ${rule.summary}`,
-    '', 'What it means', indent(d.what),
-    '', 'Why it matters', indent(d.why),
-    '', 'How it is detected', indent(d.detection),
-    '', 'Example', indent(d.example),
-    '', 'How to fix it', indent(d.fix),
-    ...(options.length ? ['', 'Options (config file)', ...options] : []),
-  ].join('\n');
-}
-
-function indent(text: string): string {
-  return text.split('\n').map((l) => '  ' + l).join('\n');
 }

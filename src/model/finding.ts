@@ -28,6 +28,10 @@ export interface Finding {
   evidence: Evidence[];
   /** Rule-specific numbers (delays, hosts, ids), stable keys, for JSON and the recommender. */
   data?: Record<string, unknown>;
+  /** Stable identity (rule, job, trigger, a rule-specific key; never lines or counts): baselines, SARIF. */
+  fingerprint?: string;
+  /** With --baseline: 'unchanged' when the baseline holds it (it does not fail the run), else 'new'. */
+  baseline?: 'new' | 'unchanged';
 }
 
 export const MAX_EVIDENCE = 5;

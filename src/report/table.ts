@@ -80,7 +80,7 @@ function jobsTable(jobs: JobSummary[], style: object): string {
 
 function findingLines(f: Finding, paint: (code: string, text: string) => string): string[] {
   const color = f.severity === 'error' ? RED : f.severity === 'warning' ? YELLOW : CYAN;
-  const lines = [`  ${paint(color, f.severity.toUpperCase().padEnd(7))} ${paint(BOLD, f.rule)}${f.job === null ? '' : `  [${f.job}]`}  ×${f.count}`, `          ${f.message}`];
+  const lines = [`  ${paint(color, f.severity.toUpperCase().padEnd(7))} ${paint(BOLD, f.rule)}${f.job === null ? '' : `  [${f.job}]`}  ×${f.count}${f.baseline === 'unchanged' ? paint(DIM, '  (in the baseline)') : ''}`, `          ${f.message}`];
   if (f.firstTime) lines.push(paint(DIM, `          first ${f.firstTime}${f.lastTime && f.lastTime !== f.firstTime ? `, last ${f.lastTime}` : ''}`));
   for (const e of f.evidence) lines.push(paint(DIM, `          ${e.source}:${e.line}  ${(e.text ?? '').split('\n')[0].slice(0, 220)}`));
   return lines;

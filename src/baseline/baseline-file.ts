@@ -1,0 +1,82 @@
+// The baseline: findings a team has accepted. A finding whose fingerprint is in it does not fail
+// the run; everything else still does. The file is sorted and holds no counts or times, so
+// writing it again over an unchanged log gives the same bytes (a clean diff in review).
+
+import { readFileSync } from 'node:fs';
+import type { Finding } from '../model/finding';
+import { UserError } from '../readers/errors';
+import { describeFsError } from '../readers/line-source';
+import { writeAtomically } from '../report/atomic-write';
+import { fingerprintOf, identityOf, type Identity } from './fingerprint';
+
+export const BASELINE_VERSION = 1;
+
+export interface BaselineEntry extends Identity {
+  fingerprint: string;
+}
+
+export interface Baseline {
+  path: string;
+  fingerprints: Set<string>;
+}
+
+export function readBaseline(path: string): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const hint = (err as NodeJS.ErrnoException)?.code === 'ENOENT' ? ` (create it with --write-baseline ${path})` : '';
+    throw new UserError(`cannot read baseline ${path}: ${describeFsError(err)}${hint}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`baseline ${path}: not valid JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const doc = raw as { version?: unknown; findings?: unknown };
+  if (typeof raw !== 'object' || raw === null || doc.version !== BASELINE_VERSION || !Array.isArray(doc.findings)) {
+    throw new UserError(`baseline ${path}: not a sched-doctor baseline (version ${BASELINE_VERSION} with a findings list); write one with --write-baseline`);
+  }
+  const fingerprints = new Set<string>();
+  for (const entry of doc.findings as unknown[]) {
+    const fp = (entry as { fingerprint?: unknown })?.fingerprint;
+    if (typeof fp !== 'string' || fp === '') throw new UserError(`baseline ${path}: an entry has no fingerprint`);
+    fingerprints.add(fp);
+  }
+  return { path, fingerprints };
+}
+
+/** Marks each finding new or unchanged; findings must carry their fingerprints. */
+export function applyBaseline(findings: Finding[], baseline: Baseline): { findings: Finding[]; absent: number } {
+  const seen = new Set<string>();
+  const marked = findings.map((f): Finding => {
+    const known = f.fingerprint !== undefined && baseline.fingerprints.has(f.fingerprint);
+    if (known) seen.add(f.fingerprint!);
+    return { ...f, baseline: known ? 'unchanged' : 'new' };
+  });
+  return { findings: marked, absent: baseline.fingerprints.size - seen.size };
+}
+
+export function baselineDocument(findings: Finding[]): string {
+  const entries = new Map<string, BaselineEntry>();
+  for (const f of findings) {
+    const id = identityOf(f);
+    const fingerprint = fingerprintOf(id);
+    entries.set(fingerprint, { fingerprint, ...id });
+  }
+  const sorted = [...entries.values()].sort((a, b) =>
+    cmp(a.rule, b.rule) || cmp(a.job ?? '', b.job ?? '') || cmp(a.trigger ?? '', b.trigger ?? '') || cmp(a.key, b.key));
+  return JSON.stringify({ version: BASELINE_VERSION, tool: 'sched-doctor', findings: sorted }, null, 2) + '\n';
+}
+
+export async function writeBaseline(path: string, findings: Finding[]): Promise<number> {
+  const text = baselineDocument(findings);
+  await writeAtomically(path, text);
+  return (JSON.parse(text) as { findings: unknown[] }).findings.length;
+}
+
+// Code-unit order, not the locale's: the same file on every machine.
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

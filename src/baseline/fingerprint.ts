@@ -1,0 +1,44 @@
+// A finding's identity across runs: its rule, job and trigger, plus — for rules that can report
+// one job several times — the part of the finding that tells those apart. Never line numbers,
+// counts, pids, times or exception messages: those change from one log to the next.
+
+import { createHash } from 'node:crypto';
+import type { Finding } from '../model/finding';
+
+/** Per rule: the `data` fields that tell two findings of one job apart. Other rules: none. */
+const DISCRIMINATORS: Record<string, string[]> = {
+  'multiple-schedulers': ['kind'],
+  'duplicate-job': ['func'],
+  'stale-job': ['id'],
+  'paused-job': ['id'],
+  'undecodable-job': ['id'],
+  'orphan-job': ['id'],
+  'store-log-mismatch': ['side', 'id'],
+};
+
+export function discriminatorRules(): string[] {
+  return Object.keys(DISCRIMINATORS);
+}
+
+export interface Identity {
+  rule: string;
+  job: string | null;
+  trigger: string | null;
+  key: string;
+}
+
+export function identityOf(f: Finding): Identity {
+  const key = (DISCRIMINATORS[f.rule] ?? [])
+    .filter((k) => f.data?.[k] !== undefined && f.data?.[k] !== null)
+    .map((k) => `${k}=${String(f.data![k])}`)
+    .join(' ');
+  return { rule: f.rule, job: f.job, trigger: f.trigger ?? null, key };
+}
+
+export function fingerprintOf(id: Identity): string {
+  return createHash('sha256').update(JSON.stringify([id.rule, id.job, id.trigger, id.key])).digest('hex').slice(0, 16);
+}
+
+export function withFingerprints(findings: Finding[]): Finding[] {
+  return findings.map((f) => ({ ...f, fingerprint: fingerprintOf(identityOf(f)) }));
+}

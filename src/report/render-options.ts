@@ -1,0 +1,28 @@
+// What every renderer is told beyond the report: the threshold that fails a run, and the folder
+// that file locations are relative to.
+
+import { SEVERITY_RANK, type Finding, type Severity } from '../model/finding';
+
+export type FailOn = Severity | 'never';
+
+export interface RenderOptions {
+  /** --fail-on: findings at or above it fail the run (unless the baseline holds them). */
+  failOn: FailOn;
+  /** File locations are written relative to this folder (the working folder). */
+  cwd: string;
+  /** ANSI colours (table only). */
+  color: boolean;
+  /** Rules that ran (config "off" leaves a rule out): junit's test cases. Default: every rule. */
+  rules?: string[];
+}
+
+/** True when this finding fails the run: at or above the threshold and not in the baseline. */
+export function failsRun(f: Finding, failOn: FailOn): boolean {
+  return failOn !== 'never' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn] && f.baseline !== 'unchanged';
+}
+
+export function severityCounts(findings: Finding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) counts[f.severity]++;
+  return counts;
+}

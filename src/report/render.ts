@@ -1,0 +1,29 @@
+// Every output format, by name: the one list `--format` accepts.
+
+import { renderGithub } from './github';
+import { renderJson } from './json';
+import { renderJunit } from './junit';
+import { renderMarkdown } from './markdown';
+import { renderNdjson } from './ndjson';
+import type { RenderOptions } from './render-options';
+import type { Report } from './report';
+import { renderSarif } from './sarif';
+import { renderTable } from './table';
+
+const RENDERERS: Record<string, (report: Report, options: RenderOptions) => string> = {
+  table: (r, o) => renderTable(r, { color: o.color }),
+  json: (r) => renderJson(r),
+  ndjson: renderNdjson,
+  sarif: renderSarif,
+  junit: renderJunit,
+  github: renderGithub,
+  markdown: renderMarkdown,
+};
+
+export const FORMATS = Object.keys(RENDERERS);
+
+export function render(format: string, report: Report, options: RenderOptions): string {
+  const renderer = RENDERERS[format];
+  if (!renderer) throw new Error(`no renderer for ${format}`);
+  return renderer(report, options);
+}
