@@ -54,7 +54,7 @@ export class JobTally<D> {
         rule, severity, job: t.job.name, trigger: t.job.trigger, count: t.count, message: d.message,
         firstTime: t.first === undefined ? undefined : isoFromMicros(t.first),
         lastTime: t.last === undefined ? undefined : isoFromMicros(t.last),
-        evidence: t.evidence, data: d.data,
+        evidence: t.evidence.sort((a, b) => a.source.localeCompare(b.source) || a.line - b.line), data: d.data,
       });
     }
     return out;
