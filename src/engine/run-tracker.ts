@@ -25,9 +25,26 @@ export class RunTracker {
 
   constructor(private readonly sameProcess: boolean) {}
 
+  /** The last few instances looked up: a log has few, and building an id per event is costly. */
+  private recent: { where: string; pid: string | undefined; state: InstanceState }[] = [];
+
   instanceOf(event: LogEvent): InstanceState {
     const ctx = event.ctx;
     const where = ctx.host ?? (this.sameProcess ? '' : ctx.source);
+    let state: InstanceState | undefined;
+    for (const r of this.recent) {
+      if (r.where === where && r.pid === ctx.pid) {
+        state = r.state;
+        break;
+      }
+    }
+    if (!state) state = this.lookUp(where, event);
+    if (ctx.time !== undefined && (state.lastTime === undefined || ctx.time > state.lastTime)) state.lastTime = ctx.time;
+    return state;
+  }
+
+  private lookUp(where: string, event: LogEvent): InstanceState {
+    const ctx = event.ctx;
     const id = `${where}|${ctx.pid ?? ''}`;
     let state = this.instances.get(id);
     if (!state) {
@@ -35,7 +52,8 @@ export class RunTracker {
       state = { id: detach(id), source: ctx.source, host: copy(ctx.host), pid: copy(ctx.pid), epoch: 0, activeSchedulers: 0, maxActiveSchedulers: 0, starts: [] };
       this.instances.set(id, state);
     }
-    if (ctx.time !== undefined && (state.lastTime === undefined || ctx.time > state.lastTime)) state.lastTime = ctx.time;
+    this.recent.unshift({ where: state.host ?? (this.sameProcess ? '' : state.source), pid: state.pid, state });
+    if (this.recent.length > 8) this.recent.pop();
     return state;
   }
 
