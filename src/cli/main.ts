@@ -5,6 +5,8 @@ import { UserError } from '../readers/errors';
 import { registerAnalyze } from './analyze-command';
 import { registerRules } from './rules-command';
 import { registerJobs } from './jobs-command';
+import { registerClean } from './clean-command';
+import { registerRestore } from './restore-command';
 import { registerRecommend } from './recommend-command';
 
 const VERSION = '0.1.0';
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   registerAnalyze(program);
   registerRecommend(program);
   registerJobs(program);
+  registerClean(program);
+  registerRestore(program);
   registerRules(program);
   for (const c of program.commands) c.exitOverride();
   return program;

@@ -1,0 +1,139 @@
+// What `clean` would delete, and why: rows chosen by the store rules (or named with --job), and for
+// each group of duplicate copies the one it keeps, with the reason.
+
+import { duplicateGroups, isGeneratedId } from '../analyzers/duplicate-job';
+import { orphanJob } from '../analyzers/orphan-job';
+import { staleJob } from '../analyzers/stale-job';
+import { undecodableJob } from '../analyzers/undecodable-job';
+import type { StoreJob } from '../model/store-job';
+import { isoFromMicros } from '../readers/timestamp';
+import { UserError } from '../readers/errors';
+
+export const CLEAN_RULES = ['duplicate-job', 'stale-job', 'orphan-job', 'undecodable-job'] as const;
+export type CleanRule = (typeof CLEAN_RULES)[number];
+export const DEFAULT_CLEAN_RULES: CleanRule[] = ['duplicate-job', 'undecodable-job'];
+/** What a row named with --job is listed under. */
+export const NAMED_RULE = '--job';
+
+export interface CleanSelection {
+  rules: CleanRule[];
+  /** stale-job: only rows overdue by more than this. */
+  olderThanSeconds: number;
+  /** --job: rows named explicitly. */
+  jobIds: string[];
+  sourceDir?: string;
+  /** Reference instant for stale-job, epoch microseconds. */
+  now: number;
+}
+
+export interface CleanRow {
+  job: StoreJob;
+  /** Every rule that selects the row (`--job` for a row named with it). */
+  rules: string[];
+  /** One reason per rule, same order. */
+  reasons: string[];
+}
+
+export interface KeptCopy {
+  keep: StoreJob;
+  why: string;
+  /** The other copies, deleted. */
+  removed: StoreJob[];
+  /** Rules other than duplicate-job that delete the kept row too (it is then not kept). */
+  alsoSelectedBy: string[];
+}
+
+export interface CleanPlan {
+  rows: CleanRow[];
+  groups: KeptCopy[];
+}
+
+export function parseCleanRules(value: string): CleanRule[] {
+  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (ids.length === 0) throw new UserError(`--rules needs at least one of ${CLEAN_RULES.join(', ')}`);
+  for (const id of ids) {
+    if (!(CLEAN_RULES as readonly string[]).includes(id)) throw new UserError(`--rules: '${id}' is not a rule clean can act on (use ${CLEAN_RULES.join(', ')})`);
+  }
+  return CLEAN_RULES.filter((r) => ids.includes(r));
+}
+
+export function planClean(jobs: StoreJob[], selection: CleanSelection): CleanPlan {
+  const byId = new Map(jobs.map((j) => [j.row.id, j]));
+  const picked = new Map<string, CleanRow>();
+  const pick = (job: StoreJob, rule: string, reason: string) => {
+    const entry = picked.get(job.row.id) ?? { job, rules: [], reasons: [] };
+    entry.rules.push(rule);
+    entry.reasons.push(reason);
+    picked.set(job.row.id, entry);
+  };
+  const fromFindings = (rule: string, findings: { data?: Record<string, unknown>; message: string }[]) => {
+    for (const f of findings) {
+      const id = f.data!.id as string;
+      pick(byId.get(id)!, rule, f.message.startsWith(`${id}: `) ? f.message.slice(id.length + 2) : f.message);
+    }
+  };
+
+  const groups: KeptCopy[] = [];
+  for (const rule of selection.rules) {
+    if (rule === 'duplicate-job') {
+      for (const group of duplicateGroups(jobs)) {
+        const choice = chooseKept(group);
+        groups.push({ ...choice, alsoSelectedBy: [] });
+        for (const copy of choice.removed) pick(copy, rule, `copy ${group.indexOf(copy) + 1} of ${group.length} (oldest first) of ${describe(copy)}; ${choice.keep.row.id} is kept`);
+      }
+    } else if (rule === 'undecodable-job') {
+      fromFindings(rule, undecodableJob.check(jobs, { now: selection.now, options: {} }));
+    } else if (rule === 'stale-job') {
+      fromFindings(rule, staleJob.check(jobs, { now: selection.now, options: { minOverdueSeconds: selection.olderThanSeconds } }));
+    } else if (rule === 'orphan-job') {
+      if (!selection.sourceDir) throw new UserError('--rules orphan-job needs --source DIR (the project folder the job functions live in)');
+      fromFindings(rule, orphanJob.check(jobs, { now: selection.now, sourceDir: selection.sourceDir, options: {} }));
+    }
+  }
+  for (const id of selection.jobIds) {
+    const job = byId.get(id);
+    if (!job) throw new UserError(`--job ${id}: no row with that id in ${jobs[0]?.store ?? 'the store'} (see 'sched-doctor jobs')`);
+    pick(job, NAMED_RULE, 'named with --job');
+  }
+  for (const g of groups) {
+    g.alsoSelectedBy = picked.get(g.keep.row.id)?.rules ?? [];
+  }
+  // The table's order: by id, as the store lists them.
+  const rows = [...picked.values()].sort((a, b) => (a.job.row.id < b.job.row.id ? -1 : a.job.row.id > b.job.row.id ? 1 : 0));
+  return { rows, groups };
+}
+
+/**
+ * The copy to keep: the one with an explicit id (the app names it, so it is the one the app
+ * replaces and removes), else the most recently scheduled one — the newest copy (latest trigger
+ * start date, then latest next run), which is what the app's last start registered.
+ * `group` comes oldest first from duplicateGroups.
+ */
+export function chooseKept(group: StoreJob[]): { keep: StoreJob; why: string; removed: StoreJob[] } {
+  const explicit = group.filter((j) => !isGeneratedId(j.row.id));
+  const newest = (list: StoreJob[]) => list[list.length - 1];
+  let keep: StoreJob;
+  let why: string;
+  if (explicit.length === 1) {
+    keep = explicit[0];
+    why = `its id is explicit (not a generated uuid): the app names it; the others are copies added without id=`;
+  } else if (explicit.length > 1) {
+    keep = newest(explicit);
+    why = `${explicit.length} copies have explicit ids; kept the most recently scheduled of them (${scheduled(keep)})`;
+  } else {
+    keep = newest(group);
+    why = `every id is generated (add_job without id=); kept the most recently scheduled copy (${scheduled(keep)})`;
+  }
+  return { keep, why, removed: group.filter((j) => j !== keep) };
+}
+
+function scheduled(job: StoreJob): string {
+  const start = job.state?.trigger.startDate?.epochMicros;
+  const next = job.row.nextRunTime;
+  if (start !== null && start !== undefined) return `trigger starts ${isoFromMicros(start)}`;
+  return next === null ? 'paused' : `next run ${isoFromMicros(Math.round(next * 1e6))}`;
+}
+
+function describe(job: StoreJob): string {
+  return job.state ? `${job.state.func} ${job.state.trigger.text}` : job.row.id;
+}

@@ -1,0 +1,115 @@
+// Writes to a PostgreSQL job store: one transaction; SELECT … FOR UPDATE locks the rows first, so a
+// scheduler's UPDATE either committed before the lock (and the row is seen as changed) or waits
+// until we commit. The DELETE repeats the check in SQL as well.
+
+import type { RawStoreRow } from '../model/store-record';
+import { UserError } from '../readers/errors';
+import { connectPostgres, describePgError } from './postgres-store';
+import { checkIdentifier, type StoreOptions } from './store';
+import type { DeleteResult, RestoreResult, StoreWriter, WriteHooks } from './store-writer';
+
+const LOCK_TIMEOUT = '10s';
+
+/** COMMIT was sent and no answer came back: the rows may or may not have changed. */
+export class CommitOutcomeUnknown extends UserError {}
+
+type Row = { id: string; next_run_time: number | string | null; job_state: Buffer };
+
+export async function openPostgresWriter(connectionString: string, display: string, options: StoreOptions): Promise<StoreWriter> {
+  const table = checkIdentifier(options.table, 'table');
+  const schema = options.schema ? checkIdentifier(options.schema, 'schema') : undefined;
+  const qualified = schema ? `"${schema}"."${table}"` : `"${table}"`;
+  const shown = schema ? `${schema}.${table}` : table;
+  const client = await connectPostgres(connectionString, display);
+
+  async function lockRows(ids: string[]): Promise<Map<string, RawStoreRow>> {
+    const res = await client.query<Row>(`SELECT id, next_run_time, job_state FROM ${qualified} WHERE id = ANY($1) FOR UPDATE`, [ids]);
+    return new Map(res.rows.map((r) => [r.id, { id: r.id, nextRunTime: r.next_run_time === null ? null : Number(r.next_run_time), jobState: r.job_state }]));
+  }
+
+  async function transaction<T>(what: string, work: () => Promise<T>, hooks?: WriteHooks): Promise<T> {
+    let committing = false;
+    try {
+      await client.query('BEGIN');
+      await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+      const result = await work();
+      hooks?.beforeCommit?.();
+      committing = true;
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      // A server error (it has a SQLSTATE) means the transaction was rolled back; a connection lost
+      // while COMMIT was on its way leaves the outcome unknown.
+      if (committing && !/^[0-9A-Z]{5}$/.test((err as { code?: string }).code ?? '')) {
+        throw new CommitOutcomeUnknown(`${display}: the connection was lost during COMMIT (${describePgError(err)}): the transaction may or may not have been applied`);
+      }
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw new UserError(`${display}: cannot ${what} ${shown}: ${describeWriteError(err, what)}`);
+    }
+  }
+
+  return {
+    display,
+    table: shown,
+    async deleteUnchanged(rows: RawStoreRow[], hooks?: WriteHooks): Promise<DeleteResult> {
+      return transaction('delete from', async () => {
+        const result: DeleteResult = { deleted: [], skipped: [] };
+        const locked = await lockRows(rows.map((r) => r.id));
+        for (const row of rows) {
+          const now = locked.get(row.id);
+          if (!now) {
+            result.skipped.push({ id: row.id, why: 'gone' });
+            continue;
+          }
+          const res = same(now, row)
+            ? await client.query(`DELETE FROM ${qualified} WHERE id = $1 AND job_state = $2 AND next_run_time IS NOT DISTINCT FROM $3`, [row.id, row.jobState, row.nextRunTime])
+            : { rowCount: 0 };
+          if (res.rowCount === 1) result.deleted.push(row.id);
+          else result.skipped.push({ id: row.id, why: 'changed', current: now });
+        }
+        return result;
+      }, hooks);
+    },
+    async restore(rows: RawStoreRow[], overwrite: boolean, hooks?: WriteHooks): Promise<RestoreResult> {
+      return transaction('insert into', async () => {
+        const result: RestoreResult = { rows: [] };
+        const locked = await lockRows(rows.map((r) => r.id));
+        for (const row of rows) {
+          const now = locked.get(row.id);
+          if (!now) {
+            // ON CONFLICT: another session inserted this id after our SELECT; theirs stays.
+            const res = await client.query(`INSERT INTO ${qualified} (id, next_run_time, job_state) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [row.id, row.nextRunTime, row.jobState]);
+            result.rows.push({ id: row.id, outcome: res.rowCount === 1 ? 'inserted' : 'conflict' });
+          } else if (same(now, row)) {
+            result.rows.push({ id: row.id, outcome: 'identical' });
+          } else if (overwrite) {
+            await client.query(`UPDATE ${qualified} SET next_run_time = $2, job_state = $3 WHERE id = $1`, [row.id, row.nextRunTime, row.jobState]);
+            result.rows.push({ id: row.id, outcome: 'overwritten', current: now });
+          } else {
+            result.rows.push({ id: row.id, outcome: 'conflict', current: now });
+          }
+        }
+        return result;
+      }, hooks);
+    },
+    async close() {
+      await client.end().catch(() => undefined);
+    },
+  };
+}
+
+function same(a: RawStoreRow, b: RawStoreRow): boolean {
+  return a.nextRunTime === b.nextRunTime && a.jobState.equals(b.jobState);
+}
+
+function describeWriteError(err: unknown, what: string): string {
+  const code = (err as { code?: string }).code;
+  if (code === '42501') {
+    const needs = what === 'delete from' ? 'SELECT, UPDATE (for the row locks) and DELETE' : 'SELECT, UPDATE and INSERT';
+    return `permission denied (this user needs ${needs} on the table)`;
+  }
+  if (code === '55P03') return `rows stayed locked for ${LOCK_TIMEOUT} (a scheduler holds them); try again`;
+  if (code === '40001' || code === '40P01') return 'the transaction conflicted with another session; try again';
+  if (code === '25006') return 'the server is read-only (a standby, or default_transaction_read_only)';
+  return describePgError(err);
+}

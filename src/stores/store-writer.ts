@@ -1,0 +1,55 @@
+// The only code that writes to a job store: `clean` deletes rows, `restore` puts them back. Each
+// backend does it in one transaction, and touches a row only if it is still what was read.
+
+import type { RawStoreRow } from '../model/store-record';
+import { UserError } from '../readers/errors';
+import { parseDbUrl } from './db-url';
+import { openPostgresWriter } from './postgres-writer';
+import { openSqliteWriter } from './sqlite-writer';
+import type { StoreOptions } from './store';
+
+/** Why a row selected for deletion was left in place. */
+export interface SkippedRow {
+  id: string;
+  /** `changed`: a scheduler updated it after it was read (its update is kept); `gone`: already deleted. */
+  why: 'changed' | 'gone';
+  /** The row as it is now, when it still exists. */
+  current?: RawStoreRow;
+}
+
+export interface DeleteResult {
+  deleted: string[];
+  skipped: SkippedRow[];
+}
+
+export type RestoreOutcome = 'inserted' | 'identical' | 'overwritten' | 'conflict';
+
+export interface RestoreResult {
+  rows: { id: string; outcome: RestoreOutcome; current?: RawStoreRow }[];
+}
+
+export interface WriteHooks {
+  /** Called inside the transaction, after every statement, just before COMMIT (failure-injection tests). */
+  beforeCommit?: () => void;
+}
+
+export interface StoreWriter {
+  readonly display: string;
+  readonly table: string;
+  /** Deletes each row only if id, next_run_time and job_state are unchanged: all in one transaction. */
+  deleteUnchanged(rows: RawStoreRow[], hooks?: WriteHooks): Promise<DeleteResult>;
+  /** Inserts rows whose id is free; an existing different row is a conflict, or replaced with `overwrite`. One transaction. */
+  restore(rows: RawStoreRow[], overwrite: boolean, hooks?: WriteHooks): Promise<RestoreResult>;
+  close(): Promise<void>;
+}
+
+export async function openStoreWriter(url: string, options: StoreOptions): Promise<StoreWriter> {
+  const parsed = parseDbUrl(url);
+  try {
+    if (parsed.kind === 'sqlite') return openSqliteWriter(parsed.path, parsed.display, options);
+    return await openPostgresWriter(parsed.connectionString, parsed.display, options);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(`${parsed.display}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,419 @@
+// `sched-doctor clean` on real databases holding stores written by real APScheduler
+// (store_restarts.py: three restarts, three copies of `sync`, plus `nightly-report` and a paused
+// `hourly-sync`). The CLI runs as a child process, so it can be killed and run as another user.
+
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Client } from 'pg';
+import { readBackup } from '../../src/stores/backup';
+import { startPostgres, skipReason, type PgServer } from '../support/postgres';
+import {
+  newDir, onBothStores, postgresRestartStore, runCli, sqliteRestartStore, sqliteStoreAt, startWriter, type DumpRow, type TestStore,
+} from '../support/job-stores';
+
+let pg: PgServer | string;
+before(async () => {
+  pg = await startPostgres();
+});
+after(() => {
+  if (typeof pg !== 'string') pg.stop();
+});
+const both = onBothStores(() => pg, skipReason);
+
+/** A quick live check that never fires on the clock alone (PostgreSQL's fresh rows are due in 2 min). */
+const QUIET = ['--live-interval', '0.2s', '--live-window', '0'];
+const GENERATED = /^[0-9a-f]{32}$/;
+
+function copies(rows: DumpRow[]): DumpRow[] {
+  return rows.filter((r) => GENERATED.test(r.id));
+}
+
+/** The copy clean must keep when every id is generated: the most recently scheduled one. */
+function newestCopy(rows: DumpRow[]): DumpRow {
+  return copies(rows).reduce((a, b) => (b.nextRunTime! > a.nextRunTime! ? b : a));
+}
+
+function backupsIn(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.startsWith('sched-doctor-backup-'));
+}
+
+async function clean(store: TestStore, args: string[], env?: Record<string, string>) {
+  return runCli(['clean', '--db', store.url, ...args], { cwd: store.dir, env });
+}
+
+function json(res: { stdout: string; stderr: string; status: number | null }) {
+  try {
+    return JSON.parse(res.stdout);
+  } catch {
+    throw new Error(`not JSON (exit ${res.status}): ${res.stdout}\n${res.stderr}`);
+  }
+}
+
+function oneLineError(res: { stderr: string; status: number | null }, pattern: RegExp): void {
+  assert.equal(res.status, 2, res.stderr);
+  assert.equal(res.stderr.trim().split('\n').length, 1, `one line: ${res.stderr}`);
+  assert.match(res.stderr, /^sched-doctor: /);
+  assert.match(res.stderr, pattern);
+}
+
+both('dry run: every row it would delete, the rule, the reason and the kept copy; nothing changes', async (store) => {
+  const rows = await store.rows();
+  const before = await store.checksum();
+  const res = await clean(store, [...QUIET, '--format', 'json']);
+  assert.equal(res.status, 0, res.stderr);
+  const doc = json(res);
+  assert.equal(doc.mode, 'dry-run');
+  assert.deepEqual(doc.rules, ['duplicate-job', 'undecodable-job']);
+  const keep = newestCopy(rows);
+  assert.deepEqual(doc.rows.map((r: { id: string }) => r.id).sort(), copies(rows).filter((r) => r !== keep).map((r) => r.id).sort());
+  for (const r of doc.rows) {
+    assert.equal(r.action, 'would-delete');
+    assert.deepEqual(r.rules, ['duplicate-job']);
+    assert.match(r.reasons[0], new RegExp(`of 3 .*__main__:sync interval\\[0:02:00\\]; ${keep.id} is kept`));
+    assert.equal(r.func, '__main__:sync');
+  }
+  assert.equal(doc.kept.length, 1);
+  assert.equal(doc.kept[0].id, keep.id);
+  assert.match(doc.kept[0].why, /every id is generated.*most recently scheduled/);
+  assert.equal(doc.backup, null);
+
+  const text = await clean(store, QUIET);
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /dry run: 2 of 5 rows would be deleted/);
+  assert.match(text.stdout, new RegExp(`keeps ${keep.id} of 3 copies of __main__:sync interval\\[0:02:00\\]`));
+  for (const r of doc.rows) assert.ok(text.stdout.includes(r.id));
+
+  assert.equal(await store.checksum(), before, 'a dry run changes nothing');
+  assert.deepEqual(backupsIn(store.dir), [], 'and writes no backup');
+});
+
+both('--apply leaves one copy and a complete, fsynced backup; --yes is the same', async (store) => {
+  const rows = await store.rows();
+  const keep = newestCopy(rows);
+  // A password in the URL (PostgreSQL's trust auth ignores it) must appear nowhere.
+  const url = store.kind === 'postgres' ? store.url.replace('postgres@', 'postgres:s3cret@') : store.url;
+  const res = await runCli(['clean', '--db', url, ...QUIET, '--apply', '--format', 'json'], { cwd: store.dir });
+  assert.equal(res.status, 0, res.stderr);
+  assert.ok(!res.stdout.includes('s3cret'));
+  const doc = json(res);
+  assert.equal(doc.summary.deleted, 2);
+  assert.ok(doc.rows.every((r: { action: string }) => r.action === 'deleted'));
+
+  const left = await store.rows();
+  assert.equal(left.length, 3);
+  assert.deepEqual(copies(left).map((r) => r.id), [keep.id], 'one copy left: the kept one');
+  assert.ok(left.some((r) => r.id === 'nightly-report') && left.some((r) => r.id === 'hourly-sync'));
+
+  const files = backupsIn(store.dir);
+  assert.equal(files.length, 1);
+  assert.match(files[0], /^sched-doctor-backup-(jobs|store_\d+_\d+)-\d{8}T\d{6}Z\.ndjson$/);
+  assert.equal(doc.backup, join(store.dir, files[0]));
+  const backup = await readBackup(doc.backup);
+  assert.ok(!readFileSync(doc.backup, 'utf8').includes('s3cret'));
+  assert.deepEqual(backup.entries.map((e) => e.row.id).sort(), copies(rows).filter((r) => r !== keep).map((r) => r.id).sort());
+  for (const e of backup.entries) {
+    const original = rows.find((r) => r.id === e.row.id)!;
+    assert.ok(e.row.jobState.equals(original.jobState), 'job_state bytes, exactly');
+    assert.equal(e.row.nextRunTime, original.nextRunTime);
+    assert.equal(e.summary.func, '__main__:sync');
+    assert.equal(e.summary.trigger, 'interval[0:02:00]');
+  }
+  assert.equal(backup.result?.committed, true);
+  assert.deepEqual([...backup.result!.deleted].sort(), backup.entries.map((e) => e.row.id).sort());
+
+  const again = await clean(store, [...QUIET, '--yes']);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, /nothing to delete/);
+  assert.equal(backupsIn(store.dir).length, 1, 'nothing to delete, no new backup');
+});
+
+both('a stale store: --rules stale-job --older-than', async (store) => {
+  const rows = await store.rows();
+  const newest = Math.max(...rows.map((r) => r.nextRunTime ?? 0));
+  const now = new Date((newest + 8 * 86400) * 1000).toISOString();
+  const res = await clean(store, [...QUIET, '--rules', 'stale-job', '--older-than', '7d', '--now', now, '--format', 'json']);
+  assert.equal(res.status, 0, res.stderr);
+  const doc = json(res);
+  const scheduled = rows.filter((r) => r.nextRunTime !== null).map((r) => r.id).sort();
+  assert.deepEqual(doc.rows.map((r: { id: string }) => r.id).sort(), scheduled, 'every scheduled row; not the paused one');
+  assert.ok(doc.rows.every((r: { rules: string[]; reasons: string[] }) => r.rules[0] === 'stale-job' && /next run was due .* before now/.test(r.reasons[0])));
+  assert.deepEqual(doc.kept, [], 'duplicate-job was not asked for');
+
+  const younger = await clean(store, [...QUIET, '--rules', 'stale-job', '--older-than', '30d', '--now', now, '--apply']);
+  assert.equal(younger.status, 0, younger.stderr);
+  assert.match(younger.stdout, /nothing to delete/);
+
+  const applied = await clean(store, [...QUIET, '--rules', 'stale-job', '--older-than', '7d', '--now', now, '--apply']);
+  assert.equal(applied.status, 0, applied.stderr);
+  assert.deepEqual((await store.rows()).map((r) => r.id), ['hourly-sync']);
+});
+
+both('an orphan reference: --rules orphan-job --source DIR', async (store) => {
+  const source = newDir();
+  // The app's module still defines report() but no longer sync().
+  writeFileSync(join(source, '__main__.py'), 'def report(kind, dest=None):\n    pass\n');
+  const res = await clean(store, [...QUIET, '--rules', 'orphan-job', '--source', source, '--format', 'json']);
+  assert.equal(res.status, 0, res.stderr);
+  const doc = json(res);
+  const rows = await store.rows();
+  const expected = [...copies(rows).map((r) => r.id), 'hourly-sync'].sort();
+  assert.deepEqual(doc.rows.map((r: { id: string }) => r.id).sort(), expected);
+  assert.ok(doc.rows.every((r: { reasons: string[] }) => /defines no 'sync'/.test(r.reasons[0])));
+
+  // With duplicate-job too, the copy it would keep is an orphan as well: the report says so.
+  const combined = json(await clean(store, [...QUIET, '--rules', 'duplicate-job,orphan-job', '--source', source, '--format', 'json']));
+  assert.deepEqual(combined.kept[0].alsoSelectedBy, ['orphan-job']);
+  assert.equal(combined.rows.length, 4);
+
+  const applied = await clean(store, [...QUIET, '--rules', 'orphan-job', '--source', source, '--apply']);
+  assert.equal(applied.status, 0, applied.stderr);
+  assert.deepEqual((await store.rows()).map((r) => r.id), ['nightly-report']);
+
+  oneLineError(await clean(store, [...QUIET, '--rules', 'orphan-job']), /--source/);
+});
+
+both('a corrupted blob is undecodable-job and is cleaned by default; the backup keeps its bytes', async (store) => {
+  const garbage = Buffer.from('80059500deadbeef not a pickle \u0000\u00ff', 'latin1');
+  await store.setJobState('nightly-report', garbage);
+  const res = await clean(store, [...QUIET, '--format', 'json']);
+  assert.equal(res.status, 0, res.stderr);
+  const doc = json(res);
+  const broken = doc.rows.find((r: { id: string }) => r.id === 'nightly-report');
+  assert.deepEqual(broken.rules, ['undecodable-job']);
+  assert.match(broken.reasons[0], /cannot be decoded/);
+  assert.equal(doc.rows.length, 3, 'the broken row and two copies');
+
+  const applied = json(await clean(store, [...QUIET, '--apply', '--format', 'json']));
+  assert.equal(applied.summary.deleted, 3);
+  assert.ok(!(await store.rows()).some((r) => r.id === 'nightly-report'));
+  const backup = await readBackup(applied.backup);
+  const entry = backup.entries.find((e) => e.row.id === 'nightly-report')!;
+  assert.ok(entry.row.jobState.equals(garbage));
+  assert.ok(entry.summary.decode_error);
+});
+
+both('--job names rows explicitly; an unknown id is an error', async (store) => {
+  const doc = json(await clean(store, [...QUIET, '--job', 'nightly-report', '--format', 'json']));
+  assert.deepEqual(doc.rows.map((r: { id: string; rules: string[] }) => [r.id, r.rules]), [['nightly-report', ['--job']]]);
+  const withRules = json(await clean(store, [...QUIET, '--job', 'nightly-report', '--rules', 'duplicate-job', '--format', 'json']));
+  assert.equal(withRules.rows.length, 3);
+  const before = await store.checksum();
+  oneLineError(await clean(store, [...QUIET, '--job', 'no-such-job', '--apply']), /--job no-such-job: no row with that id/);
+  assert.equal(await store.checksum(), before);
+});
+
+both('a live store: a warning, and --apply needs --force', async (store) => {
+  const before = await store.checksum();
+  // Every scheduled row counts as near the clock with a window this wide.
+  const wide = ['--live-interval', '0.2s', '--live-window', '100000d'];
+  const dry = json(await clean(store, [...wide, '--format', 'json']));
+  assert.equal(dry.live.live, true);
+  assert.ok(dry.live.nearNow >= 4);
+  const text = await clean(store, wide);
+  assert.match(text.stdout, /warning: the store looks live: .*--apply will need --force/);
+
+  oneLineError(await clean(store, [...wide, '--apply']), /looks live .*--force.*nothing was changed/);
+  assert.equal(await store.checksum(), before);
+  assert.deepEqual(backupsIn(store.dir), []);
+
+  // Rows that move between the two reads: a scheduler is writing right now.
+  const ids = (await store.rows()).map((r) => r.id);
+  const writer = startWriter(store, ids, 1900000000, 20);
+  const moving = json(await clean(store, ['--live-interval', '1s', '--live-window', '0', '--format', 'json']));
+  await writer.stop();
+  assert.equal(moving.live.live, true);
+  assert.ok(moving.live.moved > 0);
+  assert.match(moving.live.reasons.join('\n'), /changed between two reads 1 s apart/);
+
+  const forced = json(await clean(store, [...wide, '--apply', '--force', '--format', 'json']));
+  assert.equal(forced.summary.deleted, 2);
+  assert.equal(forced.live.forced, true);
+});
+
+for (const kind of ['SQLite', 'PostgreSQL'] as const) {
+  test(`${kind}: a concurrent writer: every row is deleted-and-backed-up or holds the writer's latest data (5 rounds)`, { timeout: 300000 }, async (t) => {
+    const reason = kind === 'PostgreSQL' && skipReason(pg);
+    if (reason) return t.skip(reason);
+    let deleted = 0;
+    let skipped = 0;
+    for (let round = 0; round < 5; round++) {
+      const store = kind === 'SQLite' ? sqliteRestartStore() : await postgresRestartStore(pg as PgServer);
+      try {
+        const [d, k] = await concurrentRound(store, round);
+        deleted += d;
+        skipped += k;
+      } finally {
+        await store.close();
+      }
+    }
+    t.diagnostic(`over 5 rounds: ${deleted} rows deleted, ${skipped} skipped because the writer changed them`);
+    assert.ok(deleted > 0, 'some copies were deleted');
+    assert.ok(skipped > 0, 'some copies were skipped');
+  });
+}
+
+async function concurrentRound(store: TestStore, round: number): Promise<[number, number]> {
+  const original = await store.rows();
+  const hot = copies(original).filter((r) => r !== newestCopy(original))[0];
+  // One copy changes every millisecond or two (it is almost always skipped); the others every few hundred ms.
+  const hotWriter = startWriter(store, [hot.id], 1900000000 + round * 1e6, 2);
+  const coldWriter = startWriter(store, original.filter((r) => r !== hot).map((r) => r.id), 1950000000 + round * 1e6, 200);
+  const backupPath = join(store.dir, `round-${round}.ndjson`);
+  const res = await clean(store, ['--apply', '--force', '--format', 'json', '--live-interval', '0.3s', '--backup', backupPath]);
+  const hotResult = await hotWriter.stop();
+  const coldResult = await coldWriter.stop();
+  const last = new Map([...hotResult.last, ...coldResult.last]);
+  assert.ok(res.status === 0 || res.status === 1, res.stderr);
+  const doc = json(res);
+  const backup = await readBackup(backupPath);
+  const now = new Map((await store.rows()).map((r) => [r.id, r]));
+  for (const o of original) {
+    const latest = last.get(o.id) ?? o.nextRunTime;
+    const row = now.get(o.id);
+    if (row) {
+      assert.equal(row.nextRunTime, latest, `${o.id}: present with the writer's latest next_run_time`);
+      assert.ok(row.jobState.equals(o.jobState));
+    } else {
+      const entry = backup.entries.find((e) => e.row.id === o.id);
+      assert.ok(entry, `${o.id}: deleted, so it is in the backup`);
+      assert.equal(entry.row.nextRunTime, latest, `${o.id}: the backup holds the row as it was when deleted`);
+      assert.ok(entry.row.jobState.equals(o.jobState));
+    }
+  }
+  const deletedIds = doc.rows.filter((r: { action: string }) => r.action === 'deleted').map((r: { id: string }) => r.id).sort();
+  assert.deepEqual(deletedIds, original.filter((o) => !now.has(o.id)).map((o) => o.id).sort(), 'the report says what was deleted');
+  assert.equal(res.status, doc.summary.skipped > 0 ? 1 : 0, 'exit 1 when rows were skipped');
+  assert.deepEqual([...backup.result!.deleted].sort(), deletedIds);
+  return [doc.summary.deleted, doc.summary.skipped];
+}
+
+both('killed right after the backup, or just before COMMIT: the table is unchanged and the backup complete', async (store) => {
+  const before = await store.checksum();
+  for (const hook of ['SCHED_DOCTOR_TEST_KILL_AFTER_BACKUP', 'SCHED_DOCTOR_TEST_KILL_BEFORE_COMMIT']) {
+    const path = join(store.dir, `${hook}.ndjson`);
+    const res = await clean(store, [...QUIET, '--apply', '--backup', path], { [hook]: '1' });
+    assert.equal(res.signal, 'SIGKILL', `${hook}: ${res.stderr}`);
+    assert.equal(await store.checksum(), before, `${hook}: nothing deleted`);
+    const backup = await readBackup(path);
+    assert.equal(backup.entries.length, 2, `${hook}: the backup is complete`);
+    assert.equal(backup.result, undefined, 'no result: the process never got that far');
+  }
+  // The store is usable afterwards (SQLite rolls the hot journal back on the next open).
+  const res = json(await clean(store, [...QUIET, '--apply', '--format', 'json']));
+  assert.equal(res.summary.deleted, 2);
+});
+
+test('SQLite: a read-only database file or folder is a one-line error; nothing deleted, the backup complete', async (t) => {
+  // Root ignores file modes: run the CLI as nobody, to whom the modes apply.
+  const asRoot = process.getuid?.() === 0;
+  const user = asRoot ? { uid: 65534, gid: 65534 } : {};
+  for (const [label, fileMode] of [['file and folder', 0o444], ['folder only', 0o666]] as const) {
+    const store = sqliteRestartStore();
+    const path = store.url.replace('sqlite:///', '');
+    const before = await store.checksum();
+    await store.close();
+    const backups = newDir();
+    chmodSync(backups, 0o777);
+    chmodSync(path, fileMode);
+    chmodSync(store.dir, 0o555);
+    try {
+      const backup = join(backups, 'b.ndjson');
+      const res = await runCli(['clean', '--db', store.url, ...QUIET, '--apply', '--backup', backup], { cwd: backups, ...user });
+      if (res.status === null || /EACCES|Cannot find|permission denied, open '.*node_modules/.test(res.stderr)) {
+        return t.skip(`cannot run the CLI as another user here: ${res.stderr.split('\n')[0]}`);
+      }
+      oneLineError(res, label === 'file and folder' ? /read-only for this user/ : /journal|read-only/);
+      assert.match(res.stderr, /nothing was deleted \(the backup .* is complete\)/);
+      const written = await readBackup(backup);
+      assert.equal(written.entries.length, 2);
+      assert.equal(written.result?.committed, false);
+    } finally {
+      chmodSync(store.dir, 0o755);
+      chmodSync(path, 0o644);
+    }
+    const again = sqliteStoreAt(path, store.dir);
+    assert.equal(await again.checksum(), before, `${label}: unchanged`);
+    await again.close();
+  }
+});
+
+test('PostgreSQL: a user without DELETE (or UPDATE) rights is a one-line error; nothing deleted, the backup complete', async (t) => {
+  const reason = skipReason(pg);
+  if (reason) return t.skip(reason);
+  const store = await postgresRestartStore(pg as PgServer);
+  const admin = new Client({ connectionString: store.url });
+  await admin.connect();
+  try {
+    const before = await store.checksum();
+    for (const [role, grants] of [[`reader_${process.pid}`, 'SELECT'], [`updater_${process.pid}`, 'SELECT, UPDATE']]) {
+      await admin.query(`CREATE ROLE ${role} LOGIN`);
+      await admin.query(`GRANT ${grants} ON apscheduler_jobs TO ${role}`);
+      const url = store.url.replace('postgres@', `${role}@`);
+      const backup = join(store.dir, `${role}.ndjson`);
+      const res = await runCli(['clean', '--db', url, ...QUIET, '--apply', '--backup', backup], { cwd: store.dir });
+      oneLineError(res, /cannot delete from apscheduler_jobs: permission denied \(this user needs SELECT, UPDATE .* and DELETE/);
+      assert.equal(await store.checksum(), before);
+      const written = await readBackup(backup);
+      assert.equal(written.entries.length, 2);
+      assert.equal(written.result?.committed, false);
+    }
+  } finally {
+    await admin.end();
+    await store.close();
+  }
+});
+
+test('SQLite: explicit ids are kept over generated ones (a store written by real APScheduler)', async (t) => {
+  if (spawnSync('/usr/bin/python3', ['-c', 'import apscheduler, sqlalchemy'], { stdio: 'ignore' }).status !== 0) return t.skip('no APScheduler for /usr/bin/python3');
+  const dir = newDir();
+  // Start 1 and 3 add sync without id=; start 2 with id='sync'.
+  writeFileSync(join(dir, 'app.py'), [
+    'import sys, time',
+    'from apscheduler.schedulers.background import BackgroundScheduler',
+    'from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore',
+    'def sync():',
+    '    pass',
+    'for start in range(3):',
+    "    s = BackgroundScheduler(jobstores={'default': SQLAlchemyJobStore(url='sqlite:///' + sys.argv[1])}, timezone='UTC')",
+    '    s.start(paused=True)',
+    "    s.add_job(sync, 'interval', minutes=5, **({'id': 'sync'} if start == 1 else {}))",
+    '    s.shutdown(wait=False)',
+    '    time.sleep(0.05)',
+  ].join('\n') + '\n');
+  execFileSync('/usr/bin/python3', ['app.py', join(dir, 'jobs.sqlite')], { cwd: dir, stdio: 'pipe' });
+  const store = sqliteStoreAt(join(dir, 'jobs.sqlite'), dir);
+  try {
+    const doc = json(await clean(store, [...QUIET, '--format', 'json']));
+    assert.equal(doc.kept[0].id, 'sync');
+    assert.match(doc.kept[0].why, /explicit/);
+    assert.equal(doc.rows.length, 2);
+    assert.ok(doc.rows.every((r: { id: string }) => GENERATED.test(r.id)));
+  } finally {
+    await store.close();
+  }
+});
+
+test('usage errors: one line, exit 2, nothing changed; an existing backup file is never overwritten', async () => {
+  const store = sqliteRestartStore();
+  try {
+    const before = await store.checksum();
+    oneLineError(await clean(store, ['--rules', 'duplicate-run']), /'duplicate-run' is not a rule clean can act on/);
+    oneLineError(await clean(store, ['--older-than', 'a week']), /--older-than 'a week' is not a duration/);
+    oneLineError(await clean(store, ['--format', 'xml']), /--format must be table or json/);
+    oneLineError(await runCli(['clean', '--db', 'sqlite:///no/such/file.sqlite', '--apply']), /no such database file/);
+    const taken = join(store.dir, 'taken.ndjson');
+    writeFileSync(taken, 'precious\n');
+    oneLineError(await clean(store, [...QUIET, '--apply', '--backup', taken]), /already exists .*nothing was deleted/);
+    assert.equal(readFileSync(taken, 'utf8'), 'precious\n');
+    assert.equal(await store.checksum(), before);
+    const bad = await runCli(['clean', '--db', 'postgresql://u:hunter2@127.0.0.1:1/x', '--apply']);
+    oneLineError(bad, /connection refused/);
+    assert.ok(!bad.stderr.includes('hunter2'));
+    assert.ok(!existsSync(join(store.dir, 'x')));
+  } finally {
+    await store.close();
+  }
+});
