@@ -6,7 +6,7 @@ import type { RawStoreRow } from '../model/store-record';
 import { UserError } from '../readers/errors';
 import { connectPostgres, describePgError } from './postgres-store';
 import { checkIdentifier, type StoreOptions } from './store';
-import type { DeleteResult, RestoreResult, StoreWriter, WriteHooks } from './store-writer';
+import { existingRowOutcome, type DeleteResult, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
 
 const LOCK_TIMEOUT = '10s';
 
@@ -80,13 +80,10 @@ export async function openPostgresWriter(connectionString: string, display: stri
             // ON CONFLICT: another session inserted this id after our SELECT; theirs stays.
             const res = await client.query(`INSERT INTO ${qualified} (id, next_run_time, job_state) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [row.id, row.nextRunTime, row.jobState]);
             result.rows.push({ id: row.id, outcome: res.rowCount === 1 ? 'inserted' : 'conflict' });
-          } else if (same(now, row)) {
-            result.rows.push({ id: row.id, outcome: 'identical' });
-          } else if (overwrite) {
-            await client.query(`UPDATE ${qualified} SET next_run_time = $2, job_state = $3 WHERE id = $1`, [row.id, row.nextRunTime, row.jobState]);
-            result.rows.push({ id: row.id, outcome: 'overwritten', current: now });
           } else {
-            result.rows.push({ id: row.id, outcome: 'conflict', current: now });
+            const outcome = existingRowOutcome(now, row, overwrite);
+            if (outcome === 'overwritten') await client.query(`UPDATE ${qualified} SET next_run_time = $2, job_state = $3 WHERE id = $1`, [row.id, row.nextRunTime, row.jobState]);
+            result.rows.push(outcome === 'identical' ? { id: row.id, outcome } : { id: row.id, outcome, current: now });
           }
         }
         return result;

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import type { RawStoreRow } from '../model/store-record';
 import { UserError } from '../readers/errors';
 import { checkIdentifier, type StoreOptions } from './store';
-import type { DeleteResult, RestoreResult, StoreWriter, WriteHooks } from './store-writer';
+import { existingRowOutcome, type DeleteResult, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
 
 const BUSY_TIMEOUT_MS = 10000;
 
@@ -69,13 +69,10 @@ export function openSqliteWriter(path: string, display: string, options: StoreOp
           if (!now) {
             insert.run(row.id, row.nextRunTime, row.jobState);
             result.rows.push({ id: row.id, outcome: 'inserted' });
-          } else if (now.nextRunTime === row.nextRunTime && now.jobState.equals(row.jobState)) {
-            result.rows.push({ id: row.id, outcome: 'identical' });
-          } else if (overwrite) {
-            update.run(row.nextRunTime, row.jobState, row.id);
-            result.rows.push({ id: row.id, outcome: 'overwritten', current: now });
           } else {
-            result.rows.push({ id: row.id, outcome: 'conflict', current: now });
+            const outcome = existingRowOutcome(now, row, overwrite);
+            if (outcome === 'overwritten') update.run(row.nextRunTime, row.jobState, row.id);
+            result.rows.push(outcome === 'identical' ? { id: row.id, outcome } : { id: row.id, outcome, current: now });
           }
         }
         return result;

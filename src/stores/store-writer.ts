@@ -28,6 +28,12 @@ export interface RestoreResult {
   rows: { id: string; outcome: RestoreOutcome; current?: RawStoreRow }[];
 }
 
+/** What restoring a row does to a row that already holds its id. */
+export function existingRowOutcome(now: RawStoreRow, row: RawStoreRow, overwrite: boolean): 'identical' | 'overwritten' | 'conflict' {
+  if (now.nextRunTime === row.nextRunTime && now.jobState.equals(row.jobState)) return 'identical';
+  return overwrite ? 'overwritten' : 'conflict';
+}
+
 export interface WriteHooks {
   /** Called inside the transaction, after every statement, just before COMMIT (failure-injection tests). */
   beforeCommit?: () => void;
