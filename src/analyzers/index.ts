@@ -1,6 +1,7 @@
 // The one list of rules. Adding a rule: write src/analyzers/<id>.ts, add it here.
 
 import { catchUpBurst } from './catch-up-burst';
+import { clockSkew } from './clock-skew';
 import { duplicateRun } from './duplicate-run';
 import { jobError } from './job-error';
 import { longRun } from './long-run';
@@ -29,6 +30,7 @@ export const LOG_RULES: LogRule[] = [
   jobError,
   longRun,
   silentRuns,
+  clockSkew,
 ];
 
 export const STORE_RULES: StoreRule[] = [duplicateJob, undecodableJob, staleJob, orphanJob, pausedJob, storeLogMismatch];

@@ -5,6 +5,9 @@ import type { LogRuleListener } from '../analyzers/rule';
 import type { LogEvent } from '../model/event';
 import { SEVERITY_RANK, type Finding, type Severity } from '../model/finding';
 import { LogReader, type SourceStats } from '../readers/log-reader';
+import { checkFieldMap } from '../readers/json-fields';
+import { expandSources, hostNames } from '../readers/sources';
+import { UserError } from '../readers/errors';
 import { compileLogFormat } from '../readers/python-logging-format';
 import { userZone } from '../readers/clock';
 import { isoFromMicros } from '../readers/timestamp';
@@ -24,6 +27,18 @@ export interface AnalyzeOptions {
   /** Analyze only events in [since, until) (epoch microseconds; --since/--until). */
   since?: number;
   until?: number;
+  /**
+   * JSON field paths that replace the detected ones, read from the top of each JSON line: keys
+   * `message`, `time`, `level`, `logger`, `host`, `pid`, `thread`, `exception`; values a key or a
+   * dotted path (`jsonPayload.msg`). From `--field message=msg,time=ts` (parseFieldOption).
+   */
+  fields?: Record<string, string>;
+  /**
+   * Where a source's host comes from: `record` (default: a host field or prefix in the records;
+   * without one the file stands for the host) or `filename` (`logs/web-1.jsonl` → `web-1`, for
+   * every record of the file, whatever the records say). From `--host-from`.
+   */
+  hostFrom?: 'record' | 'filename';
 }
 
 export interface SourceReport extends Omit<SourceStats, 'firstTime' | 'lastTime'> {
@@ -41,7 +56,14 @@ export interface LogAnalysis {
 export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {}): Promise<LogAnalysis> {
   const format = options.logFormat ? compileLogFormat(options.logFormat) : undefined;
   const zone = userZone(options.tz);
-  const readers = paths.map((p) => new LogReader(p, { logFormat: format, zone }));
+  const fields = options.fields ? checkFieldMap(options.fields) : undefined;
+  if (options.hostFrom !== undefined && options.hostFrom !== 'record' && options.hostFrom !== 'filename') {
+    throw new UserError(`--host-from must be record or filename (got '${options.hostFrom}')`);
+  }
+  // Globs, folders and rotated parts: one reader per log, its parts read oldest first.
+  const sources = await expandSources(paths);
+  const hosts = options.hostFrom === 'filename' ? hostNames(sources) : undefined;
+  const readers = sources.map((s, i) => new LogReader(s.label, { logFormat: format, zone, fields, host: hosts?.[i], files: s.files }));
   const tracker = new RunTracker(options.sameProcess === true);
   const stats = new JobStats();
   const rules = LOG_RULES.filter((r) => options.ruleSeverity?.[r.id] !== 'off');

@@ -30,7 +30,7 @@ export class RunTracker {
 
   instanceOf(event: LogEvent): InstanceState {
     const ctx = event.ctx;
-    const where = ctx.host ?? (this.sameProcess ? '' : ctx.source);
+    const where = ctx.host ?? (this.sameProcess ? '' : ctx.stream ?? ctx.source);
     let state: InstanceState | undefined;
     for (const r of this.recent) {
       if (r.where === where && r.pid === ctx.pid) {
@@ -49,7 +49,7 @@ export class RunTracker {
     let state = this.instances.get(id);
     if (!state) {
       const copy = (s: string | undefined) => (s === undefined ? undefined : detach(s));
-      state = { id: detach(id), source: ctx.source, host: copy(ctx.host), pid: copy(ctx.pid), epoch: 0, activeSchedulers: 0, maxActiveSchedulers: 0, starts: [] };
+      state = { id: detach(id), source: ctx.stream ?? ctx.source, host: copy(ctx.host), pid: copy(ctx.pid), epoch: 0, activeSchedulers: 0, maxActiveSchedulers: 0, starts: [] };
       this.instances.set(id, state);
     }
     this.recent.unshift({ where: state.host ?? (this.sameProcess ? '' : state.source), pid: state.pid, state });

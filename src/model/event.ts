@@ -7,6 +7,11 @@ export type Micros = number;
 export interface RecordContext {
   /** Source label: the file path as given, or "-" for stdin. */
   source: string;
+  /**
+   * The log this file is a part of, when a source is several files (rotated parts: `app.log.2`,
+   * `app.log.1`, `app.log` → `app.log`): one log, one instance. `source` stays the file, for evidence.
+   */
+  stream?: string;
   /** 1-based line number of the record's first line. */
   line: number;
   /** Instant of the log line, if the line (or the reader's clock inference) gave one. */

@@ -1,6 +1,9 @@
 // A log source to events: lines → records (with their tracebacks) → events with instants.
 // Streams in chunk-sized batches; what it keeps between lines is one pending record and the
-// clock's bounded buffer, never the log.
+// clock's bounded buffer, never the log. A source is one file, or the rotated parts of one log
+// read oldest first. Lines may be text or JSON (json-record.ts), mixed line by line: a JSON
+// record is read from its fields, or, for shapes that wrap a line of output (Docker, journald),
+// as that text line with the record's fields around it like an envelope.
 
 import type { LogEvent, RecordContext } from '../model/event';
 import { MESSAGE_START, parseMessage, withContext, type EventBody, type MessageDef } from './apscheduler-messages';
@@ -10,12 +13,20 @@ import { peelEnvelopes } from './envelopes';
 import { readLines } from './line-source';
 import { matchLogFormat, type CompiledFormat } from './python-logging-format';
 import { describeFields, parsePrefix, type PrefixFields } from './record-prefix';
-import { findStamps, pickStamp } from './timestamp';
+import { exceptionLine, type FieldMap } from './json-fields';
+import { JSON_CANDIDATE, parseObject, readJsonRecord, type JsonRecord } from './json-record';
+import { findStamps, pickStamp, type Stamp } from './timestamp';
 import type { Zone } from './zone';
 
 export interface ReaderOptions {
   logFormat?: CompiledFormat;
   zone?: Zone;
+  /** Paths of JSON fields that replace the detected ones (--field message=msg,time=ts). */
+  fields?: FieldMap;
+  /** The host of every record of this source, whatever the records say (--host-from filename). */
+  host?: string;
+  /** The files of this source, oldest first (rotated parts of one log); default: the source itself. */
+  files?: string[];
 }
 
 export interface SourceStats {
@@ -33,8 +44,10 @@ export interface SourceStats {
   zone: string;
   firstTime?: number;
   lastTime?: number;
-  /** Up to three unrecognised lines, so the gap can be looked at. */
-  unrecognisedSamples: { line: number; text: string }[];
+  /** Up to three unrecognised lines, so the gap can be looked at (`file` when the source has several). */
+  unrecognisedSamples: { line: number; text: string; file?: string }[];
+  /** The rotated parts read as this source, oldest first, when there are several. */
+  files?: string[];
 }
 
 const LEVEL_START = /^\s*\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\b/;
@@ -45,6 +58,20 @@ const TB_HEADER = /^(Traceback \(most recent call last\)|During handling of the 
 
 /** Records held back at most while the echo filter learns whether a source doubles its records. */
 const MAX_WAITING = 2000;
+/** Lines looked at for JSON behind an envelope (`kubectl logs --timestamps` around JSON records). */
+const PROBE_LINES = 50;
+
+/** A JSON record around a text line (Docker's `log`) or around its message (python-json-logger). */
+interface AroundJson {
+  /** The line as written, for evidence. */
+  raw: string;
+  record: JsonRecord;
+  /** The record wraps a line of output: its stamp is a runtime's, the line's own stamp is the record's. */
+  envelope: boolean;
+}
+
+const NO_PREFIX: PrefixFields = Object.freeze({});
+const NO_PEEL = Object.freeze({ fields: Object.freeze({}), names: Object.freeze([]) as unknown as string[] });
 
 interface HeldRecord {
   event: LogEvent;
@@ -61,28 +88,50 @@ export class LogReader {
   /** Inside a traceback (after its header), whether or not it belongs to a held record. */
   private inTraceback = false;
   /** A line whose message did not parse, kept one line in case the record continues there. */
-  private split: { line: number; text: string; start: string; message: string; prefix: PrefixFields; host?: string; peeled: number } | undefined;
+  private split: { line: number; text: string; start: string; message: string; prefix: PrefixFields; host?: string; peeled: number; around?: AroundJson } | undefined;
   private echoes = new EchoFilter();
   /** Records held back while a same-format twin waits for the echo filter to learn (bounded). */
   private waiting: { pending: PendingEvent; maybeEcho: boolean }[] = [];
   private formatNoted = false;
   private sawStamp = false;
+  /** The file being read: the source, or one of its rotated parts. */
+  private file: string;
+  private readonly files: string[];
+  /** Non-empty lines still to look at for JSON behind an envelope. */
+  private probe = PROBE_LINES;
+  private jsonAfterEnvelope = false;
 
   constructor(private readonly source: string, private readonly options: ReaderOptions) {
     this.clock = new Clock(options.zone);
+    this.files = options.files && options.files.length > 0 ? options.files : [source];
+    this.file = this.files[0];
     this.stats = {
       source, lines: 0, records: 0, unrecognised: 0, echoes: 0, joined: 0,
       format: options.logFormat ? `--log-format '${options.logFormat.source}'` : 'auto: no APScheduler records found',
       zone: '', unrecognisedSamples: [],
     };
+    if (this.files.length > 1) this.stats.files = [...this.files];
   }
 
   async *events(): AsyncGenerator<LogEvent[]> {
-    for await (const batch of readLines(this.source)) {
-      const out: LogEvent[] = [];
-      for (let i = 0; i < batch.lines.length; i++) this.line(batch.lines[i], batch.firstLine + i, out);
-      this.stats.lines = batch.firstLine + batch.lines.length - 1;
-      if (out.length) yield this.noteTimes(out);
+    let before = 0;
+    for (const file of this.files) {
+      this.file = file;
+      for await (const batch of readLines(file)) {
+        const out: LogEvent[] = [];
+        for (let i = 0; i < batch.lines.length; i++) this.line(batch.lines[i], batch.firstLine + i, out);
+        this.stats.lines = before + batch.firstLine + batch.lines.length - 1;
+        if (out.length) yield this.noteTimes(out);
+      }
+      before = this.stats.lines;
+      if (this.files.length > 1) {
+        // A record never runs on into the next part of a rotated log: rotation happens between records.
+        const out: LogEvent[] = [];
+        this.endSplit(out);
+        this.release(out);
+        this.inTraceback = false;
+        if (out.length) yield this.noteTimes(out);
+      }
     }
     const out: LogEvent[] = [];
     this.endSplit(out);
@@ -99,17 +148,120 @@ export class LogReader {
   }
 
   private line(text: string, lineNo: number, out: LogEvent[]): void {
+    const c = text.charCodeAt(0);
+    if (c === 123 /* { */ || (c === 32 && text.trimStart().charCodeAt(0) === 123) || this.jsonAfterEnvelope) {
+      if (this.jsonLine(text, lineNo, out)) return;
+    } else if (this.probe > 0 && text.length > 0) {
+      this.probe--;
+      const p = peelEnvelopes(text);
+      if (p.offset > 0 && text.charCodeAt(p.offset) === 123 && parseObject(text.slice(p.offset))) {
+        this.jsonAfterEnvelope = true;
+        if (this.jsonLine(text, lineNo, out)) return;
+      }
+    }
+    this.textLine(text, lineNo, out);
+  }
+
+  /** A records's lines are still being gathered: every line must be looked at. */
+  private pending(): boolean {
+    return this.held !== undefined || this.inTraceback || this.split !== undefined;
+  }
+
+  /**
+   * A line holding a JSON object (after an envelope, for `kubectl logs --timestamps`): true when
+   * it was read as JSON, false to read it as text (not an object, or not valid JSON).
+   */
+  private jsonLine(text: string, lineNo: number, out: LogEvent[]): boolean {
+    let start = 0;
+    let envelope: { stamp?: Stamp; host?: string; pid?: string } | undefined;
+    if (text.charCodeAt(0) !== 123) {
+      start = text.length - text.trimStart().length;
+      if (text.charCodeAt(start) !== 123) {
+        const p = peelEnvelopes(text);
+        if (p.offset === 0 || text.charCodeAt(p.offset) !== 123) return false;
+        start = p.offset;
+        envelope = { stamp: pickStamp(findStamps(text.slice(0, start))), host: p.fields.host, pid: p.fields.pid };
+      }
+    }
+    if (text.charCodeAt(text.length - 1) !== 125 /* } */ && !text.trimEnd().endsWith('}')) return false;
+    // Most lines of a JSON log are the application's: nothing to parse.
+    if (!this.pending() && !text.includes('apscheduler') && !JSON_CANDIDATE.test(text)) return true;
+    const o = parseObject(start === 0 ? text : text.slice(start));
+    if (!o) return false;
+    const record = readJsonRecord(o, this.options.fields, !this.formatNoted);
+    if (!record) {
+      if (APSCHEDULER_LOGGER.test(text)) {
+        this.endSplit(out);
+        this.release(out);
+        this.unrecognised(lineNo, text);
+      }
+      return true;
+    }
+    if (envelope) {
+      record.host ??= envelope.host;
+      record.pid ??= envelope.pid;
+      if (envelope.stamp) record.stamp = pickStamp(record.stamp ? [envelope.stamp, record.stamp] : [envelope.stamp]);
+    }
+    if (record.stream) this.jsonStream(record, text, lineNo, out);
+    else this.jsonRecord(record, text, lineNo, out);
+    return true;
+  }
+
+  /** A record whose message is the APScheduler message itself (python-json-logger, structlog, ECS). */
+  private jsonRecord(record: JsonRecord, raw: string, lineNo: number, out: LogEvent[]): void {
+    // A JSON record ends whatever came before it.
+    this.endSplit(out);
+    this.release(out);
+    this.inTraceback = false;
+    let message = record.message;
+    if (message.includes('\x1b[')) message = message.replace(ANSI_ESCAPE, '');
+    // Text after the first line of a message is a traceback some handler appended to it.
+    const nl = message.indexOf('\n');
+    const after = nl < 0 ? '' : message.slice(nl + 1);
+    if (nl >= 0) message = message.slice(0, message.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
+    const m = MESSAGE_START.exec(message);
+    const parsed = m ? parseMessage(m[0], message.slice(m.index)) : undefined;
+    if (!m || !parsed) {
+      // An APScheduler logger with an unknown message is a gap; another logger's look-alike is not.
+      if (record.logger !== undefined ? APSCHEDULER_LOGGER.test(record.logger) : m || APSCHEDULER_LOGGER.test(message)) this.unrecognised(lineNo, raw);
+      return;
+    }
+    const prefix = m.index > 0 ? parsePrefix(message.slice(0, m.index)) : NO_PREFIX;
+    const around: AroundJson = { raw, record, envelope: false };
+    this.emit(parsed.body, parsed.def, prefix, NO_PEEL, lineNo, message, `json ${record.shape}|${message.slice(0, m.index)}`, message.slice(m.index), out, around);
+    if (!this.held) return;
+    const exception = record.exception ?? (after ? exceptionLine(after) : undefined);
+    // Without one, the traceback may follow as plain lines (printed raw to the same stream).
+    if (exception) {
+      this.held.exception = exception;
+      this.release(out);
+    }
+  }
+
+  /** A record wrapping lines of the program's output (Docker's `log`, journald's MESSAGE): read as text. */
+  private jsonStream(record: JsonRecord, raw: string, lineNo: number, out: LogEvent[]): void {
+    let text = record.message;
+    if (text.charCodeAt(text.length - 1) === 10) text = text.slice(0, -1);
+    const around: AroundJson = { raw, record, envelope: true };
+    if (!text.includes('\n')) {
+      this.textLine(text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text, lineNo, out, around);
+      return;
+    }
+    for (const part of text.split('\n')) this.textLine(part.charCodeAt(part.length - 1) === 13 ? part.slice(0, -1) : part, lineNo, out, around);
+  }
+
+  private textLine(text: string, lineNo: number, out: LogEvent[], around?: AroundJson): void {
     // Colour codes (colorlog, `docker compose logs` on a terminal) would hide levels and prefixes.
     if (text.includes('\x1b[')) text = text.replace(ANSI_ESCAPE, '');
     if (this.split) {
-      if (this.trySplit(text, out)) return;
+      if (this.trySplit(text, out, around)) return;
       this.endSplit(out);
     }
     const found = this.findMessage(text);
     if (found === undefined) {
       if (this.continuesTraceback(text)) return;
       this.release(out);
-      if (APSCHEDULER_LOGGER.test(text) && !/^\s/.test(text.slice(peelEnvelopes(text).offset))) this.unrecognised(lineNo, text);
+      if (APSCHEDULER_LOGGER.test(text) && !/^\s/.test(text.slice(peelEnvelopes(text).offset))) this.unrecognised(lineNo, around?.raw ?? text);
       return;
     }
     this.release(out);
@@ -120,10 +272,10 @@ export class LogReader {
     const peeled = peelEnvelopes(text);
     const prefix = fields ?? parsePrefix(text.slice(0, index));
     if (!parsed) {
-      this.split = { line: lineNo, text, start, message, prefix, host: peeled.fields.host, peeled: recordStart ?? peeled.offset };
+      this.split = { line: lineNo, text, start, message, prefix, host: peeled.fields.host, peeled: recordStart ?? peeled.offset, around };
       return;
     }
-    this.emit(parsed.body, parsed.def, prefix, peeled, lineNo, text, text.slice(peeled.offset, index), message, out);
+    this.emit(parsed.body, parsed.def, prefix, peeled, lineNo, text, text.slice(peeled.offset, index), message, out, around);
   }
 
   /** Where the APScheduler message starts, and the prefix fields when --log-format is exact. */
@@ -149,7 +301,7 @@ export class LogReader {
   }
 
   /** A record split over two lines: the message continues on the next line. */
-  private trySplit(text: string, out: LogEvent[]): boolean {
+  private trySplit(text: string, out: LogEvent[], around: AroundJson | undefined): boolean {
     const s = this.split!;
     const next = text.slice(peelEnvelopes(text).offset);
     for (const joined of [s.message + next, s.message + ' ' + next.trimStart()]) {
@@ -158,7 +310,8 @@ export class LogReader {
         this.split = undefined;
         this.stats.joined++;
         const recordPrefix = s.text.slice(s.peeled, s.text.length - s.message.length);
-        this.emit(parsed.body, parsed.def, s.prefix, { fields: { host: s.host }, names: [] }, s.line, s.text + '\n' + text, recordPrefix, joined, out);
+        const both = s.around && around ? { ...s.around, raw: s.around.raw + '\n' + around.raw } : s.around;
+        this.emit(parsed.body, parsed.def, s.prefix, { fields: { host: s.host }, names: [] }, s.line, s.text + '\n' + text, recordPrefix, joined, out, both);
         return true;
       }
     }
@@ -168,40 +321,49 @@ export class LogReader {
   private endSplit(out: LogEvent[]): void {
     if (!this.split) return;
     this.release(out);
-    this.unrecognised(this.split.line, this.split.text);
+    this.unrecognised(this.split.line, this.split.around?.raw ?? this.split.text);
     this.split = undefined;
   }
 
   private unrecognised(line: number, text: string): void {
     this.stats.unrecognised++;
-    if (this.stats.unrecognisedSamples.length < 3) this.stats.unrecognisedSamples.push({ line, text: text.slice(0, 300) });
+    if (this.stats.unrecognisedSamples.length < 3) {
+      this.stats.unrecognisedSamples.push(this.files.length > 1 ? { line, text: text.slice(0, 300), file: this.file } : { line, text: text.slice(0, 300) });
+    }
   }
 
-  /** `recordPrefix`: the Python record's own prefix, envelopes peeled off, up to the message. */
-  private emit(body: EventBody, def: MessageDef, prefix: PrefixFields, peeled: { fields: { host?: string; pid?: string; thread?: string }; names: string[] }, line: number, text: string, recordPrefix: string, message: string, out: LogEvent[]): void {
-    const stamp = prefix.stamp;
+  /**
+   * `recordPrefix`: the Python record's own prefix, envelopes peeled off, up to the message.
+   * What the record's text says wins over a text envelope, which wins over a JSON record around it.
+   */
+  private emit(body: EventBody, def: MessageDef, prefix: PrefixFields, peeled: { fields: { host?: string; pid?: string; thread?: string }; names: string[] }, line: number, text: string, recordPrefix: string, message: string, out: LogEvent[], around?: AroundJson): void {
+    const json = around?.record;
+    const stamp = json?.stamp === undefined ? prefix.stamp : prefix.stamp === undefined ? json.stamp : pickStamp([json.stamp, prefix.stamp]);
     const ctx: RecordContext = {
-      source: this.source,
+      source: this.file,
       line,
-      level: prefix.level,
-      logger: prefix.logger,
-      pid: prefix.pid ?? peeled.fields.pid,
-      thread: prefix.thread ?? peeled.fields.thread,
-      host: prefix.host ?? peeled.fields.host,
-      text,
+      level: prefix.level ?? json?.level,
+      logger: prefix.logger ?? json?.logger,
+      pid: prefix.pid ?? peeled.fields.pid ?? json?.pid,
+      thread: prefix.thread ?? peeled.fields.thread ?? json?.thread,
+      host: this.options.host ?? prefix.host ?? peeled.fields.host ?? json?.host,
+      text: around?.raw ?? text,
     };
+    if (this.files.length > 1) ctx.stream = this.source;
     let naiveWall: number | undefined;
     if (stamp) {
       this.sawStamp = true;
       if (stamp.offsetMinutes !== undefined) ctx.time = stamp.wall - stamp.offsetMinutes * 60e6;
       else naiveWall = stamp.wall;
     }
-    if (!this.formatNoted && !this.options.logFormat) {
+    if (!this.formatNoted && (around || !this.options.logFormat)) {
       this.formatNoted = true;
-      this.stats.format = 'auto: ' + describeFields({ ...prefix, host: ctx.host, pid: ctx.pid, thread: ctx.thread }, peeled.names);
+      const own = { ...prefix, host: prefix.host ?? peeled.fields.host, pid: prefix.pid ?? peeled.fields.pid, thread: prefix.thread ?? peeled.fields.thread };
+      const text = this.options.logFormat ? `--log-format '${this.options.logFormat.source}'` : describeFields(own, peeled.names);
+      this.stats.format = around ? describeJson(around, text) : 'auto: ' + text;
     }
     // Echoes are told by the record's own stamp: a container runtime stamps each copy apart.
-    const ownStamp = peeled.names.length ? pickStamp(findStamps(recordPrefix)) ?? stamp : stamp;
+    const ownStamp = peeled.names.length || around?.envelope ? pickStamp(findStamps(recordPrefix)) ?? stamp : stamp;
     const who = `${ctx.pid ?? ''}|${ctx.thread ?? ''}|${ctx.host ?? ''}`;
     const verdict = this.echoes.judge({ kind: body.kind, message, wall: ownStamp?.wall, who, prefix: recordPrefix });
     if (this.waiting.length && this.echoes.doubled !== undefined) this.releaseWaiting(out);
@@ -291,4 +453,13 @@ export class LogReader {
     }
     return events;
   }
+}
+
+/** `auto: JSON lines, python-json-logger (time=asctime, level=levelname, …)`, and the text inside a wrapping shape. */
+function describeJson(around: AroundJson, text: string): string {
+  const { record } = around;
+  const paths = Object.entries(record.paths).filter(([name]) => !around.envelope || name !== 'message').map(([name, path]) => `${name}=${path}`);
+  const stamp = record.stamp ? (record.stamp.offsetMinutes === undefined ? ', time without offset' : '') : '';
+  const fields = `${record.shape} (${paths.join(', ')}${stamp})`;
+  return around.envelope ? `auto: JSON lines, ${fields}; the line inside: ${text}` : `auto: JSON lines, ${fields}`;
 }
