@@ -22,6 +22,8 @@ export interface AnalyzeFlags extends Partial<StoreFlags>, Omit<ControlFlags, 'n
   tz?: string;
   sameProcess?: boolean;
   allowOverlap?: string[];
+  field?: string[];
+  hostFrom?: string;
 }
 
 export { FORMATS };
@@ -45,7 +47,9 @@ export function registerAnalyze(program: Command): void {
     .option('--until <time>', 'analyze up to (not including) this instant, same forms as --since')
     .option('--log-format <format>', "the Python logging format of the log, e.g. '%(asctime)s - %(name)s - %(levelname)s - %(message)s'")
     .option('--tz <zone>', 'time zone of log timestamps that carry no offset (IANA name, UTC, +08:00); default: inferred from the log')
-    .option('--same-process', 'the files are one process\'s log (rotated parts), not separate processes')
+    .option('--same-process', 'the files are one process\'s log, not separate processes (rotated parts of one file are grouped without it)')
+    .option('--field <map>', 'JSON logs: which fields hold what, e.g. message=msg,time=ts,host=host,pid=pid (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--host-from <where>', "where a record's host comes from: record (default; else the file stands for the host) or filename")
     .option('--allow-overlap <job...>', 'jobs that are safe to overlap: size max_instances for them instead of recommending 1');
   addStoreOptions(command, false).action(async (logs: string[], flags: AnalyzeFlags) => {
       flags.targets = pairTargets(uses.splice(0));

@@ -8,12 +8,16 @@ import { UserError } from '../readers/errors';
 import { recommend } from '../recommend/recommend';
 import type { Recommendation } from '../recommend/recommendation';
 import { parseNow, type StoreFlags } from './store-flags';
+import { parseFieldOption } from '../readers/json-fields';
 
 export interface CollectFlags extends Partial<StoreFlags> {
   logFormat?: string;
   tz?: string;
   sameProcess?: boolean;
   allowOverlap?: string[];
+  /** --field, repeatable: `message=msg,time=ts`. */
+  field?: string[];
+  hostFrom?: string;
 }
 
 export interface Collected {
@@ -29,7 +33,12 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
   if (logs.length === 0 && !flags.db) throw new UserError('nothing to analyze: give log files, - for standard input, or --db URL');
   const now = parseNow(flags.now);
   const analysis: LogAnalysis = logs.length
-    ? await analyzeLogs(logs, { logFormat: flags.logFormat, tz: flags.tz, sameProcess: flags.sameProcess, ...engine })
+    ? await analyzeLogs(logs, {
+        logFormat: flags.logFormat, tz: flags.tz, sameProcess: flags.sameProcess,
+        fields: flags.field?.length ? Object.assign({}, ...flags.field.map(parseFieldOption)) : undefined,
+        hostFrom: flags.hostFrom as AnalyzeOptions['hostFrom'],
+        ...engine,
+      })
     : { sources: [], jobs: [], findings: [], pairing: { exact: 0, ambiguous: 0, unmatched: 0 } };
   const extra: Record<string, unknown> = {};
   let storeJobs: StoreJob[] | undefined;

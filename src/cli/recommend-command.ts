@@ -17,6 +17,8 @@ export function registerRecommend(program: Command): void {
     .option('--log-format <format>', 'the Python logging format of the log')
     .option('--tz <zone>', 'time zone of log timestamps that carry no offset')
     .option('--same-process', "the files are one process's log, not separate processes")
+    .option('--field <map>', 'JSON logs: which fields hold what, e.g. message=msg,time=ts,host=host,pid=pid (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--host-from <where>', "where a record's host comes from: record (default; else the file stands for the host) or filename")
     .option('--allow-overlap <job...>', 'jobs that are safe to overlap: size max_instances for them instead of recommending 1')
     .option('--config <file>', 'config file (default: sched-doctor.config.json or .sched-doctorrc.json here or in a folder above)')
     .option('--no-config', 'use no config file');
