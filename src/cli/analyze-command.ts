@@ -7,10 +7,10 @@ import { exitCodeFor, parseFailOn, parseMaxFindings } from './exit';
 import { applyControls, prepareControls, type ControlFlags } from './analyze-controls';
 import { pairTargets, type FlagUse, type Target } from './output-targets';
 import { emit, useColor } from './output';
-import { addStoreOptions, type StoreFlags } from './store-flags';
-import { collect } from './collect';
+import { addStoreOptions } from './store-flags';
+import { addInputOptions, collect, type CollectFlags } from './collect';
 
-export interface AnalyzeFlags extends Partial<StoreFlags>, Omit<ControlFlags, 'now'> {
+export interface AnalyzeFlags extends CollectFlags, Omit<ControlFlags, 'now' | 'logFormat' | 'tz'> {
   format: string;
   output?: string;
   /** Every --format/--output pair, in command-line order (several reports from one run). */
@@ -18,12 +18,6 @@ export interface AnalyzeFlags extends Partial<StoreFlags>, Omit<ControlFlags, 'n
   maxFindings?: string;
   writeBaseline?: string;
   failOn: string;
-  logFormat?: string;
-  tz?: string;
-  sameProcess?: boolean;
-  allowOverlap?: string[];
-  field?: string[];
-  hostFrom?: string;
 }
 
 export { FORMATS };
@@ -39,19 +33,11 @@ export function registerAnalyze(program: Command): void {
     .option('-o, --output <file>', 'write the report to a file (atomically) instead of standard output', record('output'))
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: error, warning, info, never', 'error')
     .option('--max-findings <n>', 'exit 1 only when more than N findings (outside the baseline) are at or above --fail-on', '0')
-    .option('--config <file>', 'config file (default: sched-doctor.config.json or .sched-doctorrc.json here or in a folder above)')
-    .option('--no-config', 'use no config file')
     .option('--baseline <file>', 'findings recorded in this baseline do not fail the run; new ones still do')
     .option('--write-baseline <file>', 'record every finding of this run in a baseline file (written atomically)')
     .option('--since <time>', 'analyze from this instant: ISO 8601 with Z or an offset, or a span before --now (30m, 24h, 7d)')
-    .option('--until <time>', 'analyze up to (not including) this instant, same forms as --since')
-    .option('--log-format <format>', "the Python logging format of the log, e.g. '%(asctime)s - %(name)s - %(levelname)s - %(message)s'")
-    .option('--tz <zone>', 'time zone of log timestamps that carry no offset (IANA name, UTC, +08:00); default: inferred from the log')
-    .option('--same-process', 'the files are one process\'s log, not separate processes (rotated parts of one file are grouped without it)')
-    .option('--field <map>', 'JSON logs: which fields hold what, e.g. message=msg,time=ts,host=host,pid=pid (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--host-from <where>', "where a record's host comes from: record (default; else the file stands for the host) or filename")
-    .option('--allow-overlap <job...>', 'jobs that are safe to overlap: size max_instances for them instead of recommending 1');
-  addStoreOptions(command, false).action(async (logs: string[], flags: AnalyzeFlags) => {
+    .option('--until <time>', 'analyze up to (not including) this instant, same forms as --since');
+  addStoreOptions(addInputOptions(command), false).action(async (logs: string[], flags: AnalyzeFlags) => {
       flags.targets = pairTargets(uses.splice(0));
       process.exitCode = await runAnalyze(logs, flags);
     });

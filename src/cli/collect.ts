@@ -9,6 +9,7 @@ import { recommend } from '../recommend/recommend';
 import type { Recommendation } from '../recommend/recommendation';
 import { parseNow, type StoreFlags } from './store-flags';
 import { parseFieldOption } from '../readers/json-fields';
+import type { Command } from 'commander';
 
 export interface CollectFlags extends Partial<StoreFlags> {
   logFormat?: string;
@@ -18,6 +19,19 @@ export interface CollectFlags extends Partial<StoreFlags> {
   /** --field, repeatable: `message=msg,time=ts`. */
   field?: string[];
   hostFrom?: string;
+}
+
+/** The options that say how to read the inputs: shared by analyze and recommend. */
+export function addInputOptions(command: Command): Command {
+  return command
+    .option('--log-format <format>', "the Python logging format of the log, e.g. '%(asctime)s - %(name)s - %(levelname)s - %(message)s'")
+    .option('--tz <zone>', 'time zone of log timestamps that carry no offset (IANA name, UTC, +08:00); default: inferred from the log')
+    .option('--same-process', "the files are one process's log, not separate processes (rotated parts of one file are grouped without it)")
+    .option('--field <map>', 'JSON logs: which fields hold what, e.g. message=msg,time=ts,host=host,pid=pid (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--host-from <where>', "where a record's host comes from: record (default; else the file stands for the host) or filename")
+    .option('--allow-overlap <job...>', 'jobs that are safe to overlap: size max_instances for them instead of recommending 1')
+    .option('--config <file>', 'config file (default: sched-doctor.config.json or .sched-doctorrc.json here or in a folder above)')
+    .option('--no-config', 'use no config file');
 }
 
 export interface Collected {
