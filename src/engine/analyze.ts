@@ -68,7 +68,7 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
   const stats = new JobStats();
   const rules = LOG_RULES.filter((r) => options.ruleSeverity?.[r.id] !== 'off');
   const listeners: LogRuleListener[] = rules.map((r) =>
-    r.create({ options: options.ruleOptions?.[r.id] ?? defaults(r.options), instance: (id) => tracker.instances.get(id) }),
+    r.create({ options: { ...defaults(r.options), ...options.ruleOptions?.[r.id] }, instance: (id) => tracker.instances.get(id) }),
   );
 
   // Hooks are looked up once: most rules listen to few of them, and this runs per event.
