@@ -44,6 +44,8 @@ export interface SourceStats {
   zone: string;
   firstTime?: number;
   lastTime?: number;
+  /** Of the unrecognised lines, those written by APScheduler 4's loggers (not analysed yet). */
+  apscheduler4: number;
   /** Up to three unrecognised lines, so the gap can be looked at (`file` when the source has several). */
   unrecognisedSamples: { line: number; text: string; file?: string }[];
   /** The rotated parts read as this source, oldest first, when there are several. */
@@ -53,7 +55,10 @@ export interface SourceStats {
 const LEVEL_START = /^\s*\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\b/;
 const ANSI_ESCAPE = /\x1b\[[0-9;]*[A-Za-z]/g;
 /** A line from one of APScheduler's loggers (not one that merely mentions the package). */
-const APSCHEDULER_LOGGER = /\bapscheduler\.(?:scheduler|executors|jobstores)\b/;
+// 3.x loggers, and 4.x's (`apscheduler._schedulers.async_`, a1–a2's workers and data stores): 4.x
+// records are counted as not recognised, so a 4.x log is never reported as healthy silence.
+const APSCHEDULER_LOGGER = /\bapscheduler\.(?:scheduler|executors|jobstores|_schedulers|schedulers|workers|datastores|eventbrokers)\b/;
+const APSCHEDULER_4 = /\bapscheduler\.(?:_schedulers|schedulers\.(?:async_|sync)|workers|datastores|eventbrokers)\b/;
 const TB_HEADER = /^(Traceback \(most recent call last\)|During handling of the above exception|The above exception was the direct cause)/;
 
 /** Records held back at most while the echo filter learns whether a source doubles its records. */
@@ -108,7 +113,7 @@ export class LogReader {
     this.stats = {
       source, lines: 0, records: 0, unrecognised: 0, echoes: 0, joined: 0,
       format: options.logFormat ? `--log-format '${options.logFormat.source}'` : 'auto: no APScheduler records found',
-      zone: '', unrecognisedSamples: [],
+      zone: '', apscheduler4: 0, unrecognisedSamples: [],
     };
     if (this.files.length > 1) this.stats.files = [...this.files];
   }
@@ -327,6 +332,7 @@ export class LogReader {
 
   private unrecognised(line: number, text: string): void {
     this.stats.unrecognised++;
+    if (APSCHEDULER_4.test(text)) this.stats.apscheduler4++;
     if (this.stats.unrecognisedSamples.length < 3) {
       this.stats.unrecognisedSamples.push(this.files.length > 1 ? { line, text: text.slice(0, 300), file: this.file } : { line, text: text.slice(0, 300) });
     }

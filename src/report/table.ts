@@ -30,6 +30,7 @@ export function renderTable(report: Report, options: TableOptions): string {
     out.push(paint(DIM, `    format ${s.format}; log time zone ${s.zone}`));
     const notes: string[] = [];
     if (s.unrecognised) notes.push(`${s.unrecognised} APScheduler-looking lines not recognised (first at line ${s.unrecognisedSamples[0]?.line})`);
+    if (s.apscheduler4) notes.push(`${s.apscheduler4} of them come from APScheduler 4, whose logs sched-doctor does not analyse yet (it reads 3.x)`);
     if (s.echoes) notes.push(`${s.echoes} records logged twice by one process (two handlers) counted once`);
     if (s.joined) notes.push(`${s.joined} records split over two lines put back together`);
     for (const n of notes) out.push(paint(DIM, `    ${n}`));
