@@ -58,6 +58,8 @@ export const clockSkew: LogRule = {
         const mine = lagsOf(host);
         mine.lags.add(run.start - run.scheduledAt.at);
         if (mine.runEvidence.length < 2) addEvidence(mine.runEvidence, run.evidence);
+        // Copies across hosts need two hosts: a one-host log (the common case) skips the bookkeeping.
+        if (hosts.size < 2) return;
         const { entry: seen } = copies.get(run.key, run.scheduledAt.at);
         for (const other of seen) {
           if (other.host === host) continue;
@@ -75,7 +77,8 @@ export const clockSkew: LogRule = {
           }
         }
         // Copies stay in the window for minutes: keep copied text, not slices of the log's chunks.
-        if (seen.length < MAX_COPIES) seen.push({ host: detach(host), start: run.start, evidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
+        // (The host string is the instance's own copy already.)
+        if (seen.length < MAX_COPIES) seen.push({ host, start: run.start, evidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
       },
       finish() {
         const judged = [...hosts.entries()].filter(([, h]) => h.lags.count >= minRuns).map(([host, h]) => ({ host, h, lag: h.lags.quantile(ON_TIME_QUANTILE)! }));

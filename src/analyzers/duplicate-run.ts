@@ -4,7 +4,8 @@ import type { Evidence } from '../model/finding';
 import { detach } from '../model/detach';
 import { RecentRuns } from './recent-runs';
 
-interface Copies { count: number; instances: Set<string>; evidence: Evidence[]; time: number }
+// One per recent scheduled time of every job: small arrays, not Sets (a run has one to three copies).
+interface Copies { count: number; instances: string[]; evidence: Evidence[]; time: number }
 
 export const duplicateRun: LogRule = {
   id: 'duplicate-run',
@@ -19,14 +20,14 @@ export const duplicateRun: LogRule = {
     fix: 'Run one scheduler for the job store: a dedicated process, or start it once (gunicorn --preload, the WERKZEUG_RUN_MAIN guard, a lock). `max_instances` cannot help: it is counted per process.',
   },
   create() {
-    const recent = new RecentRuns<Copies>(() => ({ count: 0, instances: new Set(), evidence: [], time: 0 }));
+    const recent = new RecentRuns<Copies>(() => ({ count: 0, instances: [], evidence: [], time: 0 }));
     const tally = new JobTally(() => ({ maxCopies: 0, instances: new Set<string>(), example: '' }));
     return {
       runStart(run) {
         const { entry: copies, seen } = recent.get(run.key, run.scheduledAt.at);
         if (!seen) copies.time = run.start;
         copies.count++;
-        copies.instances.add(run.instance);
+        if (!copies.instances.includes(run.instance)) copies.instances.push(run.instance);
         // Copies stay in the window for minutes: keep copied text, not slices of the log's chunks.
         if (copies.evidence.length < 3) copies.evidence.push({ ...run.evidence, text: detach(run.evidence.text ?? '') });
         if (copies.count < 2) return;

@@ -25,7 +25,8 @@ export const multipleSchedulers: LogRule = {
     // job key → instance → active period
     const activity = new Map<string, Map<string, Activity>>();
     // job key → scheduled time → instances that ran it
-    const recent = new RecentRuns<Set<string>>(() => new Set());
+    // Per recent scheduled time, the instances that ran it: an array (one to three of them), not a Set.
+    const recent = new RecentRuns<string[]>(() => []);
     const linked = new Set<string>();
     const jobsByPair = new Map<string, Set<string>>();
     // one stream, several schedulers: instance → evidence that its schedulers ran the same jobs
@@ -60,7 +61,7 @@ export const multipleSchedulers: LogRule = {
           jobs.add(run.job.name);
           jobsByPair.set(p, jobs);
         }
-        who.add(run.instance);
+        if (!who.includes(run.instance)) who.push(run.instance);
 
         // One stream with several live schedulers: do its jobs run twice?
         const state = context.instance(run.instance);
@@ -70,7 +71,7 @@ export const multipleSchedulers: LogRule = {
         lastScheduled.set(streamKey, run.scheduledAt.at);
         const period = intervalMicros(run.job.trigger);
         const parallel = previous !== undefined && period !== undefined && previous !== run.scheduledAt.at && Math.abs(run.scheduledAt.at - previous) < 0.9 * period;
-        if (isCopy && who.size === 1 || parallel) {
+        if (isCopy && who.length === 1 || parallel) {
           const s = sameStream.get(run.instance) ?? { jobs: new Set<string>(), evidence: [] };
           s.jobs.add(run.job.name);
           addEvidence(s.evidence, run.evidence);
