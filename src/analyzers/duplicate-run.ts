@@ -5,7 +5,12 @@ import { detach } from '../model/detach';
 import { RecentRuns } from './recent-runs';
 
 // One per recent scheduled time of every job: small arrays, not Sets (a run has one to three copies).
-interface Copies { count: number; instances: string[]; evidence: Evidence[]; time: number }
+// The first copy is remembered by its place in the log; its text is fetched from the ring of recent
+// runs only if a second copy turns up, so a log without duplicates copies no text at all.
+interface Copies { count: number; instances: string[]; evidence: Evidence[]; time: number; firstSeq: number; firstSource: string; firstLine: number }
+
+/** The last RING runs' evidence, by sequence number: copies of one run arrive close together. */
+const RING = 512;
 
 export const duplicateRun: LogRule = {
   id: 'duplicate-run',
@@ -20,17 +25,30 @@ export const duplicateRun: LogRule = {
     fix: 'Run one scheduler for the job store: a dedicated process, or start it once (gunicorn --preload, the WERKZEUG_RUN_MAIN guard, a lock). `max_instances` cannot help: it is counted per process.',
   },
   create() {
-    const recent = new RecentRuns<Copies>(() => ({ count: 0, instances: [], evidence: [], time: 0 }));
+    const recent = new RecentRuns<Copies>(() => ({ count: 0, instances: [], evidence: [], time: 0, firstSeq: 0, firstSource: '', firstLine: 0 }));
+    const ring: Evidence[] = new Array(RING);
+    let seq = 0;
+    const keep = (e: Evidence): Evidence => ({ ...e, text: detach(e.text ?? '') });
     const tally = new JobTally(() => ({ maxCopies: 0, instances: new Set<string>(), example: '' }));
     return {
       runStart(run) {
+        seq++;
+        ring[seq % RING] = run.evidence;
         const { entry: copies, seen } = recent.get(run.key, run.scheduledAt.at);
-        if (!seen) copies.time = run.start;
         copies.count++;
         if (!copies.instances.includes(run.instance)) copies.instances.push(run.instance);
-        // Copies stay in the window for minutes: keep copied text, not slices of the log's chunks.
-        if (copies.evidence.length < 3) copies.evidence.push({ ...run.evidence, text: detach(run.evidence.text ?? '') });
-        if (copies.count < 2) return;
+        if (!seen) {
+          copies.time = run.start;
+          copies.firstSeq = seq;
+          copies.firstSource = run.evidence.source;
+          copies.firstLine = run.evidence.line;
+          return;
+        }
+        if (copies.evidence.length === 0) {
+          const first = seq - copies.firstSeq < RING ? ring[copies.firstSeq % RING] : undefined;
+          copies.evidence.push(first ? keep(first) : { source: copies.firstSource, line: copies.firstLine });
+        }
+        if (copies.evidence.length < 3) copies.evidence.push(keep(run.evidence));
         const t = copies.count === 2 ? tally.hit(run.job, copies.time, copies.evidence) : tally.get(run.job)!;
         if (copies.count > 2) for (const e of copies.evidence.slice(2)) if (t.evidence.length < 5 && !t.evidence.includes(e)) t.evidence.push(e);
         t.data.maxCopies = Math.max(t.data.maxCopies, copies.count);
