@@ -192,12 +192,28 @@ for (const def of MESSAGES) {
 }
 
 /** Parse a message whose start `start` was found by MESSAGE_START. */
-export function parseMessage(start: string, message: string): { body: EventBody; def: MessageDef } | undefined {
+// What some renderers append after the message: structlog's ConsoleRenderer writes
+// `… (scheduled at …) [apscheduler.executors.default]` and then `key=value` pairs.
+const LOGGER_TRAILER = /\s+\[apscheduler(?:\.\w+)*\](?:\s+\w+=\S*)*\s*$/;
+const KEY_VALUE_TRAILER = /(?:\s+\w+=\S*)+\s*$/;
+
+function tryParse(start: string, message: string): { body: EventBody; def: MessageDef } | undefined {
   for (const def of BY_START.get(start) ?? []) {
     const body = def.parse(message);
     if (body) return { body, def };
   }
   return undefined;
+}
+
+/** Parse a message whose start `start` was found by MESSAGE_START (with a renderer's trailer, if any). */
+export function parseMessage(start: string, message: string): { body: EventBody; def: MessageDef } | undefined {
+  // A trailing `[apscheduler.…]` is a renderer's logger column, never part of a job's name: drop it first.
+  const trailer = LOGGER_TRAILER.exec(message);
+  if (trailer) return tryParse(start, message.slice(0, trailer.index));
+  const parsed = tryParse(start, message);
+  if (parsed) return parsed;
+  const kv = KEY_VALUE_TRAILER.exec(message);
+  return kv ? tryParse(start, message.slice(0, kv.index)) : undefined;
 }
 
 /** Every parse returns a fresh body, so the context is attached in place: no copy per record. */
