@@ -40,6 +40,14 @@ export const ENVELOPES: EnvelopeDef[] = [
     samples: ['[pod/web-7d9c5-x2x4q/app] 2024-01-01T16:23:18.123456789Z INFO:apscheduler.scheduler:Scheduler started'],
   },
   {
+    // Heroku's log drain: `2024-01-01T16:23:18.123456+00:00 app[web.1]: …` — the dyno is the host.
+    name: 'heroku',
+    firstChar: /\d/,
+    pattern: /^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d) (?:app|heroku)\[([\w.-]+)\]: /,
+    fields: (m) => ({ host: m[1] }),
+    samples: ['2024-01-01T16:23:18.123456+00:00 app[web.1]: INFO:apscheduler.scheduler:Scheduler started'],
+  },
+  {
     // RFC 3339 syslog (rsyslog, journalctl -o short-iso): `2024-01-01T16:23:18+00:00 host ident[1234]: …`.
     // Tried before the container timestamp, which would take its stamp and leave the host behind;
     // a container stamp before `INFO apscheduler.scheduler: …` is not a host and an ident.

@@ -16,7 +16,8 @@ export interface PrefixFields {
 const LEVEL = /(?:^|[^\w.])(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)(?![\w.])/g;
 const LOWER_LEVEL = /\[\s*(debug|info|warning|error|critical)\s*\]/;
 const LOGGER = /\b(apscheduler(?:\.[\w]+)*)/;
-const PID = /\bpid[ =:]+(\d+)|\bprocess[ =:]+(\d+)|\[(\d{1,8})\]|\b(?:MainProcess|ForkProcess-\d+|SpawnProcess-\d+)[ :(]+(\d+)|<(\d{1,8})>/i;
+// Process names stand for the process where no id is logged: celery's `ForkPoolWorker-3`.
+const PID = /\bpid[ =:]+(\d+)|\bprocess[ =:]+(\d+)|\[(\d{1,8})\]|\b(?:MainProcess|ForkProcess-\d+|SpawnProcess-\d+)[ :(]+(\d+)|<(\d{1,8})>|\b((?:ForkPoolWorker|SpawnPoolWorker|ForkProcess|SpawnProcess)-\d+)\b/i;
 const THREAD = /\b(ThreadPoolExecutor-\d+_\d+|Thread-\d+(?: \(\w+\))?|MainThread|Dummy-\d+|APScheduler|asyncio_\d+|Tornado-\d+|gevent-\d+)|\btid[ =:]+(\d+)|\bthread(?:Name)?[ =:]+([\w.-]+)/;
 // `host=web-1`, `hostname: web-1`; a bare word `host` is more likely a syslog host named so.
 const HOST = /\bhost(?:name)?\s*[=:]\s*([\w.-]+)/;
@@ -109,7 +110,7 @@ function learnLayout(prefix: string): Layout {
   const logger = LOGGER.exec(rest);
   if (logger) layout.logger = logger[1];
   const pid = PID.exec(rest);
-  const pidValue = pid && (pid[1] ?? pid[2] ?? pid[3] ?? pid[4] ?? pid[5]);
+  const pidValue = pid && (pid[1] ?? pid[2] ?? pid[3] ?? pid[4] ?? pid[5] ?? pid[6]);
   if (pid && pidValue) layout.pid = span(pid, pidValue);
   const thread = THREAD.exec(rest);
   const threadValue = thread && (thread[1] ?? thread[2] ?? thread[3]);

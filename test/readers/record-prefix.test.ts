@@ -96,3 +96,9 @@ test('describeFields names what a prefix carried', () => {
   assert.equal(describeFields(f, []), 'timestamp (no offset), level, logger, process id');
   assert.equal(describeFields(parsePrefix('INFO:apscheduler.scheduler:'), ['docker compose']), 'docker compose prefix, no timestamp, level, logger');
 });
+
+test('a worker process name stands for the process when no id is logged (celery)', () => {
+  const f = parsePrefix('[2026-11-26 14:18:47,315: INFO/ForkPoolWorker-3] ');
+  assert.equal(f.pid, 'ForkPoolWorker-3');
+  assert.equal(f.level, 'INFO');
+});
