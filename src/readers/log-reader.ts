@@ -58,6 +58,8 @@ const ANSI_ESCAPE = /\x1b\[[0-9;]*[A-Za-z]/g;
 // 3.x loggers, and 4.x's (`apscheduler._schedulers.async_`, a1–a2's workers and data stores): 4.x
 // records are counted as not recognised, so a 4.x log is never reported as healthy silence.
 const APSCHEDULER_LOGGER = /\bapscheduler\.(?:scheduler|executors|jobstores|_schedulers|schedulers|workers|datastores|eventbrokers)\b/;
+/** A line that ends with an APScheduler logger name (and punctuation): a record's head without its message. */
+const HEAD_ONLY = /\bapscheduler(?:\.\w+)+[\s:|\]>-]*$/;
 const APSCHEDULER_4 = /\bapscheduler\.(?:_schedulers|schedulers\.(?:async_|sync)|workers|datastores|eventbrokers)\b/;
 const TB_HEADER = /^(Traceback \(most recent call last\)|During handling of the above exception|The above exception was the direct cause)/;
 
@@ -94,6 +96,8 @@ export class LogReader {
   private inTraceback = false;
   /** A line whose message did not parse, kept one line in case the record continues there. */
   private split: { line: number; text: string; start: string; message: string; prefix: PrefixFields; host?: string; peeled: number; around?: AroundJson } | undefined;
+  /** A prefix alone on its line (`… INFO apscheduler.scheduler:`), its message expected on the next line. */
+  private head: { line: number; text: string; around?: AroundJson } | undefined;
   private echoes = new EchoFilter();
   /** Records held back while a same-format twin waits for the echo filter to learn (bounded). */
   private waiting: { pending: PendingEvent; maybeEcho: boolean }[] = [];
@@ -262,11 +266,23 @@ export class LogReader {
       if (this.trySplit(text, out, around)) return;
       this.endSplit(out);
     }
+    if (this.head) {
+      const head = this.head;
+      this.head = undefined;
+      const record = text.slice(peelEnvelopes(text).offset);
+      const starts = MESSAGE_START.exec(record);
+      if (starts && starts.index === 0) return this.textLine(`${head.text} ${record}`, head.line, out, head.around);
+      this.unrecognised(head.line, head.around?.raw ?? head.text);
+    }
     const found = this.findMessage(text);
     if (found === undefined) {
       if (this.continuesTraceback(text)) return;
       this.release(out);
-      if (APSCHEDULER_LOGGER.test(text) && !/^\s/.test(text.slice(peelEnvelopes(text).offset))) this.unrecognised(lineNo, around?.raw ?? text);
+      if (APSCHEDULER_LOGGER.test(text) && !/^\s/.test(text.slice(peelEnvelopes(text).offset))) {
+        // A format with a newline before %(message)s: the record's head now, its message next.
+        if (HEAD_ONLY.test(text)) this.head = { line: lineNo, text, around };
+        else this.unrecognised(lineNo, around?.raw ?? text);
+      }
       return;
     }
     this.release(out);
@@ -324,6 +340,10 @@ export class LogReader {
   }
 
   private endSplit(out: LogEvent[]): void {
+    if (this.head) {
+      this.unrecognised(this.head.line, this.head.around?.raw ?? this.head.text);
+      this.head = undefined;
+    }
     if (!this.split) return;
     this.release(out);
     this.unrecognised(this.split.line, this.split.around?.raw ?? this.split.text);

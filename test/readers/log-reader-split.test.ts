@@ -81,3 +81,18 @@ test('a cut line at the end of the file is unrecognised', async () => {
   assert.deepEqual(kinds(events), []);
   assert.equal(stats.unrecognised, 1);
 });
+
+test('a format with a newline before %(message)s: the head line and the message line are one record', async () => {
+  const { events, stats } = await readLog([
+    `2026-11-26 21:05:10,841 [4130] INFO ${EXEC}:`,
+    L.RUN_QUOTED,
+    `2026-11-26 21:05:11,100 [4130] INFO ${EXEC}:`,
+    'Something this tool does not know',
+  ]);
+  assert.deepEqual(kinds(events), ['run-start']);
+  const r = runStart(events[0]);
+  assert.equal(r.line, 1);
+  assert.equal(events[0].ctx.pid, '4130');
+  assert.ok(r.time !== undefined);
+  assert.equal(stats.unrecognised, 1, 'a head whose next line is no APScheduler message stays visible');
+});
