@@ -25,7 +25,10 @@ const MONTHS: Record<string, number> = {
 const ISO =
   /(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(?:(Z|[+-](?:0\d|1[0-4])(?::?[0-5]\d)?)(?!\d)| (UTC|GMT|[+-](?:0\d|1[0-4]):?[0-5]\d)\b)?/g;
 // Apache error log: `[Mon Jan 01 16:23:18.123456 2024]` (time.asctime() pads the day with a space)
-const APACHE = /\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? (\d{4})\]/g;
+// Also `datefmt='%c'` / time.ctime() without the brackets: `Thu Nov 26 13:05:10 2026`.
+const APACHE = /\[?(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? (\d{4})\]?/g;
+// `%(created)f`: Unix seconds (2001–2099) at the start of the line or of a bracket.
+const EPOCH = /(?:^|\[)([1-3]\d{9}|40\d{8})(?:\.(\d{1,9}))?(?![\d.])/;
 // Common log format: `01/Jan/2024:16:23:18 +0000`
 const CLF = /(\d\d)\/(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\/(\d{4}):(\d\d):(\d\d):(\d\d)(?: ([+-]\d{4}))?/g;
 // syslog / `journalctl` short output: `Jan  1 16:23:18` at the start of the line, with no year.
@@ -111,6 +114,13 @@ export function findStamps(text: string): Stamp[] {
   if (found.length === 0) {
     const m = SYSLOG.exec(text);
     if (m) found.push({ wall: syslogWall(MONTHS[m[1]], +m[2], +m[3], +m[4], +m[5], m[6]), start: 0, end: m[0].length, form: 'syslog' });
+  }
+  if (found.length === 0) {
+    const m = EPOCH.exec(text);
+    if (m) {
+      const start = m.index + (m[0].startsWith('[') ? 1 : 0);
+      found.push({ wall: Number(m[1]) * 1e6 + fractionMicros(m[2]), offsetMinutes: 0, start, end: start + m[0].length - (m[0].startsWith('[') ? 1 : 0), form: 'epoch' });
+    }
   }
   return found;
 }

@@ -142,3 +142,17 @@ test('isoFromMicros keeps microseconds', () => {
   assert.equal(isoFromMicros(micros('2026-11-26T13:05:10.838766Z')), '2026-11-26T13:05:10.838766Z');
   assert.equal(isoFromMicros(micros('2026-11-26T13:05:10Z')), '2026-11-26T13:05:10.000Z');
 });
+
+test('%(created)f epoch seconds, and ctime stamps without brackets', () => {
+  const [e] = findStamps('1764168318.123456 INFO apscheduler.scheduler: ');
+  assert.equal(e.form, 'epoch');
+  assert.equal(e.wall, 1764168318123456);
+  assert.equal(e.offsetMinutes, 0);
+  assert.deepEqual([e.start, e.end], [0, 17]);
+  const [b] = findStamps('[1764168318.5] INFO ');
+  assert.equal(b.wall, 1764168318500000);
+  assert.deepEqual(findStamps('12345 INFO '), [], 'a pid is not an epoch');
+  const [c] = findStamps('Thu Nov 26 13:05:10 2026 INFO apscheduler.scheduler: ');
+  assert.equal(c.form, 'apache');
+  assert.equal(new Date(c.wall / 1000).toISOString(), '2026-11-26T13:05:10.000Z');
+});
