@@ -1,4 +1,5 @@
 import type { Run } from '../model/run';
+import { intervalMicros } from '../model/trigger';
 import { JobTally, plural } from './job-tally';
 import type { LogRule } from './rule';
 
@@ -10,7 +11,7 @@ export const unfinishedRun: LogRule = {
   docs: {
     what: 'A `Running job` line with no end line, where the log shows the run cannot still be going: its scheduler started again afterwards, or its process fell silent while the rest of the log went on for longer than `graceSeconds` (or three times the job\'s longest run).',
     why: 'The run\'s work was cut off half-way (a crash, kill -9, an OOM kill, a container stop). Whatever it was writing may be half-written, and nothing retries it.',
-    detection: 'Open runs at the end of the log. A run still open when the log simply ends, with its process still logging, is in progress, not unfinished, and is not reported.',
+    detection: 'Open runs at the end of the log. A run still open when the log simply ends, with its process still logging, is in progress, not unfinished, and is not reported. A process counts as fallen silent only after three of its shortest job interval have passed without a line (and at least `graceSeconds`, and three times the job\'s longest run): a process whose only job runs hourly may legitimately say nothing for an hour.',
     example: '2026-11-26 14:01:02,001 [4100] INFO … Running job "export (trigger: interval[0:00:01], …)" (scheduled at …)\n2026-11-26 14:01:10,400 [4200] INFO apscheduler.scheduler: Scheduler started',
     fix: 'Find why the process died (OOM killer, deploy without graceful shutdown); call `scheduler.shutdown(wait=True)` on SIGTERM; make the job idempotent so a cut-off run can be redone.',
   },
@@ -18,7 +19,15 @@ export const unfinishedRun: LogRule = {
   create(context) {
     const grace = (context.options.graceSeconds ?? 10) * 1e6;
     const longest = new Map<string, number>();
+    // Per process, the shortest interval among the jobs it ran: how long it can stay quiet while
+    // alive. A process that only ever ran one hourly job may be silent for an hour; one that ran a
+    // job every 10 s and then fell silent for minutes is gone.
+    const beat = new Map<string, number>();
     return {
+      runStart(run) {
+        const period = intervalMicros(run.job.trigger);
+        if (period !== undefined) beat.set(run.instance, Math.min(beat.get(run.instance) ?? Infinity, period));
+      },
       runEnd(run, endInferred) {
         if (run.end === undefined || run.startInferred || endInferred) return;
         longest.set(run.key, Math.max(longest.get(run.key) ?? 0, run.end - run.start));
@@ -29,7 +38,7 @@ export const unfinishedRun: LogRule = {
           const state = end.instances.get(run.instance);
           if (!state) continue;
           const restarted = state.epoch > run.epoch;
-          const wait = Math.max(grace, 3 * (longest.get(run.key) ?? 0));
+          const wait = Math.max(grace, 3 * (longest.get(run.key) ?? 0), 3 * (beat.get(run.instance) ?? Infinity));
           const silent = !run.startInferred && end.lastTime !== undefined && (state.lastTime ?? run.start) <= run.start + 1e6 && end.lastTime - run.start > wait;
           if (!restarted && !silent) continue;
           const t = tally.hit(run.job, run.start, run.evidence);
