@@ -4,8 +4,11 @@ import { detach } from '../model/detach';
 import { JobTally, plural, seconds } from './job-tally';
 import type { LogRule } from './rule';
 
+/** A burst this soon after `Scheduler started` in its process is a restart's replay. */
+const RESTART_WINDOW = 60e6;
+
 // A burst keeps its first run's job and a copy of its evidence, never the run: a run's text pins its chunk of log.
-interface Burst { runs: number; firstStart: number; lastStart: number; minScheduled: number; maxScheduled: number; maxLag: number; job: Run['job']; evidence: Evidence }
+interface Burst { instance: string; runs: number; firstStart: number; lastStart: number; minScheduled: number; maxScheduled: number; maxLag: number; job: Run['job']; evidence: Evidence }
 
 export const catchUpBurst: LogRule = {
   id: 'catch-up-burst',
@@ -29,7 +32,7 @@ export const catchUpBurst: LogRule = {
     const minLag = (context.options.minLagSeconds ?? 1) * 1e6;
     const maxGap = (context.options.maxGapSeconds ?? 5) * 1e6;
     const open = new Map<string, Burst>();
-    const tally = new JobTally(() => ({ bursts: 0, largest: 0, maxLag: 0, from: 0, to: 0 }));
+    const tally = new JobTally(() => ({ bursts: 0, afterStart: 0, largest: 0, maxLag: 0, from: 0, to: 0 }));
 
     const close = (key: string) => {
       const b = open.get(key);
@@ -44,6 +47,9 @@ export const catchUpBurst: LogRule = {
         t.data.to = b.maxScheduled;
       }
       t.data.maxLag = Math.max(t.data.maxLag, b.maxLag);
+      // Right after a (re)start it is downtime being replayed; otherwise the scheduler fell behind.
+      const starts = context.instance(b.instance)?.starts ?? [];
+      if (starts.some((s) => s <= b.firstStart && b.firstStart - s <= RESTART_WINDOW)) t.data.afterStart++;
     };
 
     return {
@@ -62,12 +68,12 @@ export const catchUpBurst: LogRule = {
           return;
         }
         close(key);
-        if (lag > minLag) open.set(key, { runs: 1, firstStart: run.start, lastStart: run.start, minScheduled: run.scheduledAt.at, maxScheduled: run.scheduledAt.at, maxLag: lag, job: run.job, evidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
+        if (lag > minLag) open.set(key, { runs: 1, firstStart: run.start, lastStart: run.start, minScheduled: run.scheduledAt.at, maxScheduled: run.scheduledAt.at, maxLag: lag, instance: run.instance, job: run.job, evidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
       },
       finish() {
         for (const key of [...open.keys()]) close(key);
         return tally.findings('catch-up-burst', 'warning', (t) => ({
-          message: `${plural(t.count, 'overdue run')} of ${t.job.name} replayed back to back after downtime (${plural(t.data.bursts, 'burst')}, largest ${t.data.largest} runs covering ${seconds(t.data.to - t.data.from)} of missed schedule, up to ${seconds(t.data.maxLag)} late)`,
+          message: `${plural(t.count, 'overdue run')} of ${t.job.name} replayed back to back ${t.data.afterStart === t.data.bursts ? 'after downtime' : t.data.afterStart === 0 ? 'while the scheduler was behind' : 'after downtime or while the scheduler was behind'} (${plural(t.data.bursts, 'burst')}, largest ${t.data.largest} runs covering ${seconds(t.data.to - t.data.from)} of missed schedule, up to ${seconds(t.data.maxLag)} late)`,
           data: { replayedRuns: t.count, bursts: t.data.bursts, largestBurst: t.data.largest, maxLagSeconds: t.data.maxLag / 1e6 },
         }));
       },
