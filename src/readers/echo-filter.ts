@@ -14,13 +14,19 @@ import type { LogEventKind } from '../model/event';
 
 export type EchoVerdict = 'record' | 'echo' | 'undecided';
 
+export interface Who {
+  pid?: string;
+  thread?: string;
+  host?: string;
+}
+
 export interface EchoCandidate {
   kind: LogEventKind;
   message: string;
   /** The record's own stamp (not a container runtime's), wall-clock microseconds. */
   wall: number | undefined;
-  /** pid|thread|host, empty where the line does not say. */
-  who: string;
+  /** Who wrote it, as far as the line says. */
+  who: Who;
   /** The record's prefix as written, envelopes peeled off: two formats mean two handlers. */
   prefix: string;
 }
@@ -28,7 +34,8 @@ export interface EchoCandidate {
 export class EchoFilter {
   /** Whether same-format twins are echoes; undefined until learnt. */
   doubled: boolean | undefined;
-  private group = { wall: NaN, seen: new Map<string, { who: string; prefix: string }>() };
+  // Records sharing one stamp. Most stamps have one record: the map is made only for a second.
+  private group: { wall: number; first?: { message: string; who: Who; prefix: string }; seen?: Map<string, { who: Who; prefix: string }> } = { wall: NaN };
   private last: EchoCandidate | undefined;
   /** Whether the first record was followed by its twin: the fallback when no job is ever added. */
   private firstPair: boolean | undefined;
@@ -47,13 +54,20 @@ export class EchoFilter {
 
     if (nextToTwin && (last!.wall === undefined) !== (r.wall === undefined)) return 'echo';
     if (r.wall === undefined) return 'record';
-    if (r.wall !== this.group.wall) {
-      this.group.wall = r.wall;
-      this.group.seen.clear();
+    const g = this.group;
+    if (r.wall !== g.wall) {
+      g.wall = r.wall;
+      g.first = { message: r.message, who: r.who, prefix: r.prefix };
+      g.seen = undefined;
+      return 'record';
     }
-    const prior = this.group.seen.get(r.message);
+    if (!g.seen) {
+      g.seen = new Map();
+      if (g.first) g.seen.set(g.first.message, { who: g.first.who, prefix: g.first.prefix });
+    }
+    const prior = g.seen.get(r.message);
     if (prior === undefined || !compatible(prior.who, r.who)) {
-      this.group.seen.set(r.message, { who: r.who, prefix: r.prefix });
+      g.seen.set(r.message, { who: r.who, prefix: r.prefix });
       return 'record';
     }
     if (prior.prefix !== r.prefix) return 'echo';
@@ -67,9 +81,8 @@ export class EchoFilter {
   }
 }
 
-/** Fields a line does not show ('') match anything. */
-function compatible(a: string, b: string): boolean {
-  const x = a.split('|');
-  const y = b.split('|');
-  return x.every((v, i) => v === '' || y[i] === '' || v === y[i]);
+/** Fields a line does not show match anything. */
+function compatible(a: Who, b: Who): boolean {
+  const same = (x: string | undefined, y: string | undefined) => !x || !y || x === y;
+  return same(a.pid, b.pid) && same(a.thread, b.thread) && same(a.host, b.host);
 }

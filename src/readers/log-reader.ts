@@ -390,8 +390,7 @@ export class LogReader {
     }
     // Echoes are told by the record's own stamp: a container runtime stamps each copy apart.
     const ownStamp = peeled.names.length || around?.envelope ? pickStamp(findStamps(recordPrefix)) ?? stamp : stamp;
-    const who = `${ctx.pid ?? ''}|${ctx.thread ?? ''}|${ctx.host ?? ''}`;
-    const verdict = this.echoes.judge({ kind: body.kind, message, wall: ownStamp?.wall, who, prefix: recordPrefix });
+    const verdict = this.echoes.judge({ kind: body.kind, message, wall: ownStamp?.wall, who: ctx, prefix: recordPrefix });
     if (this.waiting.length && this.echoes.doubled !== undefined) this.releaseWaiting(out);
     if (verdict === 'echo') {
       this.stats.echoes++;
