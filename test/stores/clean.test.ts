@@ -6,25 +6,17 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Client } from 'pg';
 import { readBackup } from '../../src/stores/backup';
-import { startPostgres, skipReason, type PgServer } from '../support/postgres';
+import { skipReason, usePostgres, type PgServer } from '../support/postgres';
 import {
-  newDir, onBothStores, postgresRestartStore, runCli, sqliteRestartStore, sqliteStoreAt, startWriter, type DumpRow, type TestStore,
+  json, newDir, oneLineError, onBothStores, postgresRestartStore, QUIET, runCli, sqliteRestartStore, sqliteStoreAt, startWriter, type DumpRow, type TestStore,
 } from '../support/job-stores';
 
-let pg: PgServer | string;
-before(async () => {
-  pg = await startPostgres();
-});
-after(() => {
-  if (typeof pg !== 'string') pg.stop();
-});
-const both = onBothStores(() => pg, skipReason);
+const server = usePostgres();
+const both = onBothStores(server, skipReason);
 
-/** A quick live check that never fires on the clock alone (PostgreSQL's fresh rows are due in 2 min). */
-const QUIET = ['--live-interval', '0.2s', '--live-window', '0'];
 const GENERATED = /^[0-9a-f]{32}$/;
 
 function copies(rows: DumpRow[]): DumpRow[] {
@@ -44,20 +36,7 @@ async function clean(store: TestStore, args: string[], env?: Record<string, stri
   return runCli(['clean', '--db', store.url, ...args], { cwd: store.dir, env });
 }
 
-function json(res: { stdout: string; stderr: string; status: number | null }) {
-  try {
-    return JSON.parse(res.stdout);
-  } catch {
-    throw new Error(`not JSON (exit ${res.status}): ${res.stdout}\n${res.stderr}`);
-  }
-}
 
-function oneLineError(res: { stderr: string; status: number | null }, pattern: RegExp): void {
-  assert.equal(res.status, 2, res.stderr);
-  assert.equal(res.stderr.trim().split('\n').length, 1, `one line: ${res.stderr}`);
-  assert.match(res.stderr, /^sched-doctor: /);
-  assert.match(res.stderr, pattern);
-}
 
 both('dry run: every row it would delete, the rule, the reason and the kept copy; nothing changes', async (store) => {
   const rows = await store.rows();
@@ -235,12 +214,12 @@ both('a live store: a warning, and --apply needs --force', async (store) => {
 
 for (const kind of ['SQLite', 'PostgreSQL'] as const) {
   test(`${kind}: a concurrent writer: every row is deleted-and-backed-up or holds the writer's latest data (5 rounds)`, { timeout: 300000 }, async (t) => {
-    const reason = kind === 'PostgreSQL' && skipReason(pg);
+    const reason = kind === 'PostgreSQL' && skipReason(server());
     if (reason) return t.skip(reason);
     let deleted = 0;
     let skipped = 0;
     for (let round = 0; round < 5; round++) {
-      const store = kind === 'SQLite' ? sqliteRestartStore() : await postgresRestartStore(pg as PgServer);
+      const store = kind === 'SQLite' ? sqliteRestartStore() : await postgresRestartStore(server() as PgServer);
       try {
         const [d, k] = await concurrentRound(store, round);
         deleted += d;
@@ -341,9 +320,9 @@ test('SQLite: a read-only database file or folder is a one-line error; nothing d
 });
 
 test('PostgreSQL: a user without DELETE (or UPDATE) rights is a one-line error; nothing deleted, the backup complete', async (t) => {
-  const reason = skipReason(pg);
+  const reason = skipReason(server());
   if (reason) return t.skip(reason);
-  const store = await postgresRestartStore(pg as PgServer);
+  const store = await postgresRestartStore(server() as PgServer);
   const admin = new Client({ connectionString: store.url });
   await admin.connect();
   try {

@@ -4,35 +4,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Client } from 'pg';
-import { startPostgres, skipReason, type PgServer } from '../support/postgres';
-import { newDir, onBothStores, postgresRestartStore, runCli, sqliteRestartStore, type TestStore } from '../support/job-stores';
+import { skipReason, usePostgres, type PgServer } from '../support/postgres';
+import { json, newDir, oneLineError, onBothStores, postgresRestartStore, QUIET, runCli, sqliteRestartStore, type TestStore } from '../support/job-stores';
 
-let pg: PgServer | string;
-before(async () => {
-  pg = await startPostgres();
-});
-after(() => {
-  if (typeof pg !== 'string') pg.stop();
-});
-const both = onBothStores(() => pg, skipReason);
+const server = usePostgres();
+const both = onBothStores(server, skipReason);
 
-const QUIET = ['--live-interval', '0.2s', '--live-window', '0'];
 
-function json(res: { stdout: string; stderr: string; status: number | null }) {
-  try {
-    return JSON.parse(res.stdout);
-  } catch {
-    throw new Error(`not JSON (exit ${res.status}): ${res.stdout}\n${res.stderr}`);
-  }
-}
 
-function oneLineError(res: { stderr: string; status: number | null }, pattern: RegExp): void {
-  assert.equal(res.status, 2, res.stderr);
-  assert.equal(res.stderr.trim().split('\n').length, 1, `one line: ${res.stderr}`);
-  assert.match(res.stderr, pattern);
-}
 
 /** Runs clean --apply with the given selection; returns the backup's path. */
 async function cleanApply(store: TestStore, args: string[], backup = join(store.dir, 'backup.ndjson')): Promise<string> {
@@ -149,9 +130,9 @@ test('an incomplete, altered or foreign backup is refused with one line, exit 2'
 });
 
 test('PostgreSQL: a user without INSERT rights is a one-line error; nothing restored', async (t) => {
-  const reason = skipReason(pg);
+  const reason = skipReason(server());
   if (reason) return t.skip(reason);
-  const store = await postgresRestartStore(pg as PgServer);
+  const store = await postgresRestartStore(server() as PgServer);
   const admin = new Client({ connectionString: store.url });
   await admin.connect();
   try {

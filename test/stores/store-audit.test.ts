@@ -7,13 +7,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { checkStore, loadStoreJobs } from '../../src/engine/analyze-store';
 import type { StoreJob } from '../../src/model/store-job';
 import { UserError } from '../../src/readers/errors';
-import { startPostgres, skipReason, type PgServer } from '../support/postgres';
+import { skipReason, usePostgres, type PgServer } from '../support/postgres';
 
 const ROOT = join(__dirname, '..', '..');
 const SQLITE = join(ROOT, 'test', 'fixtures', 'stores', 'restarts.sqlite');
@@ -73,22 +73,16 @@ test('CLI: jobs and analyze --db on SQLite', () => {
   assert.ok(!bad.stderr.includes('hunter2'), 'the password never appears');
 });
 
-let pg: PgServer | string;
-before(async () => {
-  pg = await startPostgres();
-});
-after(() => {
-  if (typeof pg !== 'string') pg.stop();
-});
+const postgres = usePostgres();
 
 function pythonWithPostgres(): boolean {
   return spawnSync('/usr/bin/python3', ['-c', 'import apscheduler, sqlalchemy, psycopg2'], { stdio: 'ignore' }).status === 0;
 }
 
 test('PostgreSQL store written by real APScheduler', async (t) => {
-  const reason = skipReason(pg);
+  const reason = skipReason(postgres());
   if (reason) return t.skip(reason);
-  const server = pg as PgServer;
+  const server = postgres() as PgServer;
   const client = new Client({ connectionString: server.url });
   await client.connect();
   try {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import type { PgServer } from './postgres';
@@ -240,4 +241,22 @@ export function onBothStores(server: () => PgServer | string, skip: (s: PgServer
       }
     });
   };
+}
+
+/** A quick live check that never fires on the clock alone (PostgreSQL's fresh rows are due in 2 min). */
+export const QUIET = ['--live-interval', '0.2s', '--live-window', '0'];
+
+export function json(res: { stdout: string; stderr: string; status: number | null }) {
+  try {
+    return JSON.parse(res.stdout);
+  } catch {
+    throw new Error(`not JSON (exit ${res.status}): ${res.stdout}\n${res.stderr}`);
+  }
+}
+
+export function oneLineError(res: { stderr: string; status: number | null }, pattern: RegExp): void {
+  assert.equal(res.status, 2, res.stderr);
+  assert.equal(res.stderr.trim().split('\n').length, 1, `one line: ${res.stderr}`);
+  assert.match(res.stderr, /^sched-doctor: /);
+  assert.match(res.stderr, pattern);
 }

@@ -8,6 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 
 export interface PgServer {
   url: string;
@@ -68,4 +69,16 @@ export function skipReason(server: PgServer | string): string | false {
   if (typeof server !== 'string') return false;
   if (process.env.SCHED_DOCTOR_REQUIRE_POSTGRES === '1') throw new Error(`PostgreSQL is required here: ${server}`);
   return server;
+}
+
+/** A server for this test file: started before its tests, stopped after them. */
+export function usePostgres(): () => PgServer | string {
+  let server: PgServer | string = 'not started yet';
+  before(async () => {
+    server = await startPostgres();
+  });
+  after(() => {
+    if (typeof server !== 'string') server.stop();
+  });
+  return () => server;
 }
