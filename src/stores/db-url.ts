@@ -34,3 +34,18 @@ export function parseDbUrl(url: string): DbUrl {
 export function redact(text: string): string {
   return text.replace(/(\/\/[^:/@\s]*):[^@\s]*@/g, '$1:***@');
 }
+
+/**
+ * Opens whatever a URL names, with the backend's opener: the one place that turns a URL into a
+ * connection, so readers and writers fail the same way (one line naming the store, no password).
+ */
+export async function openByUrl<T>(url: string, open: { sqlite(path: string, display: string): T; postgres(connectionString: string, display: string): Promise<T> }): Promise<T> {
+  const parsed = parseDbUrl(url);
+  try {
+    if (parsed.kind === 'sqlite') return open.sqlite(parsed.path, parsed.display);
+    return await open.postgres(parsed.connectionString, parsed.display);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(`${parsed.display}: ${(err as Error).message}`);
+  }
+}

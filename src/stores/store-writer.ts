@@ -2,8 +2,7 @@
 // backend does it in one transaction, and touches a row only if it is still what was read.
 
 import type { RawStoreRow } from '../model/store-record';
-import { UserError } from '../readers/errors';
-import { parseDbUrl } from './db-url';
+import { openByUrl } from './db-url';
 import { openPostgresWriter } from './postgres-writer';
 import { openSqliteWriter } from './sqlite-writer';
 import type { StoreOptions } from './store';
@@ -49,13 +48,9 @@ export interface StoreWriter {
   close(): Promise<void>;
 }
 
-export async function openStoreWriter(url: string, options: StoreOptions): Promise<StoreWriter> {
-  const parsed = parseDbUrl(url);
-  try {
-    if (parsed.kind === 'sqlite') return openSqliteWriter(parsed.path, parsed.display, options);
-    return await openPostgresWriter(parsed.connectionString, parsed.display, options);
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw new UserError(`${parsed.display}: ${(err as Error).message}`);
-  }
+export function openStoreWriter(url: string, options: StoreOptions): Promise<StoreWriter> {
+  return openByUrl(url, {
+    sqlite: (path, display) => openSqliteWriter(path, display, options),
+    postgres: (connectionString, display) => openPostgresWriter(connectionString, display, options),
+  });
 }
