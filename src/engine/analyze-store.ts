@@ -2,6 +2,7 @@
 // and a log (`store-log-mismatch`).
 
 import { STORE_RULES } from '../analyzers';
+import { ruleOptions, withSeverity } from '../analyzers/rule-settings';
 import type { Finding, Severity } from '../model/finding';
 import type { StoreJob } from '../model/store-job';
 import { openStore } from '../stores/open-store';
@@ -39,9 +40,8 @@ export function checkStore(jobs: StoreJob[], options: StoreCheckOptions = {}): F
   for (const rule of STORE_RULES) {
     const severity = options.ruleSeverity?.[rule.id];
     if (severity === 'off') continue;
-    const defaults = Object.fromEntries(Object.entries(rule.options ?? {}).map(([k, v]) => [k, v.default]));
-    for (const f of rule.check(jobs, { now, sourceDir: options.sourceDir, options: { ...defaults, ...options.ruleOptions?.[rule.id] } })) {
-      findings.push(severity ? { ...f, severity } : f);
+    for (const f of rule.check(jobs, { now, sourceDir: options.sourceDir, options: ruleOptions(rule, options.ruleOptions) })) {
+      findings.push(withSeverity(f, severity));
     }
   }
   return findings;

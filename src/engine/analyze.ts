@@ -1,6 +1,7 @@
 // The pipeline for logs: readers → merged timeline → run tracker → rules → findings.
 
 import { LOG_RULES, RULES } from '../analyzers';
+import { ruleOptions, withSeverity } from '../analyzers/rule-settings';
 import type { LogRuleListener } from '../analyzers/rule';
 import type { LogEvent } from '../model/event';
 import { SEVERITY_RANK, type Finding, type Severity } from '../model/finding';
@@ -68,7 +69,7 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
   const stats = new JobStats();
   const rules = LOG_RULES.filter((r) => options.ruleSeverity?.[r.id] !== 'off');
   const listeners: LogRuleListener[] = rules.map((r) =>
-    r.create({ options: { ...defaults(r.options), ...options.ruleOptions?.[r.id] }, instance: (id) => tracker.instances.get(id) }),
+    r.create({ options: ruleOptions(r, options.ruleOptions), instance: (id) => tracker.instances.get(id) }),
   );
 
   // Hooks are looked up once: most rules listen to few of them, and this runs per event.
@@ -117,8 +118,7 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
   const end = { openRuns: tracker.openRuns(), instances: tracker.instances, lastTime };
   const findings: Finding[] = [];
   rules.forEach((rule, i) => {
-    const severity = options.ruleSeverity?.[rule.id];
-    for (const f of listeners[i].finish(end)) findings.push(severity && severity !== 'off' ? { ...f, severity } : f);
+    for (const f of listeners[i].finish(end)) findings.push(withSeverity(f, options.ruleSeverity?.[rule.id]));
   });
 
   return {
@@ -146,10 +146,4 @@ export function sortFindings(findings: Finding[]): Finding[] {
       b.count - a.count ||
       (a.job ?? '').localeCompare(b.job ?? ''),
   );
-}
-
-function defaults(options: Record<string, { default: number }> | undefined): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(options ?? {})) out[k] = v.default;
-  return out;
 }
