@@ -9,6 +9,7 @@ import { recommend } from '../recommend/recommend';
 import type { Recommendation } from '../recommend/recommendation';
 import { parseNow, type StoreFlags } from './store-flags';
 import { parseFieldOption } from '../readers/json-fields';
+import { withoutCredentials } from '../stores/db-url';
 import type { Command } from 'commander';
 
 export interface CollectFlags extends Partial<StoreFlags> {
@@ -62,7 +63,7 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
     if (logs.length) analysis.findings.push(...linkStoreAndLog(storeJobs, analysis.jobs));
     analysis.findings = sortFindings(analysis.findings);
     extra.store = {
-      url: storeJobs[0]?.store ?? flags.db.replace(/\/\/[^@/]*@/, '//'),
+      url: storeJobs[0]?.store ?? withoutCredentials(flags.db),
       rows: storeJobs.length,
       jobs: storeJobs.map((j) => ({ id: j.row.id, name: j.state?.name ?? null, func: j.state?.func ?? null, trigger: j.state?.trigger.text ?? null, nextRunTime: j.row.nextRunTime, decodeError: j.decodeError ?? null })),
     };

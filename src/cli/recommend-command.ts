@@ -4,6 +4,7 @@ import { pythonSnippet } from '../recommend/python-snippet';
 import { addInputOptions, collect, type CollectFlags } from './collect';
 import { emit } from './output';
 import { addStoreOptions } from './store-flags';
+import { withoutCredentials } from '../stores/db-url';
 import { applyControls, prepareControls, type ControlFlags } from './analyze-controls';
 import type { Recommendation } from '../recommend/recommendation';
 
@@ -24,7 +25,7 @@ export function registerRecommend(program: Command): void {
     const analysis = collected.analysis;
     const text = flags.format === 'json'
       ? JSON.stringify({ version: 1, recommendations }, null, 2) + '\n'
-      : pythonSnippet(recommendations, analysis.sources.map((s) => s.source).concat(flags.db ? [String(flags.db).replace(/\/\/[^@/]*@/, '//')] : []));
+      : pythonSnippet(recommendations, analysis.sources.map((s) => s.source).concat(flags.db ? [withoutCredentials(flags.db)] : []));
     await emit(text, flags.output);
   });
 }

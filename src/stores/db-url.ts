@@ -30,6 +30,11 @@ export function parseDbUrl(url: string): DbUrl {
   throw new UserError(`${redact(url)}: unsupported database URL (use sqlite:///path.db or postgresql://user@host/db)`);
 }
 
+/** A URL with its user and password removed, for labels: `postgresql://db:5432/jobs`. */
+export function withoutCredentials(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//');
+}
+
 /** Hide the password of any URL-looking string. */
 export function redact(text: string): string {
   return text.replace(/(\/\/[^:/@\s]*):[^@\s]*@/g, '$1:***@');
