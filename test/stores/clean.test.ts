@@ -11,11 +11,12 @@ import { Client } from 'pg';
 import { readBackup } from '../../src/stores/backup';
 import { skipReason, usePostgres, type PgServer } from '../support/postgres';
 import {
-  json, newDir, oneLineError, onBothStores, postgresRestartStore, QUIET, runCli, sqliteRestartStore, sqliteStoreAt, startWriter, type DumpRow, type TestStore,
+  json, newDir, oneLineError, onBothStores, onPostgresStore, postgresRestartStore, QUIET, runCli, sqliteRestartStore, sqliteStoreAt, startWriter, type DumpRow, type TestStore,
 } from '../support/job-stores';
 
 const server = usePostgres();
 const both = onBothStores(server, skipReason);
+const onPostgres = onPostgresStore(server, skipReason);
 
 const GENERATED = /^[0-9a-f]{32}$/;
 
@@ -319,29 +320,19 @@ test('SQLite: a read-only database file or folder is a one-line error; nothing d
   }
 });
 
-test('PostgreSQL: a user without DELETE (or UPDATE) rights is a one-line error; nothing deleted, the backup complete', async (t) => {
-  const reason = skipReason(server());
-  if (reason) return t.skip(reason);
-  const store = await postgresRestartStore(server() as PgServer);
-  const admin = new Client({ connectionString: store.url });
-  await admin.connect();
-  try {
-    const before = await store.checksum();
-    for (const [role, grants] of [[`reader_${process.pid}`, 'SELECT'], [`updater_${process.pid}`, 'SELECT, UPDATE']]) {
-      await admin.query(`CREATE ROLE ${role} LOGIN`);
-      await admin.query(`GRANT ${grants} ON apscheduler_jobs TO ${role}`);
-      const url = store.url.replace('postgres@', `${role}@`);
-      const backup = join(store.dir, `${role}.ndjson`);
-      const res = await runCli(['clean', '--db', url, ...QUIET, '--apply', '--backup', backup], { cwd: store.dir });
-      oneLineError(res, /cannot delete from apscheduler_jobs: permission denied \(this user needs SELECT, UPDATE .* and DELETE/);
-      assert.equal(await store.checksum(), before);
-      const written = await readBackup(backup);
-      assert.equal(written.entries.length, 2);
-      assert.equal(written.result?.committed, false);
-    }
-  } finally {
-    await admin.end();
-    await store.close();
+onPostgres('a user without DELETE (or UPDATE) rights is a one-line error; nothing deleted, the backup complete', async (store, admin) => {
+  const before = await store.checksum();
+  for (const [role, grants] of [[`reader_${process.pid}`, 'SELECT'], [`updater_${process.pid}`, 'SELECT, UPDATE']]) {
+    await admin.query(`CREATE ROLE ${role} LOGIN`);
+    await admin.query(`GRANT ${grants} ON apscheduler_jobs TO ${role}`);
+    const url = store.url.replace('postgres@', `${role}@`);
+    const backup = join(store.dir, `${role}.ndjson`);
+    const res = await runCli(['clean', '--db', url, ...QUIET, '--apply', '--backup', backup], { cwd: store.dir });
+    oneLineError(res, /cannot delete from apscheduler_jobs: permission denied \(this user needs SELECT, UPDATE .* and DELETE/);
+    assert.equal(await store.checksum(), before);
+    const written = await readBackup(backup);
+    assert.equal(written.entries.length, 2);
+    assert.equal(written.result?.committed, false);
   }
 });
 

@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Client } from 'pg';
 import { skipReason, usePostgres, type PgServer } from '../support/postgres';
-import { json, newDir, oneLineError, onBothStores, postgresRestartStore, QUIET, runCli, sqliteRestartStore, type TestStore } from '../support/job-stores';
+import { json, newDir, oneLineError, onBothStores, onPostgresStore, postgresRestartStore, QUIET, runCli, sqliteRestartStore, type TestStore } from '../support/job-stores';
 
 const server = usePostgres();
 const both = onBothStores(server, skipReason);
+const onPostgres = onPostgresStore(server, skipReason);
 
 
 
@@ -129,23 +130,13 @@ test('an incomplete, altered or foreign backup is refused with one line, exit 2'
   }
 });
 
-test('PostgreSQL: a user without INSERT rights is a one-line error; nothing restored', async (t) => {
-  const reason = skipReason(server());
-  if (reason) return t.skip(reason);
-  const store = await postgresRestartStore(server() as PgServer);
-  const admin = new Client({ connectionString: store.url });
-  await admin.connect();
-  try {
-    const backup = await cleanApply(store, []);
-    const before = await store.checksum();
-    const role = `restorer_${process.pid}`;
-    await admin.query(`CREATE ROLE ${role} LOGIN`);
-    await admin.query(`GRANT SELECT, UPDATE ON apscheduler_jobs TO ${role}`);
-    const res = await runCli(['restore', '--db', store.url.replace('postgres@', `${role}@`), backup], { cwd: store.dir });
-    oneLineError(res, /cannot insert into apscheduler_jobs: permission denied/);
-    assert.equal(await store.checksum(), before);
-  } finally {
-    await admin.end();
-    await store.close();
-  }
+onPostgres('a user without INSERT rights is a one-line error; nothing restored', async (store, admin) => {
+  const backup = await cleanApply(store, []);
+  const before = await store.checksum();
+  const role = `restorer_${process.pid}`;
+  await admin.query(`CREATE ROLE ${role} LOGIN`);
+  await admin.query(`GRANT SELECT, UPDATE ON apscheduler_jobs TO ${role}`);
+  const res = await runCli(['restore', '--db', store.url.replace('postgres@', `${role}@`), backup], { cwd: store.dir });
+  oneLineError(res, /cannot insert into apscheduler_jobs: permission denied/);
+  assert.equal(await store.checksum(), before);
 });

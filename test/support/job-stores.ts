@@ -260,3 +260,25 @@ export function oneLineError(res: { stderr: string; status: number | null }, pat
   assert.match(res.stderr, /^sched-doctor: /);
   assert.match(res.stderr, pattern);
 }
+
+/**
+ * A PostgreSQL-only test on a fresh restart store, with an admin connection to create roles:
+ * skipped with the reason when no server could be started.
+ */
+export function onPostgresStore(server: () => PgServer | string, skip: (s: PgServer | string) => string | false) {
+  return (title: string, fn: (store: TestStore, admin: Client) => Promise<void>) => {
+    test(`PostgreSQL: ${title}`, async (t) => {
+      const reason = skip(server());
+      if (reason) return t.skip(reason);
+      const store = await postgresRestartStore(server() as PgServer);
+      const admin = new Client({ connectionString: store.url });
+      await admin.connect();
+      try {
+        await fn(store, admin);
+      } finally {
+        await admin.end();
+        await store.close();
+      }
+    });
+  };
+}
