@@ -3,7 +3,7 @@
 import type { JobRef, RecordContext } from '../model/event';
 import { jobKey } from '../model/event';
 import { MAX_EVIDENCE, type Evidence, type Finding, type Severity } from '../model/finding';
-import { isoFromMicros } from '../readers/timestamp';
+import { isoFromMicros } from '../model/time';
 import { detach } from '../model/detach';
 
 export interface Tally<D> {

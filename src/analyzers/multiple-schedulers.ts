@@ -1,6 +1,6 @@
 import type { Evidence, Finding } from '../model/finding';
 import { intervalMicros } from '../model/trigger';
-import { isoFromMicros } from '../readers/timestamp';
+import { isoFromMicros } from '../model/time';
 import { displayInstance } from './duplicate-run';
 import { addEvidence, plural } from './job-tally';
 import type { LogRule } from './rule';

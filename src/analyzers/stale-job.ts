@@ -1,5 +1,5 @@
 import type { Finding } from '../model/finding';
-import { isoFromMicros } from '../readers/timestamp';
+import { isoFromMicros } from '../model/time';
 import { seconds } from './job-tally';
 import { rowEvidence } from './store-evidence';
 import type { StoreRule } from './rule';

@@ -1,6 +1,6 @@
 import type { Evidence } from '../model/finding';
 import type { StoreJob } from '../model/store-job';
-import { isoFromMicros } from '../readers/timestamp';
+import { isoFromMicros } from '../model/time';
 
 export function rowEvidence(job: StoreJob): Evidence {
   const next = job.row.nextRunTime === null ? 'paused' : isoFromMicros(Math.round(job.row.nextRunTime * 1e6));

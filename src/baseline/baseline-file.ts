@@ -4,8 +4,8 @@
 
 import { readFileSync } from 'node:fs';
 import type { Finding } from '../model/finding';
-import { UserError } from '../readers/errors';
-import { describeFsError } from '../readers/line-source';
+import { UserError } from '../model/errors';
+import { describeFsError } from '../model/errors';
 import { writeAtomically } from '../report/atomic-write';
 import { fingerprintOf, identityOf, type Identity } from './fingerprint';
 

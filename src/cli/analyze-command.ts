@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UserError } from '../readers/errors';
+import { UserError } from '../model/errors';
 import { writeBaseline } from '../baseline/baseline-file';
 import { FORMATS, render } from '../report/render';
 import { buildReport } from '../report/report';

@@ -8,7 +8,7 @@ import { withFingerprints } from '../baseline/fingerprint';
 import type { Config } from '../config/config';
 import { jobFilter } from '../config/job-filter';
 import { loadConfig } from '../config/load-config';
-import { isoFromMicros } from '../readers/timestamp';
+import { isoFromMicros } from '../model/time';
 import type { Recommendation } from '../recommend/recommendation';
 import { RULES } from '../analyzers';
 import { parseNow } from './store-flags';

@@ -4,7 +4,7 @@
 import { analyzeLogs, sortFindings, type AnalyzeOptions, type LogAnalysis } from '../engine/analyze';
 import { checkStore, linkStoreAndLog, loadStoreJobs } from '../engine/analyze-store';
 import type { StoreJob } from '../model/store-job';
-import { UserError } from '../readers/errors';
+import { UserError } from '../model/errors';
 import { recommend } from '../recommend/recommend';
 import type { Recommendation } from '../recommend/recommendation';
 import { parseNow, type StoreFlags } from './store-flags';

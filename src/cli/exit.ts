@@ -1,5 +1,5 @@
 import type { Finding } from '../model/finding';
-import { UserError } from '../readers/errors';
+import { UserError } from '../model/errors';
 import { failsRun, type FailOn } from '../report/render-options';
 
 export type { FailOn };

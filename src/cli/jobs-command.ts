@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { formatDistanceStrict } from 'date-fns';
 import { loadStoreJobs } from '../engine/analyze-store';
 import type { StoreJob } from '../model/store-job';
-import { UserError } from '../readers/errors';
+import { UserError } from '../model/errors';
 import { addStoreOptions, parseNow, type StoreFlags } from './store-flags';
 import { emit, useColor } from './output';
 

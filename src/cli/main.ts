@@ -1,7 +1,7 @@
 // Command-line wiring only: every command's work lives in the stages it calls.
 
 import { Command, CommanderError } from 'commander';
-import { UserError } from '../readers/errors';
+import { UserError } from '../model/errors';
 import { registerAnalyze } from './analyze-command';
 import { registerRules } from './rules-command';
 import { registerJobs } from './jobs-command';

@@ -2,7 +2,7 @@
 // SARIF to the file and the table to the terminal. Each --output belongs to the --format before
 // it; at most one format goes to standard output. With one of each, order does not matter.
 
-import { UserError } from '../readers/errors';
+import { UserError } from '../model/errors';
 
 export interface Target {
   format: string;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UserError } from '../readers/errors';
+import { UserError } from '../model/errors';
 import { pythonSnippet } from '../recommend/python-snippet';
 import { addInputOptions, collect, type CollectFlags } from './collect';
 import { emit } from './output';

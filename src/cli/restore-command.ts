@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { UserError } from '../readers/errors';
-import { isoFromMicros } from '../readers/timestamp';
+import { UserError } from '../model/errors';
+import { isoFromMicros } from '../model/time';
 import { readBackup, type Backup, type BackupEntry } from '../stores/backup';
 import { parseDbUrl } from '../stores/db-url';
 import { openStoreWriter, type RestoreOutcome, type RestoreResult } from '../stores/store-writer';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { RULES, findRule } from '../analyzers';
-import { UserError } from '../readers/errors';
+import { UserError } from '../model/errors';
 import { explainText } from '../report/rule-help';
 
 export { explainText };

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UserError } from '../readers/errors';
+import { UserError } from '../model/errors';
 
 export interface StoreFlags {
   db?: string;

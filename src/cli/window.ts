@@ -1,7 +1,7 @@
 // --since / --until: an absolute instant (ISO 8601 with Z or an offset, or a date, read as UTC
 // midnight) or a span back from --now (`90s`, `30m`, `24h`, `7d`, `2w`). Epoch microseconds out.
 
-import { UserError } from '../readers/errors';
+import { UserError } from '../model/errors';
 
 export interface Window {
   since?: number;

@@ -3,8 +3,8 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { UserError } from '../readers/errors';
-import { describeFsError } from '../readers/line-source';
+import { UserError } from '../model/errors';
+import { describeFsError } from '../model/errors';
 import { CONFIG_NAMES, emptyConfig, type Config } from './config';
 import { validateConfig } from './validate-config';
 

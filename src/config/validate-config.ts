@@ -3,7 +3,7 @@
 
 import { RULES, findRule } from '../analyzers';
 import type { Severity } from '../model/finding';
-import { UserError } from '../readers/errors';
+import { UserError } from '../model/errors';
 import { zoneFromName } from '../readers/zone';
 import { compileLogFormat } from '../readers/python-logging-format';
 import { emptyConfig, type Config } from './config';

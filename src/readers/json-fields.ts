@@ -3,7 +3,7 @@
 // `--field message=msg,time=ts` replaces them. Runs only on records that may matter (see
 // json-record.ts), so it favours plain property look-ups over anything clever.
 
-import { UserError } from './errors';
+import { UserError } from '../model/errors';
 import { findStamps, isoStampAt, pickStamp, type Stamp } from './timestamp';
 
 export type JsonObject = Record<string, unknown>;

@@ -6,7 +6,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
-import { UserError } from './errors';
+import { describeFsError, UserError } from '../model/errors';
 
 export interface LineBatch {
   /** Line number of lines[0]. */
@@ -34,13 +34,6 @@ export async function openBytes(path: string): Promise<Readable> {
   return createReadStream(path, { highWaterMark: CHUNK });
 }
 
-export function describeFsError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  return (err as Error)?.message ?? String(err);
-}
 
 /** Lines of a text source; throws UserError for gzip corruption or binary content. */
 export async function* readLines(path: string): AsyncGenerator<LineBatch> {

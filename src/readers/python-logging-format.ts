@@ -1,7 +1,7 @@
 // A Python `logging` format string (`%(asctime)s - %(name)s - %(levelname)s - %(message)s`, or
 // the `{asctime} {levelname:<8} {message}` style) compiled to an exact, anchored parser.
 
-import { UserError } from './errors';
+import { UserError } from '../model/errors';
 
 export interface CompiledFormat {
   source: string;

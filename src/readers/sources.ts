@@ -5,7 +5,7 @@
 
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { UserError } from './errors';
+import { UserError } from '../model/errors';
 
 export interface Source {
   /** The name the report and instance identity use: the path as given, or the live log's path for rotated parts. */

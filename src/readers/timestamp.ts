@@ -215,11 +215,3 @@ export function parsePythonTimedelta(text: string): number | undefined {
   return ((days * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4])) * 1e6) + fractionMicros(m[5]);
 }
 
-/** ISO 8601 in UTC with microseconds when present, for reports. */
-export function isoFromMicros(us: number): string {
-  const ms = Math.floor(us / 1000);
-  const rest = Math.round(us - ms * 1000);
-  const base = new Date(ms).toISOString();
-  if (rest === 0) return base;
-  return base.replace('Z', String(rest).padStart(3, '0') + 'Z');
-}

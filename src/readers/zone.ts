@@ -3,7 +3,7 @@
 // because Intl is slow per call: zone changes fall on quarter hours of UTC (America/St_Johns
 // changes at 04:30 and 05:30 UTC), never inside one.
 
-import { UserError } from './errors';
+import { UserError } from '../model/errors';
 import { parseOffset } from './timestamp';
 
 const QUARTER = 900e6;

@@ -2,8 +2,8 @@
 
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { UserError } from '../readers/errors';
-import { describeFsError } from '../readers/line-source';
+import { UserError } from '../model/errors';
+import { describeFsError } from '../model/errors';
 
 export async function writeAtomically(path: string, content: string): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);

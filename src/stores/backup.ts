@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { RawStoreRow } from '../model/store-record';
-import { UserError } from '../readers/errors';
-import { describeFsError } from '../readers/line-source';
+import { UserError } from '../model/errors';
+import { describeFsError } from '../model/errors';
 
 export const BACKUP_TYPE = 'sched-doctor-backup';
 

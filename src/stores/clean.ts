@@ -6,8 +6,8 @@ import { orphanJob } from '../analyzers/orphan-job';
 import { staleJob } from '../analyzers/stale-job';
 import { undecodableJob } from '../analyzers/undecodable-job';
 import type { StoreJob } from '../model/store-job';
-import { isoFromMicros } from '../readers/timestamp';
-import { UserError } from '../readers/errors';
+import { isoFromMicros } from '../model/time';
+import { UserError } from '../model/errors';
 
 export const CLEAN_RULES = ['duplicate-job', 'stale-job', 'orphan-job', 'undecodable-job'] as const;
 export type CleanRule = (typeof CLEAN_RULES)[number];

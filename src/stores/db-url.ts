@@ -3,7 +3,7 @@
 // `postgresql+psycopg2://…`, `postgres://…`. The password never leaves this module: `display`
 // is what errors and reports show.
 
-import { UserError } from '../readers/errors';
+import { UserError } from '../model/errors';
 
 export type DbUrl =
   | { kind: 'sqlite'; path: string; display: string }

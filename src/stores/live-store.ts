@@ -3,7 +3,7 @@
 // within a few minutes of the clock are a weaker sign (a scheduler may be about to run them).
 
 import type { RawStoreRow } from '../model/store-record';
-import { isoFromMicros } from '../readers/timestamp';
+import { isoFromMicros } from '../model/time';
 
 export interface LiveCheck {
   live: boolean;

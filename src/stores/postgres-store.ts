@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { RawStoreRow } from '../model/store-record';
-import { UserError } from '../readers/errors';
+import { UserError } from '../model/errors';
 import { redact } from './db-url';
 import { checkIdentifier, type JobStoreReader, type StoreOptions } from './store';
 

@@ -3,7 +3,7 @@
 // until we commit. The DELETE repeats the check in SQL as well.
 
 import type { RawStoreRow } from '../model/store-record';
-import { UserError } from '../readers/errors';
+import { UserError } from '../model/errors';
 import { connectPostgres, describePgError } from './postgres-store';
 import { checkIdentifier, type StoreOptions } from './store';
 import { existingRowOutcome, type DeleteResult, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import type { RawStoreRow } from '../model/store-record';
-import { UserError } from '../readers/errors';
+import { UserError } from '../model/errors';
 import { checkIdentifier, type JobStoreReader, type StoreOptions } from './store';
 
 /** Opens a SQLite job store read-only: analysis never takes a write lock on a live store. */

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import type { RawStoreRow } from '../model/store-record';
-import { UserError } from '../readers/errors';
+import { UserError } from '../model/errors';
 import { checkIdentifier, type StoreOptions } from './store';
 import { existingRowOutcome, type DeleteResult, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
 

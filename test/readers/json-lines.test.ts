@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogEvent } from '../../src/model/event';
 import { parseFieldOption } from '../../src/readers/json-fields';
-import { UserError } from '../../src/readers/errors';
+import { UserError } from '../../src/model/errors';
 import * as L from './apscheduler-3.9.1-lines';
 import { kinds, micros, readLog, readPath, tempDir } from './read-log';
 

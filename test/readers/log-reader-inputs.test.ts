@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { UserError } from '../../src/readers/errors';
+import { UserError } from '../../src/model/errors';
 import * as L from './apscheduler-3.9.1-lines';
 import { kinds, micros, readLog, readPath, tempDir } from './read-log';
 

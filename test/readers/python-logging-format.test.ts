@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { UserError } from '../../src/readers/errors';
+import { UserError } from '../../src/model/errors';
 import { compileLogFormat, matchLogFormat } from '../../src/readers/python-logging-format';
 import { RUN_CRON, STARTED } from './apscheduler-3.9.1-lines';
 

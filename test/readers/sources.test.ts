@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { analyzeLogs } from '../../src/engine/analyze';
-import { UserError } from '../../src/readers/errors';
+import { UserError } from '../../src/model/errors';
 import { expandSources, hostNames, type Source } from '../../src/readers/sources';
 import * as L from './apscheduler-3.9.1-lines';
 import { tempDir } from './read-log';

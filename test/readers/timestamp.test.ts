@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  findStamps, fractionMicros, isoFromMicros, parseOffset, parsePythonDatetime, parsePythonTimedelta, pickStamp,
-} from '../../src/readers/timestamp';
+import { findStamps, fractionMicros, parseOffset, parsePythonDatetime, parsePythonTimedelta, pickStamp } from '../../src/readers/timestamp';
+import { isoFromMicros } from '../../src/model/time';
 import { micros } from './read-log';
 
 /** The one stamp in `text`, as [wall as ISO, offset, form, start, end]. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { UserError } from '../../src/readers/errors';
+import { UserError } from '../../src/model/errors';
 import { fixedZone, formatOffset, zoneFromName } from '../../src/readers/zone';
 import { micros } from './read-log';
 

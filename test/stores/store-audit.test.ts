@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { checkStore, loadStoreJobs } from '../../src/engine/analyze-store';
 import type { StoreJob } from '../../src/model/store-job';
-import { UserError } from '../../src/readers/errors';
+import { UserError } from '../../src/model/errors';
 import { skipReason, usePostgres, type PgServer } from '../support/postgres';
 
 const ROOT = join(__dirname, '..', '..');
