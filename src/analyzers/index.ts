@@ -16,6 +16,7 @@ import { pausedJob } from './paused-job';
 import { staleJob } from './stale-job';
 import { undecodableJob } from './undecodable-job';
 import { storeLogMismatch } from './store-log-mismatch';
+import { nextRunMismatch } from './next-run-mismatch';
 import { silentRuns } from './silent-runs';
 import { unfinishedRun } from './unfinished-run';
 
@@ -33,7 +34,7 @@ export const LOG_RULES: LogRule[] = [
   clockSkew,
 ];
 
-export const STORE_RULES: StoreRule[] = [duplicateJob, undecodableJob, staleJob, orphanJob, pausedJob, storeLogMismatch];
+export const STORE_RULES: StoreRule[] = [duplicateJob, undecodableJob, staleJob, orphanJob, nextRunMismatch, pausedJob, storeLogMismatch];
 
 export const RULES: Rule[] = [...LOG_RULES, ...STORE_RULES];
 

@@ -15,7 +15,8 @@ export const pausedJob: StoreRule = {
   },
   check(jobs) {
     return jobs
-      .filter((j) => j.row.nextRunTime === null)
+      // Paused means both the index and the state say so; one alone is next-run-mismatch.
+      .filter((j) => j.row.nextRunTime === null && (j.state === undefined || j.state.nextRunTime === null))
       .map((j) => ({
         rule: 'paused-job', severity: 'info' as const, job: j.state?.name ?? j.row.id, trigger: j.state?.trigger.text, count: 1,
         message: `${j.row.id} is paused`, evidence: [rowEvidence(j)], data: { id: j.row.id },

@@ -21,7 +21,7 @@ export const staleJob: StoreRule = {
     const floor = (context.options.minOverdueSeconds ?? 60) * 1e6;
     const findings: Finding[] = [];
     for (const job of jobs) {
-      if (job.row.nextRunTime === null) continue;
+      if (job.row.nextRunTime === null || job.row.index?.inJobs === false) continue;
       const next = Math.round(job.row.nextRunTime * 1e6);
       const overdue = context.now - next;
       const grace = job.state?.misfireGraceTime;

@@ -8,11 +8,13 @@ import { isoFromMicros } from '../model/time';
 import { appendBackupResult, defaultBackupName, writeBackup, type BackupEntry } from '../stores/backup';
 import { DEFAULT_CLEAN_RULES, parseCleanRules, planClean, type CleanPlan, type CleanRow } from '../stores/clean';
 import { parseDbUrl } from '../stores/db-url';
+import { redisKeys } from '../stores/redis-store';
+import type { StoreOptions } from '../stores/store';
 import { checkLive, type LiveCheck } from '../stores/live-store';
 import { CommitOutcomeUnknown } from '../stores/postgres-writer';
 import { openStoreWriter, type DeleteResult, type SkippedRow } from '../stores/store-writer';
 import { emit, useColor } from './output';
-import { addStoreOptions, parseNow, type StoreFlags } from './store-flags';
+import { addStoreOptions, parseNow, storeOptionsFrom, type StoreFlags } from './store-flags';
 
 interface CleanFlags extends StoreFlags {
   rules?: string;
@@ -60,7 +62,7 @@ async function runClean(flags: CleanFlags): Promise<number> {
   const now = parseNow(flags.now) ?? Date.now() * 1000;
   const url = flags.db!;
   const display = parseDbUrl(url).display;
-  const storeOptions = { table: flags.table, schema: flags.schema };
+  const storeOptions = storeOptionsFrom(flags);
 
   const first = await loadStoreJobs(url, storeOptions);
   await new Promise((r) => setTimeout(r, intervalMs));
@@ -93,12 +95,13 @@ interface CleanReport {
   result?: DeleteResult;
 }
 
-async function deleteWithBackup(url: string, storeOptions: { table: string; schema?: string }, flags: CleanFlags, report: CleanReport): Promise<void> {
+async function deleteWithBackup(url: string, storeOptions: StoreOptions, flags: CleanFlags, report: CleanReport): Promise<void> {
   // Connect before writing the backup: a wrong URL or password leaves no file behind.
   const writer = await openStoreWriter(url, storeOptions);
   try {
     const header = {
       type: 'sched-doctor-backup' as const, version: 1 as const, store: report.display, table: flags.table, schema: flags.schema ?? null,
+      ...(parseDbUrl(url).kind === 'redis' ? { table: redisKeys(storeOptions).jobs, runTimesKey: redisKeys(storeOptions).runTimes } : {}),
       created: new Date().toISOString(), rules: report.rules, rows: report.plan.rows.length,
     };
     const path = await writeBackup(flags.backup ?? resolve(defaultBackupName(report.display, new Date())), header, report.plan.rows.map(backupEntry), flags.backup === undefined);

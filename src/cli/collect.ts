@@ -7,7 +7,7 @@ import type { StoreJob } from '../model/store-job';
 import { UserError } from '../model/errors';
 import { recommend } from '../recommend/recommend';
 import type { Recommendation } from '../recommend/recommendation';
-import { parseNow, type StoreFlags } from './store-flags';
+import { parseNow, storeOptionsFrom, type StoreFlags } from './store-flags';
 import { parseFieldOption } from '../readers/json-fields';
 import { withoutCredentials } from '../stores/db-url';
 import type { Command } from 'commander';
@@ -58,7 +58,7 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
   const extra: Record<string, unknown> = {};
   let storeJobs: StoreJob[] | undefined;
   if (flags.db) {
-    storeJobs = await loadStoreJobs(flags.db, { table: flags.table ?? 'apscheduler_jobs', schema: flags.schema });
+    storeJobs = await loadStoreJobs(flags.db, storeOptionsFrom(flags));
     analysis.findings.push(...checkStore(storeJobs, { now, sourceDir: flags.source, ruleOptions: engine.ruleOptions, ruleSeverity: engine.ruleSeverity }));
     if (logs.length) analysis.findings.push(...linkStoreAndLog(storeJobs, analysis.jobs));
     analysis.findings = sortFindings(analysis.findings);

@@ -4,7 +4,7 @@ import { formatDistanceStrict } from 'date-fns';
 import { loadStoreJobs } from '../engine/analyze-store';
 import type { StoreJob } from '../model/store-job';
 import { UserError } from '../model/errors';
-import { addStoreOptions, parseNow, type StoreFlags } from './store-flags';
+import { addStoreOptions, parseNow, storeOptionsFrom, type StoreFlags } from './store-flags';
 import { emit, useColor } from './output';
 
 export function registerJobs(program: Command): void {
@@ -16,7 +16,7 @@ export function registerJobs(program: Command): void {
     .option('-o, --output <file>', 'write to a file (atomically)')
     .action(async (flags: StoreFlags & { format: string; output?: string }) => {
       if (flags.format !== 'table' && flags.format !== 'json') throw new UserError(`--format must be table or json (got '${flags.format}')`);
-      const jobs = await loadStoreJobs(flags.db!, { table: flags.table, schema: flags.schema });
+      const jobs = await loadStoreJobs(flags.db!, storeOptionsFrom(flags));
       const now = parseNow(flags.now) ?? Date.now() * 1000;
       const text = flags.format === 'json' ? JSON.stringify({ version: 1, store: jobs[0]?.store ?? null, jobs: jobs.map(jobJson) }, null, 2) + '\n' : jobsTable(jobs, now, useColor(flags.output));
       await emit(text, flags.output);

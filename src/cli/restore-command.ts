@@ -11,6 +11,8 @@ interface RestoreFlags {
   db: string;
   table?: string;
   schema?: string;
+  jobsKey?: string;
+  runTimesKey?: string;
   overwrite?: boolean;
   all?: boolean;
   format: string;
@@ -21,9 +23,11 @@ export function registerRestore(program: Command): void {
     .command('restore')
     .description('put rows that `clean` deleted back into the job store, from its backup (one transaction)')
     .argument('<backup>', 'the NDJSON backup written by clean')
-    .requiredOption('--db <url>', 'job store URL: sqlite:///path.db, sqlite:////abs/path.db, postgresql://user:pass@host:5432/db')
+    .requiredOption('--db <url>', 'job store URL: sqlite:///path.db, sqlite:////abs/path.db, postgresql://user:pass@host:5432/db, mysql+pymysql://user:pass@host/db, redis://host:6379/0')
     .option('--table <name>', 'job store table (default: the one recorded in the backup)')
-    .option('--schema <name>', 'PostgreSQL schema (default: the one recorded in the backup)')
+    .option('--schema <name>', 'PostgreSQL schema or MySQL database (default: the one recorded in the backup)')
+    .option('--jobs-key <key>', 'RedisJobStore jobs_key (default: the one recorded in the backup)')
+    .option('--run-times-key <key>', 'RedisJobStore run_times_key (default: the one recorded in the backup)')
     .option('--overwrite', 'replace a row whose id exists with different content (default: report it as a conflict)')
     .option('--all', 'restore every row of the backup, also those clean recorded as not deleted')
     .option('-f, --format <format>', 'table or json', 'table')
@@ -55,7 +59,7 @@ async function runRestore(path: string, flags: RestoreFlags): Promise<number> {
   let result: RestoreResult = { rows: [] };
   let shownTable = schema ? `${schema}.${table}` : table;
   if (wanted.length) {
-    const writer = await openStoreWriter(flags.db, { table, schema });
+    const writer = await openStoreWriter(flags.db, { table, schema, jobsKey: flags.jobsKey ?? backup.header.table, runTimesKey: flags.runTimesKey ?? backup.header.runTimesKey });
     try {
       shownTable = writer.table;
       result = await writer.restore(wanted.map((e) => e.row), Boolean(flags.overwrite));

@@ -145,6 +145,12 @@ export interface PyTimedelta {
 
 export interface RawStoreRow {
   id: string;
+  /** Epoch seconds as the store indexes it (the column, or Redis's run-times score); null: paused. */
   nextRunTime: number | null;
   jobState: Buffer;
+  /**
+   * Stores that keep the state and the due-time index apart (Redis: a hash and a sorted set):
+   * where this id was found. A row only in the index has an empty `jobState`.
+   */
+  index?: { kind: 'redis'; inJobs: boolean; inRunTimes: boolean };
 }

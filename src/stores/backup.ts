@@ -18,8 +18,11 @@ export interface BackupHeader {
   version: 1;
   /** The store as shown to people (never a password). */
   store: string;
+  /** The table; for Redis, the jobs hash key. */
   table: string;
   schema: string | null;
+  /** Redis only: the sorted set of run times the rows' scores came from. */
+  runTimesKey?: string;
   created: string;
   rules: string[];
   rows: number;

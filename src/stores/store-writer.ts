@@ -3,7 +3,9 @@
 
 import type { RawStoreRow } from '../model/store-record';
 import { openByUrl } from './db-url';
+import { openMysqlWriter } from './mysql-writer';
 import { openPostgresWriter } from './postgres-writer';
+import { openRedisWriter } from './redis-writer';
 import { openSqliteWriter } from './sqlite-writer';
 import type { StoreOptions } from './store';
 
@@ -52,5 +54,7 @@ export function openStoreWriter(url: string, options: StoreOptions): Promise<Sto
   return openByUrl(url, {
     sqlite: (path, display) => openSqliteWriter(path, display, options),
     postgres: (connectionString, display) => openPostgresWriter(connectionString, display, options),
+    mysql: (connection, display) => openMysqlWriter(connection, display, options),
+    redis: (connection, display) => openRedisWriter(connection, display, options),
   });
 }

@@ -4,7 +4,12 @@ import type { RawStoreRow } from '../model/store-record';
 
 export interface StoreOptions {
   table: string;
+  /** PostgreSQL: the schema; MySQL/MariaDB: the database (SQLAlchemyJobStore's `tableschema`). */
   schema?: string;
+  /** RedisJobStore: the hash of pickled job states (default `apscheduler.jobs`). */
+  jobsKey?: string;
+  /** RedisJobStore: the sorted set of next run times (default `apscheduler.run_times`). */
+  runTimesKey?: string;
 }
 
 export interface JobStoreReader {
