@@ -36,13 +36,16 @@ export async function connectRedis(connection: RedisConnection, display: string)
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });
-  client.on('error', () => undefined);
+  // With no retries, connect() rejects with a bare "Connection is closed": the socket's own error
+  // (ECONNREFUSED, a TLS failure) arrives as an 'error' event first, and is the one to show.
+  let socketError: unknown;
+  client.on('error', (err) => (socketError ??= err));
   try {
     await client.connect();
     return client;
   } catch (err) {
     client.disconnect();
-    throw new UserError(`${display}: ${describeRedisError(err)}`);
+    throw new UserError(`${display}: ${describeRedisError(socketError ?? err)}`);
   }
 }
 
@@ -61,10 +64,11 @@ export function describeRedisError(err: unknown): string {
 export async function readRedisRows(client: Redis, keys: RedisKeys): Promise<RawStoreRow[]> {
   const res = await client.multi().type(keys.jobs).type(keys.runTimes).hgetallBuffer(keys.jobs).zrange(keys.runTimes, 0, -1, 'WITHSCORES').exec();
   if (!res) throw new Error('the read was aborted');
-  for (const [err] of res) if (err) throw err;
+  // The types first: a key of the wrong type fails HGETALL/ZRANGE with a bare WRONGTYPE.
   const [jobsType, timesType] = [res[0][1], res[1][1]] as string[];
   if (jobsType !== 'hash' && jobsType !== 'none') throw new UserError(`'${keys.jobs}' is a ${jobsType}, not a hash of job states (see --jobs-key)`);
   if (timesType !== 'zset' && timesType !== 'none') throw new UserError(`'${keys.runTimes}' is a ${timesType}, not a sorted set of run times (see --run-times-key)`);
+  for (const [err] of res) if (err) throw err;
   const states = res[2][1] as Record<string, Buffer>;
   const flat = res[3][1] as string[];
   const scores = new Map<string, number>();
