@@ -11,6 +11,16 @@ import { parseNow, storeOptionsFrom, type StoreFlags } from './store-flags';
 import { parseFieldOption } from '../readers/json-fields';
 import { withoutCredentials } from '../stores/db-url';
 import type { Command } from 'commander';
+import { executionHistory, type HistorySource } from '../readers/django-executions';
+import { readDjangoExecutions } from '../stores/django-executions-store';
+
+/** The run history of a django-apscheduler store, with each job's name and trigger from its state. */
+function djangoHistory(url: string, storeJobs: StoreJob[]): HistorySource | undefined {
+  const executions = readDjangoExecutions(url);
+  if (!executions) return undefined;
+  const jobs = new Map(storeJobs.filter((j) => j.state).map((j) => [j.row.id, { name: j.state!.name, trigger: j.state!.trigger.text, maxInstances: j.state!.maxInstances }]));
+  return executionHistory(executions.display, executions.rows, jobs);
+}
 
 export interface CollectFlags extends Partial<StoreFlags> {
   logFormat?: string;
@@ -47,20 +57,22 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
   if (logs.filter((l) => l === '-').length > 1) throw new UserError('standard input (-) can be read only once');
   if (logs.length === 0 && !flags.db) throw new UserError('nothing to analyze: give log files, - for standard input, or --db URL');
   const now = parseNow(flags.now);
-  const analysis: LogAnalysis = logs.length
+  const storeJobs = flags.db ? await loadStoreJobs(flags.db, storeOptionsFrom(flags)) : undefined;
+  // django-apscheduler keeps a row per run: read like a log, beside any log files.
+  const history = flags.db && storeJobs ? djangoHistory(flags.db, storeJobs) : undefined;
+  const analysis: LogAnalysis = logs.length || history
     ? await analyzeLogs(logs, {
         logFormat: flags.logFormat, tz: flags.tz, sameProcess: flags.sameProcess,
         fields: flags.field?.length ? Object.assign({}, ...flags.field.map(parseFieldOption)) : undefined,
         hostFrom: flags.hostFrom as AnalyzeOptions['hostFrom'],
+        history: history ? [history] : undefined,
         ...engine,
       })
     : { sources: [], jobs: [], findings: [], pairing: { exact: 0, ambiguous: 0, unmatched: 0 } };
   const extra: Record<string, unknown> = {};
-  let storeJobs: StoreJob[] | undefined;
-  if (flags.db) {
-    storeJobs = await loadStoreJobs(flags.db, storeOptionsFrom(flags));
+  if (flags.db && storeJobs) {
     analysis.findings.push(...checkStore(storeJobs, { now, sourceDir: flags.source, ruleOptions: engine.ruleOptions, ruleSeverity: engine.ruleSeverity }));
-    if (logs.length) analysis.findings.push(...linkStoreAndLog(storeJobs, analysis.jobs));
+    if (logs.length || history) analysis.findings.push(...linkStoreAndLog(storeJobs, analysis.jobs));
     analysis.findings = sortFindings(analysis.findings);
     extra.store = {
       url: storeJobs[0]?.store ?? withoutCredentials(flags.db),

@@ -6,6 +6,7 @@ import type { LogRuleListener } from '../analyzers/rule';
 import type { LogEvent } from '../model/event';
 import { SEVERITY_RANK, type Finding, type Severity } from '../model/finding';
 import { LogReader, type SourceStats } from '../readers/log-reader';
+import type { HistorySource } from '../readers/django-executions';
 import { checkFieldMap } from '../readers/json-fields';
 import { expandSources, hostNames } from '../readers/sources';
 import { UserError } from '../model/errors';
@@ -40,6 +41,8 @@ export interface AnalyzeOptions {
    * every record of the file, whatever the records say). From `--host-from`.
    */
   hostFrom?: 'record' | 'filename';
+  /** Event sources that are not log files (django-apscheduler's run history), merged with the logs. */
+  history?: HistorySource[];
 }
 
 export interface SourceReport extends Omit<SourceStats, 'firstTime' | 'lastTime'> {
@@ -62,9 +65,12 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
     throw new UserError(`--host-from must be record or filename (got '${options.hostFrom}')`);
   }
   // Globs, folders and rotated parts: one reader per log, its parts read oldest first.
-  const sources = await expandSources(paths);
+  const sources = paths.length ? await expandSources(paths) : [];
   const hosts = options.hostFrom === 'filename' ? hostNames(sources) : undefined;
-  const readers = sources.map((s, i) => new LogReader(s.label, { logFormat: format, zone, fields, host: hosts?.[i], files: s.files }));
+  const readers: { stats: SourceStats; events(): AsyncIterable<LogEvent[]> }[] = [
+    ...sources.map((s, i) => new LogReader(s.label, { logFormat: format, zone, fields, host: hosts?.[i], files: s.files })),
+    ...(options.history ?? []),
+  ];
   const tracker = new RunTracker(options.sameProcess === true);
   const stats = new JobStats();
   const rules = LOG_RULES.filter((r) => options.ruleSeverity?.[r.id] !== 'off');

@@ -153,4 +153,9 @@ export interface RawStoreRow {
    * where this id was found. A row only in the index has an empty `jobState`.
    */
   index?: { kind: 'redis'; inJobs: boolean; inRunTimes: boolean };
+  /**
+   * A datetime column's own text (django-apscheduler's `next_run_time`): what a guarded delete
+   * compares and a restore writes back, so the round trip is exact whatever the float says.
+   */
+  nextRunTimeText?: string | null;
 }

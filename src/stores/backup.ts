@@ -72,6 +72,8 @@ function rowLine(e: BackupEntry): string {
     type: 'row',
     id: e.row.id,
     next_run_time: e.row.nextRunTime,
+    // A datetime column (django-apscheduler) is put back as the text it held.
+    ...(e.row.nextRunTimeText !== undefined ? { next_run_time_text: e.row.nextRunTimeText } : {}),
     job_state: e.row.jobState.toString('base64'),
     job_state_sha256: createHash('sha256').update(e.row.jobState).digest('hex'),
     rules: e.rules,
@@ -184,14 +186,15 @@ export async function readBackup(path: string): Promise<Backup> {
 }
 
 function parseRow(value: Record<string, unknown>, bad: (what: string) => UserError): BackupEntry {
-  const { id, next_run_time: next, job_state: state, job_state_sha256: sha } = value;
+  const { id, next_run_time: next, next_run_time_text: nextText, job_state: state, job_state_sha256: sha } = value;
   if (typeof id !== 'string' || id === '') throw bad('row without an id');
   if (next !== null && typeof next !== 'number') throw bad(`row ${id}: next_run_time must be a number or null`);
+  if (nextText !== undefined && nextText !== null && typeof nextText !== 'string') throw bad(`row ${id}: next_run_time_text must be text or null`);
   if (typeof state !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(state)) throw bad(`row ${id}: job_state is not base64`);
   const jobState = Buffer.from(state, 'base64');
   if (typeof sha === 'string' && createHash('sha256').update(jobState).digest('hex') !== sha) throw bad(`row ${id}: job_state does not match its checksum (the backup was altered)`);
   return {
-    row: { id, nextRunTime: next, jobState },
+    row: { id, nextRunTime: next, jobState, ...(nextText !== undefined ? { nextRunTimeText: nextText as string | null } : {}) },
     rules: Array.isArray(value.rules) ? (value.rules as string[]) : [],
     reason: typeof value.reason === 'string' ? value.reason : '',
     summary: (value.summary as BackupSummary) ?? { name: null, func: null, trigger: null, next_run: null },

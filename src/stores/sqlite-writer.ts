@@ -6,16 +6,19 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import type { RawStoreRow } from '../model/store-record';
 import { UserError } from '../model/errors';
-import { checkIdentifier, type StoreOptions } from './store';
+import { sqliteLayout, sqliteRow } from './sqlite-store';
+import type { StoreOptions } from './store';
 import { existingRowOutcome, type DeleteResult, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
 
 const BUSY_TIMEOUT_MS = 10000;
 
-type Row = { id: string; next_run_time: number | null; job_state: Buffer };
+type Row = { id: string; next_run_time: number | string | null; job_state: Buffer };
+
+/** The value the column holds: a datetime column's own text, else the float. */
+const columnValue = (row: RawStoreRow) => (row.nextRunTimeText !== undefined ? row.nextRunTimeText : row.nextRunTime);
 
 export function openSqliteWriter(path: string, display: string, options: StoreOptions): StoreWriter {
   if (!existsSync(path)) throw new UserError(`${display}: no such database file`);
-  const table = checkIdentifier(options.table, 'table');
   let db: Database.Database;
   try {
     db = new Database(path, { fileMustExist: true });
@@ -23,9 +26,11 @@ export function openSqliteWriter(path: string, display: string, options: StoreOp
   } catch (err) {
     throw new UserError(`${display}: cannot open: ${describeSqliteError(err)}`);
   }
+  const layout = sqliteLayout(db, options.table);
+  const table = layout.table;
   const current = (id: string): RawStoreRow | undefined => {
     const r = db.prepare(`SELECT id, next_run_time, job_state FROM "${table}" WHERE id = ?`).get(id) as Row | undefined;
-    return r && { id: r.id, nextRunTime: r.next_run_time, jobState: Buffer.from(r.job_state) };
+    return r && sqliteRow(r, layout);
   };
 
   function transaction<T>(what: string, work: () => T, hooks?: WriteHooks): T {
@@ -49,7 +54,7 @@ export function openSqliteWriter(path: string, display: string, options: StoreOp
         const del = db.prepare(`DELETE FROM "${table}" WHERE id = ? AND job_state = ? AND next_run_time IS ?`);
         const result: DeleteResult = { deleted: [], skipped: [] };
         for (const row of rows) {
-          if (del.run(row.id, row.jobState, row.nextRunTime).changes === 1) {
+          if (del.run(row.id, row.jobState, columnValue(row)).changes === 1) {
             result.deleted.push(row.id);
             continue;
           }
@@ -67,11 +72,11 @@ export function openSqliteWriter(path: string, display: string, options: StoreOp
         for (const row of rows) {
           const now = current(row.id);
           if (!now) {
-            insert.run(row.id, row.nextRunTime, row.jobState);
+            insert.run(row.id, columnValue(row), row.jobState);
             result.rows.push({ id: row.id, outcome: 'inserted' });
           } else {
             const outcome = existingRowOutcome(now, row, overwrite);
-            if (outcome === 'overwritten') update.run(row.nextRunTime, row.jobState, row.id);
+            if (outcome === 'overwritten') update.run(columnValue(row), row.jobState, row.id);
             result.rows.push(outcome === 'identical' ? { id: row.id, outcome } : { id: row.id, outcome, current: now });
           }
         }
@@ -91,6 +96,9 @@ function describeSqliteError(err: unknown): string {
   if (code.startsWith('SQLITE_CANTOPEN')) return 'cannot create the journal beside the database file (is its folder writable?)';
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return `the database stayed locked for ${BUSY_TIMEOUT_MS / 1000} s (a scheduler holds it); try again`;
   if (code === 'SQLITE_NOTADB') return 'not a SQLite database';
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+    return "other rows refer to it (django-apscheduler's run history in django_apscheduler_djangojobexecution): remove the job through Django, whose delete removes its runs too (DjangoJob.objects.filter(id=…).delete()), or delete its execution rows first";
+  }
   if (/no such table/.test(message)) return 'no such table (see --table)';
   return message.split('\n')[0];
 }
