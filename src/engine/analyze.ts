@@ -40,6 +40,10 @@ export interface AnalyzeOptions {
    * every record of the file, whatever the records say). From `--host-from`.
    */
   hostFrom?: 'record' | 'filename';
+  /** `**` and --recursive descend into symbolic links to folders (--follow-symlinks). */
+  followSymlinks?: boolean;
+  /** Folders are read with their sub-folders (--recursive). */
+  recursive?: boolean;
 }
 
 export interface SourceReport extends Omit<SourceStats, 'firstTime' | 'lastTime'> {
@@ -62,9 +66,9 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
     throw new UserError(`--host-from must be record or filename (got '${options.hostFrom}')`);
   }
   // Globs, folders and rotated parts: one reader per log, its parts read oldest first.
-  const sources = await expandSources(paths);
+  const sources = await expandSources(paths, { followSymlinks: options.followSymlinks, recursive: options.recursive });
   const hosts = options.hostFrom === 'filename' ? hostNames(sources) : undefined;
-  const readers = sources.map((s, i) => new LogReader(s.label, { logFormat: format, zone, fields, host: hosts?.[i], files: s.files }));
+  const readers = sources.map((s, i) => new LogReader(s.label, { logFormat: format, zone, fields, host: hosts?.[i], files: s.files, skippedDirs: s.skippedDirs }));
   const tracker = new RunTracker(options.sameProcess === true);
   const stats = new JobStats();
   const rules = LOG_RULES.filter((r) => options.ruleSeverity?.[r.id] !== 'off');

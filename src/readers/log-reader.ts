@@ -27,6 +27,8 @@ export interface ReaderOptions {
   host?: string;
   /** The files of this source, oldest first (rotated parts of one log); default: the source itself. */
   files?: string[];
+  /** Sub-folders of the folder this source came from that were not read (no --recursive). */
+  skippedDirs?: string[];
 }
 
 export interface SourceStats {
@@ -50,6 +52,14 @@ export interface SourceStats {
   unrecognisedSamples: { line: number; text: string; file?: string }[];
   /** The rotated parts read as this source, oldest first, when there are several. */
   files?: string[];
+  /** Lines longer than what is kept of a line (line-source MAX_LINE): read for their head only. */
+  longLines?: number;
+  /** Of the unrecognised records, those whose time is out of any plausible range (`"time": 1e30`). */
+  badTimes?: number;
+  /** Sub-folders of a folder input that were not read (pass --recursive to read them). */
+  skippedDirs?: string[];
+  /** What the reader doubts about its reading (a --tz the log contradicts, an ambiguous date order). */
+  warnings?: string[];
 }
 
 const LEVEL_START = /^\s*\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\b/;
@@ -62,6 +72,12 @@ const APSCHEDULER_LOGGER = /\bapscheduler\.(?:scheduler|executors|jobstores|_sch
 const HEAD_ONLY = /\bapscheduler(?:\.\w+)+[\s:|\]>-]*$/;
 const APSCHEDULER_4 = /\bapscheduler\.(?:_schedulers|schedulers\.(?:async_|sync)|workers|datastores|eventbrokers)\b/;
 const TB_HEADER = /^(Traceback \(most recent call last\)|During handling of the above exception|The above exception was the direct cause)/;
+
+/** What of a record's raw text is kept as its evidence: the fields are read from all of it. */
+const MAX_EVIDENCE = 16 * 1024;
+/** Stamps outside these years are not a time a scheduler logged (`"time": 1e30`): the record is not understood. */
+const MIN_WALL = -2208988800e6; // 1900-01-01
+const MAX_WALL = 7258118400e6; // 2200-01-01
 
 /** Records held back at most while the echo filter learns whether a source doubles its records. */
 const MAX_WAITING = 2000;
@@ -120,6 +136,7 @@ export class LogReader {
       zone: '', apscheduler4: 0, unrecognisedSamples: [],
     };
     if (this.files.length > 1) this.stats.files = [...this.files];
+    if (options.skippedDirs?.length) this.stats.skippedDirs = [...options.skippedDirs];
   }
 
   async *events(): AsyncGenerator<LogEvent[]> {
@@ -127,6 +144,7 @@ export class LogReader {
     for (const file of this.files) {
       this.file = file;
       for await (const batch of readLines(file)) {
+        if (batch.truncated) this.stats.longLines = (this.stats.longLines ?? 0) + batch.truncated;
         const out: LogEvent[] = [];
         for (let i = 0; i < batch.lines.length; i++) this.line(batch.lines[i], batch.firstLine + i, out);
         this.stats.lines = before + batch.firstLine + batch.lines.length - 1;
@@ -365,6 +383,12 @@ export class LogReader {
   private emit(body: EventBody, def: MessageDef, prefix: PrefixFields, peeled: { fields: { host?: string; pid?: string; thread?: string }; names: string[] }, line: number, text: string, recordPrefix: string, message: string, out: LogEvent[], around?: AroundJson): void {
     const json = around?.record;
     const stamp = json?.stamp === undefined ? prefix.stamp : prefix.stamp === undefined ? json.stamp : pickStamp([json.stamp, prefix.stamp]);
+    if (stamp && !(stamp.wall >= MIN_WALL && stamp.wall <= MAX_WALL)) {
+      this.stats.badTimes = (this.stats.badTimes ?? 0) + 1;
+      this.unrecognised(line, around?.raw ?? text);
+      return;
+    }
+    const raw = around?.raw ?? text;
     const ctx: RecordContext = {
       source: this.file,
       line,
@@ -373,7 +397,7 @@ export class LogReader {
       pid: prefix.pid ?? peeled.fields.pid ?? json?.pid,
       thread: prefix.thread ?? peeled.fields.thread ?? json?.thread,
       host: this.options.host ?? prefix.host ?? peeled.fields.host ?? json?.host,
-      text: around?.raw ?? text,
+      text: raw.length > MAX_EVIDENCE ? raw.slice(0, MAX_EVIDENCE) + '…' : raw,
     };
     if (this.files.length > 1) ctx.stream = this.source;
     let naiveWall: number | undefined;
