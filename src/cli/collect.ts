@@ -14,6 +14,7 @@ import type { Command } from 'commander';
 
 export interface CollectFlags extends Partial<StoreFlags> {
   logFormat?: string;
+  dateFormat?: string;
   tz?: string;
   sameProcess?: boolean;
   allowOverlap?: string[];
@@ -28,6 +29,7 @@ export interface CollectFlags extends Partial<StoreFlags> {
 export function addInputOptions(command: Command): Command {
   return command
     .option('--log-format <format>', "the Python logging format of the log, e.g. '%(asctime)s - %(name)s - %(levelname)s - %(message)s'")
+    .option('--date-format <datefmt>', "Python's datefmt of the log's timestamps, e.g. '%d/%m/%Y %H:%M:%S' (day and month order then certain)")
     .option('--tz <zone>', 'time zone of log timestamps that carry no offset (IANA name, UTC, +08:00); default: inferred from the log')
     .option('--same-process', "the files are one process's log, not separate processes (rotated parts of one file are grouped without it)")
     .option('--field <map>', 'JSON logs: which fields hold what, e.g. message=msg,time=ts,host=host,pid=pid (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
@@ -53,7 +55,7 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
   const now = parseNow(flags.now);
   const analysis: LogAnalysis = logs.length
     ? await analyzeLogs(logs, {
-        logFormat: flags.logFormat, tz: flags.tz, sameProcess: flags.sameProcess,
+        logFormat: flags.logFormat, dateFormat: flags.dateFormat, tz: flags.tz, sameProcess: flags.sameProcess,
         fields: flags.field?.length ? Object.assign({}, ...flags.field.map(parseFieldOption)) : undefined,
         hostFrom: flags.hostFrom as AnalyzeOptions['hostFrom'],
         followSymlinks: flags.followSymlinks, recursive: flags.recursive,

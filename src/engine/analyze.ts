@@ -10,6 +10,7 @@ import { checkFieldMap } from '../readers/json-fields';
 import { expandSources, hostNames } from '../readers/sources';
 import { UserError } from '../model/errors';
 import { compileLogFormat } from '../readers/python-logging-format';
+import { compileDateFormat } from '../readers/date-format';
 import { userZone } from '../readers/clock';
 import { isoFromMicros } from '../model/time';
 import { JobStats, type JobSummary } from './job-stats';
@@ -19,6 +20,8 @@ import { JobRegistry } from './job-registry';
 
 export interface AnalyzeOptions {
   logFormat?: string;
+  /** Python's `datefmt` of the log's stamps (--date-format). */
+  dateFormat?: string;
   tz?: string;
   sameProcess?: boolean;
   /** Per-rule numeric options (from the config file). */
@@ -60,6 +63,7 @@ export interface LogAnalysis {
 
 export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {}): Promise<LogAnalysis> {
   const format = options.logFormat ? compileLogFormat(options.logFormat) : undefined;
+  const dateFormat = options.dateFormat ? compileDateFormat(options.dateFormat) : undefined;
   const zone = userZone(options.tz);
   const fields = options.fields ? checkFieldMap(options.fields) : undefined;
   if (options.hostFrom !== undefined && options.hostFrom !== 'record' && options.hostFrom !== 'filename') {
@@ -68,7 +72,7 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
   // Globs, folders and rotated parts: one reader per log, its parts read oldest first.
   const sources = await expandSources(paths, { followSymlinks: options.followSymlinks, recursive: options.recursive });
   const hosts = options.hostFrom === 'filename' ? hostNames(sources) : undefined;
-  const readers = sources.map((s, i) => new LogReader(s.label, { logFormat: format, zone, fields, host: hosts?.[i], files: s.files, skippedDirs: s.skippedDirs }));
+  const readers = sources.map((s, i) => new LogReader(s.label, { logFormat: format, dateFormat, zone, fields, host: hosts?.[i], files: s.files, skippedDirs: s.skippedDirs }));
   const tracker = new RunTracker(options.sameProcess === true);
   const stats = new JobStats();
   const rules = LOG_RULES.filter((r) => options.ruleSeverity?.[r.id] !== 'off');
