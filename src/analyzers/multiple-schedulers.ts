@@ -27,15 +27,20 @@ export const multipleSchedulers: LogRule = {
     // job key → scheduled time → instances that ran it
     // Per recent scheduled time, the instances that ran it: an array (one to three of them), not a Set.
     const recent = new RecentRuns<string[]>(() => []);
-    const linked = new Set<string>();
-    const jobsByPair = new Map<string, Set<string>>();
+    // instance → the instances it ran one scheduled time with. Nested sets, not pair strings: with
+    // N hosts logging the same runs there are N² pairs, and building a key string per pair per run
+    // made the rule quadratic in time per run.
+    const linked = new Map<string, Set<string>>();
+    const link = (a: string, b: string) => {
+      let s = linked.get(a);
+      if (!s) linked.set(a, (s = new Set()));
+      s.add(b);
+    };
     // one stream, several schedulers: instance → evidence that its schedulers ran the same jobs
     const sameStream = new Map<string, { jobs: Set<string>; evidence: Evidence[] }>();
     const lastScheduled = new Map<string, number>();
     const startEvidence = new Map<string, Evidence[]>();
     const jobName = new Map<string, string>();
-
-    const pairKey = (a: string, b: string) => (a < b ? `${a}\u0001${b}` : `${b}\u0001${a}`);
 
     return {
       event(event, instance) {
@@ -55,11 +60,8 @@ export const multipleSchedulers: LogRule = {
         const { entry: who, seen: isCopy } = recent.get(run.key, run.scheduledAt.at);
         for (const other of who) {
           if (other === run.instance) continue;
-          const p = pairKey(other, run.instance);
-          linked.add(p);
-          const jobs = jobsByPair.get(p) ?? new Set<string>();
-          jobs.add(run.job.name);
-          jobsByPair.set(p, jobs);
+          link(other, run.instance);
+          link(run.instance, other);
         }
         if (!who.includes(run.instance)) who.push(run.instance);
 
@@ -94,7 +96,7 @@ export const multipleSchedulers: LogRule = {
               const sa = end.instances.get(ia);
               const sb = end.instances.get(ib);
               const sameHost = sa && sb && (sa.host ?? sa.source) === (sb.host ?? sb.source) && sa.pid !== undefined && sb.pid !== undefined;
-              if (!sameHost && !linked.has(pairKey(ia, ib))) continue;
+              if (!sameHost && !linked.get(ia)?.has(ib)) continue;
               if (!sameHost) hosts = true;
               involved.add(ia);
               involved.add(ib);

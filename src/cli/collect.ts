@@ -24,22 +24,28 @@ function djangoHistory(url: string, storeJobs: StoreJob[]): HistorySource | unde
 
 export interface CollectFlags extends Partial<StoreFlags> {
   logFormat?: string;
+  dateFormat?: string;
   tz?: string;
   sameProcess?: boolean;
   allowOverlap?: string[];
   /** --field, repeatable: `message=msg,time=ts`. */
   field?: string[];
   hostFrom?: string;
+  followSymlinks?: boolean;
+  recursive?: boolean;
 }
 
 /** The options that say how to read the inputs: shared by analyze and recommend. */
 export function addInputOptions(command: Command): Command {
   return command
     .option('--log-format <format>', "the Python logging format of the log, e.g. '%(asctime)s - %(name)s - %(levelname)s - %(message)s'")
+    .option('--date-format <datefmt>', "Python's datefmt of the log's timestamps, e.g. '%d/%m/%Y %H:%M:%S' (day and month order then certain)")
     .option('--tz <zone>', 'time zone of log timestamps that carry no offset (IANA name, UTC, +08:00); default: inferred from the log')
     .option('--same-process', "the files are one process's log, not separate processes (rotated parts of one file are grouped without it)")
     .option('--field <map>', 'JSON logs: which fields hold what, e.g. message=msg,time=ts,host=host,pid=pid (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--host-from <where>', "where a record's host comes from: record (default; else the file stands for the host) or filename")
+    .option('--recursive', 'read the log files in the sub-folders of a folder given as input too')
+    .option('--follow-symlinks', 'let ** and --recursive descend into symbolic links to folders (each folder read once)')
     .option('--allow-overlap <job...>', 'jobs that are safe to overlap: size max_instances for them instead of recommending 1')
     .option('--config <file>', 'config file (default: sched-doctor.config.json or .sched-doctorrc.json here or in a folder above)')
     .option('--no-config', 'use no config file');
@@ -62,10 +68,11 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
   const history = flags.db && storeJobs ? djangoHistory(flags.db, storeJobs) : undefined;
   const analysis: LogAnalysis = logs.length || history
     ? await analyzeLogs(logs, {
-        logFormat: flags.logFormat, tz: flags.tz, sameProcess: flags.sameProcess,
+        logFormat: flags.logFormat, dateFormat: flags.dateFormat, tz: flags.tz, sameProcess: flags.sameProcess,
         fields: flags.field?.length ? Object.assign({}, ...flags.field.map(parseFieldOption)) : undefined,
         hostFrom: flags.hostFrom as AnalyzeOptions['hostFrom'],
         history: history ? [history] : undefined,
+        followSymlinks: flags.followSymlinks, recursive: flags.recursive,
         ...engine,
       })
     : { sources: [], jobs: [], findings: [], pairing: { exact: 0, ambiguous: 0, unmatched: 0 } };

@@ -11,6 +11,7 @@ import { checkFieldMap } from '../readers/json-fields';
 import { expandSources, hostNames } from '../readers/sources';
 import { UserError } from '../model/errors';
 import { compileLogFormat } from '../readers/python-logging-format';
+import { compileDateFormat } from '../readers/date-format';
 import { userZone } from '../readers/clock';
 import { isoFromMicros } from '../model/time';
 import { JobStats, type JobSummary } from './job-stats';
@@ -20,6 +21,8 @@ import { JobRegistry } from './job-registry';
 
 export interface AnalyzeOptions {
   logFormat?: string;
+  /** Python's `datefmt` of the log's stamps (--date-format). */
+  dateFormat?: string;
   tz?: string;
   sameProcess?: boolean;
   /** Per-rule numeric options (from the config file). */
@@ -43,6 +46,10 @@ export interface AnalyzeOptions {
   hostFrom?: 'record' | 'filename';
   /** Event sources that are not log files (django-apscheduler's run history), merged with the logs. */
   history?: HistorySource[];
+  /** `**` and --recursive descend into symbolic links to folders (--follow-symlinks). */
+  followSymlinks?: boolean;
+  /** Folders are read with their sub-folders (--recursive). */
+  recursive?: boolean;
 }
 
 export interface SourceReport extends Omit<SourceStats, 'firstTime' | 'lastTime'> {
@@ -59,16 +66,17 @@ export interface LogAnalysis {
 
 export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {}): Promise<LogAnalysis> {
   const format = options.logFormat ? compileLogFormat(options.logFormat) : undefined;
+  const dateFormat = options.dateFormat ? compileDateFormat(options.dateFormat) : undefined;
   const zone = userZone(options.tz);
   const fields = options.fields ? checkFieldMap(options.fields) : undefined;
   if (options.hostFrom !== undefined && options.hostFrom !== 'record' && options.hostFrom !== 'filename') {
     throw new UserError(`--host-from must be record or filename (got '${options.hostFrom}')`);
   }
   // Globs, folders and rotated parts: one reader per log, its parts read oldest first.
-  const sources = paths.length ? await expandSources(paths) : [];
+  const sources = paths.length ? await expandSources(paths, { followSymlinks: options.followSymlinks, recursive: options.recursive }) : [];
   const hosts = options.hostFrom === 'filename' ? hostNames(sources) : undefined;
   const readers: { stats: SourceStats; events(): AsyncIterable<LogEvent[]> }[] = [
-    ...sources.map((s, i) => new LogReader(s.label, { logFormat: format, zone, fields, host: hosts?.[i], files: s.files })),
+    ...sources.map((s, i) => new LogReader(s.label, { logFormat: format, dateFormat, zone, fields, host: hosts?.[i], files: s.files, skippedDirs: s.skippedDirs })),
     ...(options.history ?? []),
   ];
   const tracker = new RunTracker(options.sameProcess === true);

@@ -35,15 +35,40 @@ export class Clock {
   /** How the zone was chosen, for the report. */
   description = 'not needed (every stamp carries its offset)';
   sawNaive = false;
+  /** The zone from --tz, checked against what the runs imply. */
+  private readonly userZone: Zone | undefined;
+  private check = { gap: Infinity, wall: 0, runs: 0 };
 
   constructor(userZone: Zone | undefined) {
     this.zone = userZone;
+    this.userZone = userZone;
     if (userZone) this.description = `${userZone.name} (from --tz)`;
+  }
+
+  /**
+   * A --tz the log contradicts: the smallest gap between a run's stamp and its `scheduled at` is
+   * the stamps' offset (runs are on time to the second), and it is not the offset of --tz. Late
+   * runs never cause it: the gap must sit on a whole quarter hour, and at least three runs count.
+   */
+  get warning(): string | undefined {
+    const z = this.userZone;
+    const c = this.check;
+    if (!z || c.runs < 3) return undefined;
+    const implied = Math.round(c.gap / QUARTER_HOUR) * 15;
+    const late = c.gap - implied * 60e6;
+    const given = z.offsetAtWall(c.wall);
+    if (implied === given || late < -2e6 || late > ON_TIME || Math.abs(implied) > 14 * 60) return undefined;
+    return `--tz ${z.name} (${formatOffset(given)}) disagrees with the log: its stamps are ${formatOffset(implied)} by the \`scheduled at\` of ${c.runs} runs; the stamps were read in ${z.name} as asked`;
   }
 
   /** Add an event; returns the events whose instant is now known, in order. */
   push(p: PendingEvent, out: LogEvent[]): void {
     if (p.naiveWall !== undefined) this.sawNaive = true;
+    if (p.naiveWall !== undefined && this.userZone && p.event.kind === 'run-start') {
+      const gap = p.naiveWall - p.event.scheduledAt.at;
+      this.check.runs++;
+      if (gap < this.check.gap) this.check = { gap, wall: p.naiveWall, runs: this.check.runs };
+    }
     if (p.naiveWall !== undefined && this.zone === undefined) {
       if (p.event.kind === 'run-start') this.sample(p.naiveWall - p.event.scheduledAt.at);
     }

@@ -1,10 +1,12 @@
-// Byte streams to lines: files, gzip (detected by its magic bytes, whatever the name), stdin.
-// Lines are handed over in batches per chunk, so the per-line cost is a string slice, not a
-// promise; memory holds one chunk and one partial line.
+// Byte streams to lines: files, gzip (detected by its magic bytes, whatever the name), stdin,
+// named pipes. Lines are handed over in batches per chunk, so the per-line cost is a string
+// slice, not a promise. Lines are cut on bytes (a newline byte never sits inside a UTF-8
+// character), so a line spanning many chunks costs time linear in its length: its pieces are
+// kept as Buffers and decoded once, and only the first MAX_LINE bytes of it are kept at all.
+// Memory holds one chunk and at most MAX_LINE bytes of a partial line.
 
 import { createReadStream, promises as fs } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { describeFsError, UserError } from '../model/errors';
 
@@ -12,98 +14,175 @@ export interface LineBatch {
   /** Line number of lines[0]. */
   firstLine: number;
   lines: string[];
+  /** Lines of this batch cut to MAX_LINE bytes. */
+  truncated?: number;
 }
 
 const CHUNK = 1 << 20;
+/**
+ * What is kept of one line. No APScheduler record is this long (a job's repr and a traceback's
+ * first line); a longer line is an application's, read for its head only, so one huge line costs
+ * its bytes' scan and never its bytes' memory.
+ */
+export const MAX_LINE = 1 << 20;
+/** How long a named pipe may wait for its writer before the user is told. */
+const FIFO_NOTICE_MS = 1000;
 
+/**
+ * The bytes of a path, opened once: a named pipe is never probed and reopened (a probe's close
+ * would end the writer with SIGPIPE, and a second open would wait for a writer that is gone).
+ */
 export async function openBytes(path: string): Promise<Readable> {
   if (path === '-') return process.stdin;
   let stat;
   try {
     stat = await fs.stat(path);
   } catch (err) {
+    const link = await fs.lstat(path).catch(() => undefined);
+    if (link?.isSymbolicLink()) throw new UserError(`cannot read ${path}: a symbolic link to nothing (its target ${await fs.readlink(path).catch(() => '?')} does not exist)`);
     throw new UserError(`cannot read ${path}: ${describeFsError(err)}`);
   }
   if (stat.isDirectory()) throw new UserError(`cannot read ${path}: it is a directory (pass the log files inside it)`);
+  if (stat.isSocket()) throw new UserError(`cannot read ${path}: it is a socket, not a file (pipe its output to sched-doctor with -)`);
+  const notice = stat.isFIFO()
+    ? setTimeout(() => process.stderr.write(`sched-doctor: waiting for a writer on the named pipe ${path}\n`), FIFO_NOTICE_MS)
+    : undefined;
+  let handle;
   try {
-    const handle = await fs.open(path, 'r');
-    await handle.close();
+    handle = await fs.open(path, 'r');
   } catch (err) {
     throw new UserError(`cannot read ${path}: ${describeFsError(err)}`);
+  } finally {
+    if (notice) clearTimeout(notice);
   }
-  return createReadStream(path, { highWaterMark: CHUNK });
+  return handle.createReadStream({ highWaterMark: CHUNK });
 }
 
-
-/** Lines of a text source; throws UserError for gzip corruption or binary content. */
-export async function* readLines(path: string): AsyncGenerator<LineBatch> {
-  const raw = await openBytes(path);
-  let stream: AsyncIterable<Buffer> = raw;
+/** Decompressed bytes when the stream starts with gzip's magic bytes, else the bytes as they are. */
+async function* bytesOf(raw: Readable): AsyncGenerator<Buffer> {
   const iterator = raw[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) return;
-  let head: Buffer = first.value;
+  const head: Buffer = first.value;
   const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => iterator };
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    const gunzip = createGunzip();
-    // Once gunzip fails it never drains: wait for 'close' too, and stop reading (which closes the file).
-    const drained = () => new Promise<void>((resolve) => {
-      const done = () => {
-        gunzip.off('drain', done);
-        gunzip.off('close', done);
-        resolve();
-      };
-      gunzip.once('drain', done);
-      gunzip.once('close', done);
-    });
-    (async () => {
-      try {
-        gunzip.write(head);
-        for await (const chunk of rest) {
-          if (gunzip.destroyed) break;
-          if (!gunzip.write(chunk)) await drained();
-        }
-        if (!gunzip.destroyed) gunzip.end();
-      } catch (err) {
-        gunzip.destroy(err as Error);
+  if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
+    yield head;
+    yield* rest;
+    return;
+  }
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  // Once gunzip fails it never drains: wait for 'close' too, and stop reading (which closes the file).
+  const drained = () => new Promise<void>((resolve) => {
+    const done = () => {
+      gunzip.off('drain', done);
+      gunzip.off('close', done);
+      resolve();
+    };
+    gunzip.once('drain', done);
+    gunzip.once('close', done);
+  });
+  (async () => {
+    try {
+      gunzip.write(head);
+      for await (const chunk of rest) {
+        if (gunzip.destroyed) break;
+        if (!gunzip.write(chunk)) await drained();
       }
-    })();
-    stream = gunzip;
-    head = Buffer.alloc(0);
-  } else {
-    stream = (async function* () {
-      yield head;
-      yield* rest;
-    })();
+      if (!gunzip.destroyed) gunzip.end();
+    } catch (err) {
+      gunzip.destroy(err as Error);
+    }
+  })();
+  yield* gunzip as AsyncIterable<Buffer>;
+}
+
+/** Collects the pieces of a line that spans chunks, keeping at most MAX_LINE bytes of it. */
+class PartialLine {
+  private pieces: Buffer[] = [];
+  private kept = 0;
+  cut = false;
+
+  get empty(): boolean {
+    return this.kept === 0 && !this.cut;
   }
 
-  const decoder = new StringDecoder('utf8');
-  let carry = '';
+  add(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    const room = MAX_LINE - this.kept;
+    if (room <= 0) {
+      this.cut = true;
+      return;
+    }
+    // A copy: the piece must not pin its whole chunk in memory.
+    const piece = Buffer.from(bytes.length > room ? bytes.subarray(0, room) : bytes);
+    if (bytes.length > room) this.cut = true;
+    this.pieces.push(piece);
+    this.kept += piece.length;
+  }
+
+  take(): { text: string; cut: boolean } {
+    const bytes = this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces, this.kept);
+    const out = { text: bytes.toString('utf8'), cut: this.cut };
+    this.pieces = [];
+    this.kept = 0;
+    this.cut = false;
+    return out;
+  }
+}
+
+function withoutCr(l: string): string {
+  return l.length > 0 && l.charCodeAt(l.length - 1) === 13 ? l.slice(0, -1) : l;
+}
+
+/** Lines of a text source; throws UserError for gzip corruption, binary content or a read error. */
+export async function* readLines(path: string): AsyncGenerator<LineBatch> {
+  const partial = new PartialLine();
   let lineNo = 1;
   let checked = false;
   try {
-    for await (const chunk of stream) {
-      if (!checked && chunk.length > 0) {
+    for await (const chunk of bytesOf(await openBytes(path))) {
+      if (chunk.length === 0) continue;
+      if (!checked) {
         checked = true;
         if (chunk.subarray(0, 8192).includes(0)) throw new UserError(`cannot read ${path}: not a text log (binary content)`);
       }
-      const text = carry + decoder.write(chunk);
-      const lines = text.split('\n');
-      carry = lines.pop() ?? '';
-      if (lines.length === 0) continue;
-      for (let i = 0; i < lines.length; i++) {
-        const l = lines[i];
-        if (l.length > 0 && l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+      const first = chunk.indexOf(10);
+      if (first < 0) {
+        partial.add(chunk);
+        continue;
       }
-      yield { firstLine: lineNo, lines };
+      const lines: string[] = [];
+      let truncated = 0;
+      partial.add(chunk.subarray(0, first));
+      const head = partial.take();
+      lines.push(withoutCr(head.text));
+      if (head.cut) truncated++;
+      const last = chunk.lastIndexOf(10);
+      if (last > first) {
+        // Every complete line of the chunk in one decode; a chunk is never longer than MAX_LINE
+        // by much, but a line inside it is cut like any other.
+        const middle = chunk.toString('utf8', first + 1, last).split('\n');
+        for (let l of middle) {
+          if (l.length > MAX_LINE) {
+            l = Buffer.from(l).subarray(0, MAX_LINE).toString('utf8');
+            truncated++;
+          }
+          lines.push(withoutCr(l));
+        }
+      }
+      partial.add(chunk.subarray(last + 1));
+      yield truncated ? { firstLine: lineNo, lines, truncated } : { firstLine: lineNo, lines };
       lineNo += lines.length;
     }
   } catch (err) {
     if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException)?.code;
     if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') throw new UserError(`cannot read ${path}: corrupt or truncated gzip data`);
+    if (code === 'EIO' || code === 'EINVAL' || code === 'ENXIO' || code === 'ENODEV') throw new UserError(`cannot read ${path}: not a readable file (${code})`);
     throw new UserError(`cannot read ${path}: ${describeFsError(err)}`);
   }
-  const tail = carry + decoder.end();
-  if (tail.length > 0) yield { firstLine: lineNo, lines: [tail.endsWith('\r') ? tail.slice(0, -1) : tail] };
+  if (!partial.empty) {
+    const tail = partial.take();
+    yield tail.cut ? { firstLine: lineNo, lines: [withoutCr(tail.text)], truncated: 1 } : { firstLine: lineNo, lines: [withoutCr(tail.text)] };
+  }
 }

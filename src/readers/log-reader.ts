@@ -8,6 +8,8 @@
 import type { LogEvent, RecordContext } from '../model/event';
 import { MESSAGE_START, parseMessage, withContext, type EventBody, type MessageDef } from './apscheduler-messages';
 import { Clock, type PendingEvent } from './clock';
+import type { CompiledDateFormat } from './date-format';
+import { DateOrder } from './date-order';
 import { EchoFilter } from './echo-filter';
 import { peelEnvelopes } from './envelopes';
 import { readLines } from './line-source';
@@ -20,6 +22,8 @@ import type { Zone } from './zone';
 
 export interface ReaderOptions {
   logFormat?: CompiledFormat;
+  /** Python's `datefmt` of the stamps (--date-format): read exactly, day and month order certain. */
+  dateFormat?: CompiledDateFormat;
   zone?: Zone;
   /** Paths of JSON fields that replace the detected ones (--field message=msg,time=ts). */
   fields?: FieldMap;
@@ -27,6 +31,8 @@ export interface ReaderOptions {
   host?: string;
   /** The files of this source, oldest first (rotated parts of one log); default: the source itself. */
   files?: string[];
+  /** Sub-folders of the folder this source came from that were not read (no --recursive). */
+  skippedDirs?: string[];
 }
 
 export interface SourceStats {
@@ -50,6 +56,14 @@ export interface SourceStats {
   unrecognisedSamples: { line: number; text: string; file?: string }[];
   /** The rotated parts read as this source, oldest first, when there are several. */
   files?: string[];
+  /** Lines longer than what is kept of a line (line-source MAX_LINE): read for their head only. */
+  longLines?: number;
+  /** Of the unrecognised records, those whose time is out of any plausible range (`"time": 1e30`). */
+  badTimes?: number;
+  /** Sub-folders of a folder input that were not read (pass --recursive to read them). */
+  skippedDirs?: string[];
+  /** What the reader doubts about its reading (a --tz the log contradicts, an ambiguous date order). */
+  warnings?: string[];
 }
 
 const LEVEL_START = /^\s*\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\b/;
@@ -62,6 +76,12 @@ const APSCHEDULER_LOGGER = /\bapscheduler\.(?:scheduler|executors|jobstores|_sch
 const HEAD_ONLY = /\bapscheduler(?:\.\w+)+[\s:|\]>-]*$/;
 const APSCHEDULER_4 = /\bapscheduler\.(?:_schedulers|schedulers\.(?:async_|sync)|workers|datastores|eventbrokers)\b/;
 const TB_HEADER = /^(Traceback \(most recent call last\)|During handling of the above exception|The above exception was the direct cause)/;
+
+/** What of a record's raw text is kept as its evidence: the fields are read from all of it. */
+const MAX_EVIDENCE = 16 * 1024;
+/** Stamps outside these years are not a time a scheduler logged (`"time": 1e30`): the record is not understood. */
+const MIN_WALL = -2208988800e6; // 1900-01-01
+const MAX_WALL = 7258118400e6; // 2200-01-01
 
 /** Records held back at most while the echo filter learns whether a source doubles its records. */
 const MAX_WAITING = 2000;
@@ -84,6 +104,8 @@ interface HeldRecord {
   event: LogEvent;
   def: MessageDef;
   naiveWall?: number;
+  /** The wall time under the other day/month order, while that order is undecided. */
+  altWall?: number;
   exception?: string;
   maybeEcho: boolean;
 }
@@ -100,7 +122,12 @@ export class LogReader {
   private head: { line: number; text: string; around?: AroundJson } | undefined;
   private echoes = new EchoFilter();
   /** Records held back while a same-format twin waits for the echo filter to learn (bounded). */
-  private waiting: { pending: PendingEvent; maybeEcho: boolean }[] = [];
+  private waiting: { pending: PendingEvent; maybeEcho: boolean; altWall?: number }[] = [];
+  /** Of the waiting records, those the echo filter has to judge, and those whose day/month order is open. */
+  private waitingEchoes = 0;
+  private waitingOrder = 0;
+  private dateOrder = new DateOrder();
+  private sawOpenOrder = false;
   private formatNoted = false;
   private sawStamp = false;
   /** The file being read: the source, or one of its rotated parts. */
@@ -120,6 +147,7 @@ export class LogReader {
       zone: '', apscheduler4: 0, unrecognisedSamples: [],
     };
     if (this.files.length > 1) this.stats.files = [...this.files];
+    if (options.skippedDirs?.length) this.stats.skippedDirs = [...options.skippedDirs];
   }
 
   async *events(): AsyncGenerator<LogEvent[]> {
@@ -127,6 +155,7 @@ export class LogReader {
     for (const file of this.files) {
       this.file = file;
       for await (const batch of readLines(file)) {
+        if (batch.truncated) this.stats.longLines = (this.stats.longLines ?? 0) + batch.truncated;
         const out: LogEvent[] = [];
         for (let i = 0; i < batch.lines.length; i++) this.line(batch.lines[i], batch.firstLine + i, out);
         this.stats.lines = before + batch.firstLine + batch.lines.length - 1;
@@ -147,9 +176,11 @@ export class LogReader {
     this.release(out);
     if (this.waiting.length) {
       this.echoes.settle();
+      this.dateOrder.settle();
       this.releaseWaiting(out);
     }
     this.clock.flush(out);
+    this.noteDoubts();
     this.stats.zone = this.clock.sawNaive
       ? this.clock.description
       : this.sawStamp ? 'not needed (every stamp carries its offset)' : 'not needed (no timestamps on the lines)';
@@ -235,7 +266,7 @@ export class LogReader {
       if (record.logger !== undefined ? APSCHEDULER_LOGGER.test(record.logger) : m || APSCHEDULER_LOGGER.test(message)) this.unrecognised(lineNo, raw);
       return;
     }
-    const prefix = m.index > 0 ? parsePrefix(message.slice(0, m.index)) : NO_PREFIX;
+    const prefix = m.index > 0 ? parsePrefix(message.slice(0, m.index), this.options.dateFormat) : NO_PREFIX;
     const around: AroundJson = { raw, record, envelope: false };
     this.emit(parsed.body, parsed.def, prefix, NO_PEEL, lineNo, message, `json ${record.shape}|${message.slice(0, m.index)}`, message.slice(m.index), out, around);
     if (!this.held) return;
@@ -291,7 +322,7 @@ export class LogReader {
     const message = text.slice(index);
     const parsed = parseMessage(start, message);
     const peeled = peelEnvelopes(text);
-    const prefix = fields ?? parsePrefix(text.slice(0, index));
+    const prefix = fields ?? parsePrefix(text.slice(0, index), this.options.dateFormat);
     if (!parsed) {
       this.split = { line: lineNo, text, start, message, prefix, host: peeled.fields.host, peeled: recordStart ?? peeled.offset, around };
       return;
@@ -365,6 +396,12 @@ export class LogReader {
   private emit(body: EventBody, def: MessageDef, prefix: PrefixFields, peeled: { fields: { host?: string; pid?: string; thread?: string }; names: string[] }, line: number, text: string, recordPrefix: string, message: string, out: LogEvent[], around?: AroundJson): void {
     const json = around?.record;
     const stamp = json?.stamp === undefined ? prefix.stamp : prefix.stamp === undefined ? json.stamp : pickStamp([json.stamp, prefix.stamp]);
+    if (stamp && !(stamp.wall >= MIN_WALL && stamp.wall <= MAX_WALL)) {
+      this.stats.badTimes = (this.stats.badTimes ?? 0) + 1;
+      this.unrecognised(line, around?.raw ?? text);
+      return;
+    }
+    const raw = around?.raw ?? text;
     const ctx: RecordContext = {
       source: this.file,
       line,
@@ -373,14 +410,23 @@ export class LogReader {
       pid: prefix.pid ?? peeled.fields.pid ?? json?.pid,
       thread: prefix.thread ?? peeled.fields.thread ?? json?.thread,
       host: this.options.host ?? prefix.host ?? peeled.fields.host ?? json?.host,
-      text: around?.raw ?? text,
+      text: raw.length > MAX_EVIDENCE ? raw.slice(0, MAX_EVIDENCE) + '…' : raw,
     };
     if (this.files.length > 1) ctx.stream = this.source;
     let naiveWall: number | undefined;
+    let altWall: number | undefined;
     if (stamp) {
       this.sawStamp = true;
-      if (stamp.offsetMinutes !== undefined) ctx.time = stamp.wall - stamp.offsetMinutes * 60e6;
-      else naiveWall = stamp.wall;
+      let wall = stamp.wall;
+      if (stamp.form === 'day-month' || stamp.form === 'month-day') {
+        const scheduled = 'scheduledAt' in body ? body.scheduledAt.at + body.scheduledAt.offsetMinutes * 60e6 : undefined;
+        this.dateOrder.see(stamp, scheduled);
+        if (stamp.altWall !== undefined) this.sawOpenOrder = true;
+        if (this.dateOrder.order === undefined) altWall = stamp.altWall;
+        wall = this.dateOrder.wallOf(stamp);
+      }
+      if (stamp.offsetMinutes !== undefined) ctx.time = wall - stamp.offsetMinutes * 60e6;
+      else naiveWall = wall;
     }
     if (!this.formatNoted && (around || !this.options.logFormat)) {
       this.formatNoted = true;
@@ -391,7 +437,7 @@ export class LogReader {
     // Echoes are told by the record's own stamp: a container runtime stamps each copy apart.
     const ownStamp = peeled.names.length || around?.envelope ? pickStamp(findStamps(recordPrefix)) ?? stamp : stamp;
     const verdict = this.echoes.judge({ kind: body.kind, message, wall: ownStamp?.wall, who: ctx, prefix: recordPrefix });
-    if (this.waiting.length && this.echoes.doubled !== undefined) this.releaseWaiting(out);
+    if (this.waiting.length && this.mayRelease()) this.releaseWaiting(out);
     if (verdict === 'echo') {
       this.stats.echoes++;
       if (def.traceback) this.inTraceback = true;
@@ -401,21 +447,41 @@ export class LogReader {
     if (!maybeEcho) this.stats.records++;
     const event = withContext(body, ctx);
     if (def.traceback) {
-      this.held = { event, def, naiveWall, maybeEcho };
+      this.held = { event, def, naiveWall, altWall, maybeEcho };
       return;
     }
-    this.forward({ event, naiveWall }, maybeEcho, out);
+    this.forward({ event, naiveWall }, maybeEcho, out, altWall);
+  }
+
+  /** Whether what held the waiting records back is settled: the echo filter, and the day/month order. */
+  private mayRelease(): boolean {
+    return (this.waitingEchoes === 0 || this.echoes.doubled !== undefined) && (this.waitingOrder === 0 || this.dateOrder.order !== undefined);
+  }
+
+  /** What the source leaves in doubt, for the report. */
+  private noteDoubts(): void {
+    const warnings: string[] = [];
+    if (this.sawOpenOrder && this.dateOrder.reason === undefined) {
+      warnings.push('day and month order of the stamps is ambiguous (every date reads both ways): read day first; pass --date-format (e.g. \'%m/%d/%Y %H:%M:%S\') to be sure');
+    }
+    if (this.clock.warning) warnings.push(this.clock.warning);
+    // The format was described at the first record, maybe before the order was known.
+    if (this.dateOrder.order === 'month-day') this.stats.format = this.stats.format.replace('timestamp (day-month)', 'timestamp (month-day)');
+    if (warnings.length) this.stats.warnings = [...(this.stats.warnings ?? []), ...warnings];
   }
 
   /** To the clock, unless records are held back for the echo filter. */
-  private forward(pending: PendingEvent, maybeEcho: boolean, out: LogEvent[]): void {
-    if (!maybeEcho && this.waiting.length === 0) {
+  private forward(pending: PendingEvent, maybeEcho: boolean, out: LogEvent[], altWall?: number): void {
+    if (!maybeEcho && altWall === undefined && this.waiting.length === 0) {
       this.clock.push(pending, out);
       return;
     }
-    this.waiting.push({ pending, maybeEcho });
+    this.waiting.push(altWall === undefined ? { pending, maybeEcho } : { pending, maybeEcho, altWall });
+    if (maybeEcho) this.waitingEchoes++;
+    if (altWall !== undefined) this.waitingOrder++;
     if (this.waiting.length >= MAX_WAITING) {
       this.echoes.settle();
+      this.dateOrder.settle();
       this.releaseWaiting(out);
     }
   }
@@ -424,7 +490,11 @@ export class LogReader {
     const doubled = this.echoes.doubled === true;
     const waiting = this.waiting;
     this.waiting = [];
+    this.waitingEchoes = 0;
+    this.waitingOrder = 0;
+    const monthFirst = this.dateOrder.order === 'month-day';
     for (const w of waiting) {
+      if (w.altWall !== undefined && monthFirst) w.pending.naiveWall = w.altWall;
       if (w.maybeEcho && doubled) {
         this.stats.echoes++;
         continue;
@@ -467,7 +537,7 @@ export class LogReader {
     if (!h) return;
     this.held = undefined;
     if (h.event.kind === 'run-end' && h.exception) h.event.exception = h.exception.slice(0, 300);
-    this.forward({ event: h.event, naiveWall: h.naiveWall }, h.maybeEcho, out);
+    this.forward({ event: h.event, naiveWall: h.naiveWall }, h.maybeEcho, out, h.altWall);
   }
 
   private noteTimes(events: LogEvent[]): LogEvent[] {

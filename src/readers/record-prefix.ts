@@ -2,6 +2,7 @@
 // any `logging` format works without configuration: the timestamp, the level, the logger, the
 // process id and the thread name, wherever the format put them.
 
+import { findDateFormat, type CompiledDateFormat } from './date-format';
 import { findStamps, isoStampAt, pickStamp, type Stamp } from './timestamp';
 
 export interface PrefixFields {
@@ -21,6 +22,11 @@ const PID = /\bpid[ =:]+(\d+)|\bprocess[ =:]+(\d+)|\[(\d{1,8})\]|\b(?:MainProces
 const THREAD = /\b(ThreadPoolExecutor-\d+_\d+|Thread-\d+(?: \(\w+\))?|MainThread|Dummy-\d+|APScheduler|asyncio_\d+|Tornado-\d+|gevent-\d+)|\btid[ =:]+(\d+)|\bthread(?:Name)?[ =:]+([\w.-]+)/;
 // `host=web-1`, `hostname: web-1`; a bare word `host` is more likely a syslog host named so.
 const HOST = /\bhost(?:name)?\s*[=:]\s*([\w.-]+)/;
+// `%(process)d %(thread)d` with no label, as Django's documented `verbose` formatter writes them
+// (`{levelname} {asctime} {module} {process:d} {thread:d} {message}`): a process id, then a
+// thread ident (a pointer-sized number, 8 digits or more). A single bare number could be a line
+// number, so only the pair is read.
+const PID_THEN_THREAD = /(?:^|\s)(\d{1,7}) +(\d{8,20})(?=\s|$)/;
 
 type Span = [number, number];
 
@@ -39,7 +45,7 @@ interface Layout {
 const DIGIT = /\d/g;
 const MAX_LAYOUTS = 16;
 /** Recently seen shapes, most recent first: a log has a handful. */
-const layouts: { shape: string; layout: Layout }[] = [];
+const layouts: { shape: string; layout: Layout; dateFormat?: CompiledDateFormat }[] = [];
 
 /** Whether a prefix has this shape: the same characters, any digit where the shape has `0`. */
 function hasShape(prefix: string, shape: string): boolean {
@@ -57,24 +63,24 @@ function hasShape(prefix: string, shape: string): boolean {
  * has the same shape (digits aside) keep every field at the same place, so the regexes run once
  * per shape and later lines are sliced at the learnt positions.
  */
-export function parsePrefix(prefix: string): PrefixFields {
+export function parsePrefix(prefix: string, dateFormat?: CompiledDateFormat): PrefixFields {
   let layout: Layout | undefined;
   for (let i = 0; i < layouts.length; i++) {
-    if (hasShape(prefix, layouts[i].shape)) {
+    if (layouts[i].dateFormat === dateFormat && hasShape(prefix, layouts[i].shape)) {
       layout = layouts[i].layout;
       break;
     }
   }
   if (!layout) {
-    layout = learnLayout(prefix);
-    layouts.unshift({ shape: prefix.replace(DIGIT, '0'), layout });
+    layout = learnLayout(prefix, dateFormat);
+    layouts.unshift({ shape: prefix.replace(DIGIT, '0'), layout, dateFormat });
     if (layouts.length > MAX_LAYOUTS) layouts.pop();
   }
   const fields: PrefixFields = {};
   if (layout.stamp) {
     const [a, b] = layout.stamp;
     // One character past the stamp: some forms look ahead (a syslog stamp is followed by a space).
-    const stamp = layout.isoStamp ? isoStampAt(prefix, a, b) : findStamps(prefix.slice(a, b + 1))[0];
+    const stamp = layout.isoStamp ? isoStampAt(prefix, a, b) : findStampIn(prefix.slice(a, b + 1), dateFormat);
     if (stamp) {
       stamp.start = a;
       stamp.end = b;
@@ -89,9 +95,14 @@ export function parsePrefix(prefix: string): PrefixFields {
   return fields;
 }
 
-function learnLayout(prefix: string): Layout {
+/** The stamp of a prefix: the user's --date-format when given and it matches, else any form. */
+function findStampIn(text: string, dateFormat: CompiledDateFormat | undefined): Stamp | undefined {
+  return (dateFormat && findDateFormat(dateFormat, text)) || pickStamp(findStamps(text));
+}
+
+function learnLayout(prefix: string, dateFormat: CompiledDateFormat | undefined): Layout {
   const layout: Layout = {};
-  const stamp = pickStamp(findStamps(prefix));
+  const stamp = findStampIn(prefix, dateFormat);
   if (stamp) layout.stamp = [stamp.start, stamp.end];
   if (stamp && (stamp.form === 'iso' || stamp.form === 'iso-offset')) layout.isoStamp = true;
   // Levels and pids inside the timestamp's span are digits of the time, never fields.
@@ -115,6 +126,16 @@ function learnLayout(prefix: string): Layout {
   const thread = THREAD.exec(rest);
   const threadValue = thread && (thread[1] ?? thread[2] ?? thread[3]);
   if (thread && threadValue) layout.thread = span(thread, threadValue);
+  if (!layout.pid) {
+    const bare = PID_THEN_THREAD.exec(rest);
+    if (bare) {
+      layout.pid = span(bare, bare[1]);
+      if (!layout.thread) {
+        const i = at(bare.index + bare[0].lastIndexOf(bare[2]));
+        layout.thread = [i, i + bare[2].length];
+      }
+    }
+  }
   const host = HOST.exec(rest);
   if (host) layout.host = span(host, host[1]);
   return layout;

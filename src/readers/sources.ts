@@ -5,13 +5,15 @@
 
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { UserError } from '../model/errors';
+import { describeFsError, UserError } from '../model/errors';
 
 export interface Source {
   /** The name the report and instance identity use: the path as given, or the live log's path for rotated parts. */
   label: string;
   /** Files to read, oldest first. */
   files: string[];
+  /** Sub-folders of a folder input that were not read (no --recursive), on the first source from that folder. */
+  skippedDirs?: string[];
 }
 
 /** Names a folder scan takes: `*.log`, `*.jsonl`, `*.json`, their rotated parts, and any `*.gz`. */
@@ -22,49 +24,111 @@ const ROTATION = /(?:\.(\d+)|-(\d{8}(?:\d{2})?)|\.(\d{4}-\d\d-\d\d(?:_\d\d(?:-\d
 const LOG_BASE = /\.(?:log|jsonl|json|txt|out|err)$/;
 const GLOB_MAGIC = /[*?[{]/;
 
-/** Files, folders and patterns → sources, in the order given; a pattern or folder with nothing to read is a one-line error. */
-export async function expandSources(inputs: string[]): Promise<Source[]> {
+export interface ExpandOptions {
+  /** `**` and --recursive descend into symbolic links to folders (each real folder once). */
+  followSymlinks?: boolean;
+  /** A folder input is read with its sub-folders. */
+  recursive?: boolean;
+}
+
+/**
+ * Files, folders and patterns → sources, in the order given; a pattern or folder with nothing to
+ * read is a one-line error. A file is read once however many paths reach it (links, `**` through a
+ * symlinked folder, a pattern and a name): one file read twice would double every run in it.
+ */
+export async function expandSources(inputs: string[], options: ExpandOptions = {}): Promise<Source[]> {
   const files: string[] = [];
   const seen = new Set<string>();
-  const add = (f: string) => {
-    const key = f === '-' ? '-' : resolve(f);
+  const skipped = new Map<string, string[]>();
+  const add = async (f: string) => {
+    const key = f === '-' ? '-' : await identity(f);
     if (seen.has(key)) return;
     seen.add(key);
     files.push(f);
   };
+  const addFolder = async (dir: string) => {
+    const found = await logFilesIn(dir, options);
+    if (found.skippedDirs.length) skipped.set(found.files[0], found.skippedDirs);
+    for (const f of found.files) await add(f);
+  };
   for (const input of inputs) {
     if (input === '-') {
-      add(input);
+      await add(input);
       continue;
     }
     const stat = await fs.stat(input).catch(() => undefined);
     if (stat?.isDirectory()) {
-      for (const f of await logFilesIn(input)) add(f);
+      await addFolder(input);
     } else if (stat || !GLOB_MAGIC.test(input)) {
       // A missing plain path is left for the reader, whose error names it.
-      add(input);
+      await add(input);
     } else {
-      const matches = await glob(input);
+      const matches = await glob(input, options);
       if (matches.length === 0) throw new UserError(`no file matches ${input}`);
       for (const m of matches) {
-        if ((await fs.stat(m)).isDirectory()) for (const f of await logFilesIn(m)) add(f);
-        else add(m);
+        const st = await fs.stat(m).catch(() => undefined);
+        if (!st) throw new UserError(`cannot read ${m}: a symbolic link to nothing (matched by ${input})`);
+        if (st.isDirectory()) await addFolder(m);
+        else await add(m);
       }
     }
   }
-  return groupRotated(files);
+  const sources = groupRotated(files);
+  for (const s of sources) {
+    const dirs = s.files.map((f) => skipped.get(f)).find((d) => d !== undefined);
+    if (dirs) s.skippedDirs = dirs;
+  }
+  return sources;
 }
 
-async function logFilesIn(dir: string): Promise<string[]> {
-  let entries;
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    throw new UserError(`cannot read ${dir}: ${(err as Error).message}`);
+/** A file's device and inode, so that two paths to one file are one input; a missing path is its own name. */
+async function identity(path: string): Promise<string> {
+  const st = await fs.stat(path).catch(() => undefined);
+  return st ? `${st.dev}:${st.ino}` : resolve(path);
+}
+
+async function logFilesIn(dir: string, options: ExpandOptions): Promise<{ files: string[]; skippedDirs: string[] }> {
+  const files: string[] = [];
+  const skippedDirs: string[] = [];
+  const visited = new Set<string>();
+  const scan = async (folder: string): Promise<void> => {
+    const st = await fs.stat(folder).catch(() => undefined);
+    if (st) {
+      const key = `${st.dev}:${st.ino}`;
+      if (visited.has(key)) return;
+      visited.add(key);
+    }
+    let entries;
+    try {
+      entries = await fs.readdir(folder, { withFileTypes: true });
+    } catch (err) {
+      throw new UserError(`cannot read ${folder}: ${describeFsError(err)}`);
+    }
+    const names: string[] = [];
+    const subdirs: string[] = [];
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      if (e.isDirectory()) subdirs.push(e.name);
+      else if (e.isSymbolicLink()) {
+        const target = await fs.stat(join(folder, e.name)).catch(() => undefined);
+        if (target?.isDirectory()) {
+          if (options.followSymlinks) subdirs.push(e.name);
+          else skippedDirs.push(join(folder, e.name));
+        } else if (isLogName(e.name)) names.push(e.name);
+      } else if (e.isFile() && isLogName(e.name)) names.push(e.name);
+    }
+    for (const n of names.sort()) files.push(join(folder, n));
+    for (const d of subdirs.sort()) {
+      if (options.recursive) await scan(join(folder, d));
+      else skippedDirs.push(join(folder, d));
+    }
+  };
+  await scan(dir);
+  if (files.length === 0) {
+    const more = skippedDirs.length ? ` directly inside; its sub-folders (${skippedDirs.length}) were not read: add --recursive` : '';
+    throw new UserError(`no log files in ${dir} (looked for *.log, *.log.N, *.gz, *.jsonl, *.json${more})`);
   }
-  const names = entries.filter((e) => (e.isFile() || e.isSymbolicLink()) && !e.name.startsWith('.') && isLogName(e.name)).map((e) => e.name).sort();
-  if (names.length === 0) throw new UserError(`no log files in ${dir} (looked for *.log, *.log.N, *.gz, *.jsonl, *.json)`);
-  return names.map((n) => join(dir, n));
+  return { files, skippedDirs: skippedDirs.sort() };
 }
 
 function isLogName(name: string): boolean {
@@ -149,18 +213,28 @@ function stem(name: string): string {
 }
 
 /** Paths matching a pattern: `*`, `?`, `[…]` within a name, `{a,b}`, and `**` for any folders. */
-export async function glob(pattern: string): Promise<string[]> {
+export async function glob(pattern: string, options: ExpandOptions = {}): Promise<string[]> {
   const found = new Set<string>();
   for (const p of braces(pattern)) {
     const absolute = p.startsWith('/');
     const segments = p.split('/').filter((s, i) => s !== '' || i === 0);
     const root = absolute ? '/' : '';
-    await walk(root, absolute ? segments.slice(1) : segments, found);
+    await walk(root, absolute ? segments.slice(1) : segments, found, { follow: options.followSymlinks === true, visited: new Set() });
   }
   return [...found].sort();
 }
 
-async function walk(dir: string, segments: string[], found: Set<string>): Promise<void> {
+/**
+ * How `**` treats links: by default it descends into real folders only (a link back up would read
+ * the tree again, a link loop forever); following links, each real folder is entered once.
+ */
+interface WalkState {
+  follow: boolean;
+  /** Folders (device:inode) `**` has entered. */
+  visited: Set<string>;
+}
+
+async function walk(dir: string, segments: string[], found: Set<string>, state: WalkState): Promise<void> {
   if (segments.length === 0) {
     if (dir !== '') found.add(dir);
     return;
@@ -169,15 +243,23 @@ async function walk(dir: string, segments: string[], found: Set<string>): Promis
   const here = dir === '' ? '.' : dir;
   const join2 = (name: string) => (dir === '' ? name : dir === '/' ? '/' + name : `${dir}/${name}`);
   if (head === '**') {
-    await walk(dir, rest, found);
-    for (const e of await list(here)) if (e.dir && !e.name.startsWith('.')) await walk(join2(e.name), segments, found);
+    const st = await fs.stat(here).catch(() => undefined);
+    if (st) {
+      const key = `${st.dev}:${st.ino}`;
+      if (state.visited.has(key)) return;
+      state.visited.add(key);
+    }
+    await walk(dir, rest, found, state);
+    for (const e of await list(here)) {
+      if (e.dir && !e.name.startsWith('.') && (!e.link || state.follow)) await walk(join2(e.name), segments, found, state);
+    }
     return;
   }
   if (!GLOB_MAGIC.test(head)) {
     const next = join2(head);
     if (rest.length === 0) {
-      if (await fs.stat(next).catch(() => undefined)) found.add(next);
-    } else await walk(next, rest, found);
+      if (await fs.lstat(next).catch(() => undefined)) found.add(next);
+    } else await walk(next, rest, found, state);
     return;
   }
   const re = segmentRegex(head);
@@ -185,18 +267,19 @@ async function walk(dir: string, segments: string[], found: Set<string>): Promis
     if (e.name.startsWith('.') && !head.startsWith('.')) continue;
     if (!re.test(e.name)) continue;
     if (rest.length === 0) found.add(join2(e.name));
-    else if (e.dir) await walk(join2(e.name), rest, found);
+    else if (e.dir) await walk(join2(e.name), rest, found, state);
   }
 }
 
-async function list(dir: string): Promise<{ name: string; dir: boolean }[]> {
+async function list(dir: string): Promise<{ name: string; dir: boolean; link: boolean }[]> {
   try {
     const entries = await fs.readdir(dir, { withFileTypes: true });
-    const out: { name: string; dir: boolean }[] = [];
+    const out: { name: string; dir: boolean; link: boolean }[] = [];
     for (const e of entries) {
       let isDir = e.isDirectory();
-      if (e.isSymbolicLink()) isDir = (await fs.stat(join(dir, e.name)).catch(() => undefined))?.isDirectory() ?? false;
-      out.push({ name: e.name, dir: isDir });
+      const link = e.isSymbolicLink();
+      if (link) isDir = (await fs.stat(join(dir, e.name)).catch(() => undefined))?.isDirectory() ?? false;
+      out.push({ name: e.name, dir: isDir, link });
     }
     return out;
   } catch {

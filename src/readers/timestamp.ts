@@ -12,9 +12,14 @@ export interface Stamp {
   end: number;
   /** Which form matched, for the "format used" report. */
   form: StampForm;
+  /**
+   * A numeric date whose day and month could be either way round (`03/04/2026`): `wall` reads it
+   * day first, `altWall` month first. The reader decides for the whole source (date-order.ts).
+   */
+  altWall?: number;
 }
 
-export type StampForm = 'iso' | 'iso-offset' | 'apache' | 'clf' | 'syslog' | 'epoch';
+export type StampForm = 'iso' | 'iso-offset' | 'apache' | 'clf' | 'syslog' | 'epoch' | 'day-month' | 'month-day' | 'datefmt';
 
 const MONTHS: Record<string, number> = {
   Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12,
@@ -31,8 +36,13 @@ const APACHE = /\[?(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|
 const EPOCH = /(?:^|\[)([1-3]\d{9}|40\d{8})(?:\.(\d{1,9}))?(?![\d.])/;
 // Common log format: `01/Jan/2024:16:23:18 +0000`
 const CLF = /(\d\d)\/(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\/(\d{4}):(\d\d):(\d\d):(\d\d)(?: ([+-]\d{4}))?/g;
-// syslog / `journalctl` short output: `Jan  1 16:23:18` at the start of the line, with no year.
-const SYSLOG = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?(?= )/;
+// syslog / `journalctl` short output, and `datefmt='%b %d %H:%M:%S'`: `Jan  1 16:23:18`, no year;
+// at the start of the line or of a field.
+const SYSLOG = /(?:^|(?<=[\s[(]))(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:[.,](\d{1,6}))?(?= |\]|\)|$)/;
+// A numeric `datefmt` with slashes, day or month first: `26/11/2026 14:18:47`,
+// `11/26/2026 02:18:47 PM` (`%I` and `%p`), `26.11.2026 14:18:47` (day first only, as written in
+// Europe). The order is decided from the data: a number above 12 is a day.
+const NUMERIC_DATE = /(?<![\d/.])(\d{1,2})([/.])(\d{1,2})\2(\d{4}),?[ T](\d{1,2}):(\d\d):(\d\d)(?:[.,](\d{1,6}))?(?: ?([AaPp][Mm])\b)?(?![\d/])/g;
 /** A syslog stamp more than this far ahead of the present is from last year (logs are read after they are written). */
 const SYSLOG_AHEAD = 7 * 86400e6;
 
@@ -112,8 +122,15 @@ export function findStamps(text: string): Stamp[] {
     found.sort((a, b) => a.start - b.start);
   }
   if (found.length === 0) {
+    NUMERIC_DATE.lastIndex = 0;
+    for (let m = NUMERIC_DATE.exec(text); m; m = NUMERIC_DATE.exec(text)) {
+      const stamp = numericDate(m);
+      if (stamp) found.push(stamp);
+    }
+  }
+  if (found.length === 0) {
     const m = SYSLOG.exec(text);
-    if (m) found.push({ wall: syslogWall(MONTHS[m[1]], +m[2], +m[3], +m[4], +m[5], m[6]), start: 0, end: m[0].length, form: 'syslog' });
+    if (m) found.push({ wall: syslogWall(MONTHS[m[1]], +m[2], +m[3], +m[4], +m[5], m[6]), start: m.index, end: m.index + m[0].length, form: 'syslog' });
   }
   if (found.length === 0) {
     const m = EPOCH.exec(text);
@@ -125,8 +142,37 @@ export function findStamps(text: string): Stamp[] {
   return found;
 }
 
+/** `a/b/yyyy h:mm:ss[.f] [AM|PM]` → a stamp, with both readings when day and month can swap. */
+function numericDate(m: RegExpExecArray): Stamp | undefined {
+  const a = +m[1], b = +m[3], y = +m[4];
+  let h = +m[5];
+  const mi = +m[6], sec = +m[7];
+  const ampm = m[9]?.toUpperCase();
+  if (ampm) {
+    if (h < 1 || h > 12) return undefined;
+    h = (h % 12) + (ampm === 'PM' ? 12 : 0);
+  }
+  if (h > 23 || mi > 59 || sec > 60) return undefined;
+  const valid = (d: number, mo: number) => mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo);
+  // Dotted dates are written day first; slashes either way.
+  const dayFirst = valid(a, b);
+  const monthFirst = m[2] === '/' && valid(b, a);
+  if (!dayFirst && !monthFirst) return undefined;
+  const start = m.index, end = m.index + m[0].length;
+  if (dayFirst && monthFirst && a !== b) {
+    return { wall: wallMicros(y, b, a, h, mi, sec, m[8]), altWall: wallMicros(y, a, b, h, mi, sec, m[8]), start, end, form: 'day-month' };
+  }
+  return dayFirst
+    ? { wall: wallMicros(y, b, a, h, mi, sec, m[8]), start, end, form: 'day-month' }
+    : { wall: wallMicros(y, a, b, h, mi, sec, m[8]), start, end, form: 'month-day' };
+}
+
+export function daysIn(y: number, mo: number): number {
+  return mo === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+}
+
 /** A syslog stamp has no year: the current one, or last year's when that would put it in the future. */
-function syslogWall(mo: number, d: number, h: number, mi: number, s: number, frac: string | undefined): number {
+export function syslogWall(mo: number, d: number, h: number, mi: number, s: number, frac: string | undefined): number {
   const now = Date.now() * 1000;
   const year = new Date().getUTCFullYear();
   const wall = wallMicros(year, mo, d, h, mi, s, frac);

@@ -32,7 +32,14 @@ export function machineZoneName(): string {
 export function zoneFromName(name: string): Zone {
   if (name === 'local') return ianaZone(machineZoneName());
   const fixed = parseOffset(name);
-  if (fixed !== undefined) return fixedZone(fixed, name === 'UTC' || name === 'Z' ? 'UTC' : formatOffset(fixed));
+  if (fixed !== undefined) {
+    // Real offsets run from -12:00 to +14:00; a larger one is a typo, not a zone.
+    const minutes = /^[+-]\d\d:?(\d\d)$/.exec(name)?.[1];
+    if (Math.abs(fixed) > 14 * 60 || (minutes !== undefined && Number(minutes) > 59)) {
+      throw new UserError(`time zone offset '${name}' is out of range (UTC offsets lie within ±14:00)`);
+    }
+    return fixedZone(fixed, name === 'UTC' || name === 'Z' ? 'UTC' : formatOffset(fixed));
+  }
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
   } catch {

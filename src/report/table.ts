@@ -33,7 +33,11 @@ export function renderTable(report: Report, options: TableOptions): string {
     if (s.apscheduler4) notes.push(`${s.apscheduler4} of them come from APScheduler 4, whose logs sched-doctor does not analyse yet (it reads 3.x)`);
     if (s.echoes) notes.push(`${s.echoes} records logged twice by one process (two handlers) counted once`);
     if (s.joined) notes.push(`${s.joined} records split over two lines put back together`);
+    if (s.badTimes) notes.push(`${s.badTimes} records with a time out of any plausible range not understood`);
+    if (s.longLines) notes.push(`${s.longLines} lines longer than 1 MiB read for their first MiB only`);
+    if (s.skippedDirs?.length) notes.push(`sub-folders not read (add --recursive): ${s.skippedDirs.join(', ')}`);
     for (const n of notes) out.push(paint(DIM, `    ${n}`));
+    for (const w of s.warnings ?? []) out.push(paint(YELLOW, `    warning: ${w}`));
   }
   if (report.pairing.ambiguous > 0) {
     out.push(paint(DIM, `  ${report.pairing.ambiguous} run ends paired first-in-first-out (no thread names in the log): durations are approximate`));

@@ -48,10 +48,12 @@ test('Flask: [%(asctime)s] %(levelname)s in %(module)s:', () => {
   });
 });
 
-test('Django verbose, detected without --log-format: level and stamp', () => {
+test('Django verbose, detected without --log-format: level, stamp, and the bare process id and thread ident', () => {
   assert.deepEqual(fields('INFO 2024-01-01 16:23:18,123 base 1234 140234567 '), {
-    level: 'INFO', wall: '2024-01-01T16:23:18.123Z', offset: undefined, form: 'iso',
+    level: 'INFO', pid: '1234', thread: '140234567', wall: '2024-01-01T16:23:18.123Z', offset: undefined, form: 'iso',
   });
+  // One bare number is not a pid: it may be a line number.
+  assert.equal(parsePrefix('INFO 2024-01-01 16:23:18,123 base 1234 ').pid, undefined);
 });
 
 test('labelled fields: pid=, process:, thread=, host=', () => {
