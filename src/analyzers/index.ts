@@ -18,6 +18,10 @@ import { undecodableJob } from './undecodable-job';
 import { storeLogMismatch } from './store-log-mismatch';
 import { silentRuns } from './silent-runs';
 import { unfinishedRun } from './unfinished-run';
+import { missedRun } from './missed-run';
+import { storeError } from './store-error';
+import { jobRemoved } from './job-removed';
+import { submitError } from './submit-error';
 
 export const LOG_RULES: LogRule[] = [
   duplicateRun,
@@ -25,6 +29,10 @@ export const LOG_RULES: LogRule[] = [
   overlappingRuns,
   maxInstancesSkip,
   misfire,
+  missedRun,
+  storeError,
+  jobRemoved,
+  submitError,
   catchUpBurst,
   unfinishedRun,
   jobError,
