@@ -113,12 +113,14 @@ export const missedRun: LogRule = {
       for (const d of downSpans) if (d.instance === instance && d.to === undefined) d.to = t;
     };
 
-    const causeOf = (after: number, before: number): Cause => {
+    // `step` is the job's usual spacing: a log is "silent" only when one stretch without any line
+    // covers most of the gap and is far longer than that (a sparse log is not a silent one).
+    const causeOf = (after: number, before: number, step: number): Cause => {
       if (storeErrors.some((t) => t > after - 1e6 && t < before)) return 'store-error';
       if (starts.some((t) => t > after && t < before)) return 'restart';
-      let silent = 0;
-      for (const [a, b] of quiet) silent += Math.max(0, Math.min(b, before) - Math.max(a, after));
-      return silent >= (before - after) / 2 ? 'silent-log' : 'job-silent';
+      let longest = 0;
+      for (const [a, b] of quiet) longest = Math.max(longest, Math.min(b, before) - Math.max(a, after));
+      return longest >= (before - after) / 2 && longest >= 2 * step ? 'silent-log' : 'job-silent';
     };
 
     /** Fire times of a phase in (after, before), less those in meant downtime; min and max over the zones that fit. */
@@ -195,14 +197,18 @@ export const missedRun: LogRule = {
       return { steps: 0, duplicate: false };
     };
 
+    // Called for a run before its event: the stretch a run line ends must be known when its gap closes.
+    const noteTime = (t: number | undefined, instance: string) => {
+      if (t === undefined) return;
+      if (lastLine !== undefined && t - lastLine > QUIET) push(quiet, [lastLine, t]);
+      if (lastLine === undefined || t > lastLine) lastLine = t;
+      if ((lastReal.get(instance) ?? -Infinity) < t) lastReal.set(instance, t);
+    };
+
     return {
       event(event: LogEvent, instance: string) {
         const t = event.ctx.timeInferred ? undefined : event.ctx.time;
-        if (t !== undefined) {
-          if (lastLine !== undefined && t - lastLine > QUIET) push(quiet, [lastLine, t]);
-          if (lastLine === undefined || t > lastLine) lastLine = t;
-          if ((lastReal.get(instance) ?? -Infinity) < t) lastReal.set(instance, t);
-        }
+        noteTime(t, instance);
         switch (event.kind) {
           case 'misfire':
           case 'max-instances':
@@ -253,6 +259,7 @@ export const missedRun: LogRule = {
         }
       },
       runStart(run: Run) {
+        if (!run.startInferred) noteTime(run.start, run.instance);
         const s = stateOf(run.job);
         if (!s) return;
         const at = run.scheduledAt.at;
@@ -269,9 +276,9 @@ export const missedRun: LogRule = {
           s.phases.push({ first: at, last: at, lastOffset: run.scheduledAt.offsetMinutes, instance: run.instance, jitter: 0, lastEvidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
           return;
         }
-        if (s.schedule.kind === 'cron') record(s, p, p.last, at, SAME, causeOf(p.last, at), [p.lastEvidence, run.evidence], true);
+        if (s.schedule.kind === 'cron') record(s, p, p.last, at, SAME, causeOf(p.last, at, cronStep(s, p.last, at)), [p.lastEvidence, run.evidence], true);
         // The steps between: the grid points before the closing run's own (a jittered run lies after it).
-        else if (found.steps > 1) record(s, p, p.last, p.last + found.steps * s.schedule.period, SAME, causeOf(p.last, at), [p.lastEvidence, run.evidence]);
+        else if (found.steps > 1) record(s, p, p.last, p.last + found.steps * s.schedule.period, SAME, causeOf(p.last, at, s.schedule.period), [p.lastEvidence, run.evidence]);
         // Unused accounted lines stay: in a catch-up burst the skips of fresh fire times are logged
         // between the replayed runs, before the gap they account for closes.
         p.last = at;
@@ -311,7 +318,7 @@ export const missedRun: LogRule = {
             const end = ends.reduce((a, b) => (b.at - b.grace < a.at - a.grace ? b : a));
             const before = end.at - end.grace;
             if (before <= p.last) continue;
-            record(s, p, p.last, before, SAME + p.jitter, causeOf(p.last, end.at), [p.lastEvidence]);
+            record(s, p, p.last, before, SAME + p.jitter, causeOf(p.last, end.at, period || cronStep(s, p.last, end.at)), [p.lastEvidence]);
           }
           if (s.missed > 0) findings.push(describe(s));
         }
@@ -320,6 +327,14 @@ export const missedRun: LogRule = {
     };
   },
 };
+
+/** A cron job's usual spacing around a span: the span over its fire times (in the last offset seen). */
+function cronStep(s: JobState, after: number, before: number): number {
+  if (s.schedule.kind !== 'cron') return s.schedule.period;
+  const p = s.phases[0];
+  const n = countFireTimes(s.schedule, fixedZone((p?.lastOffset ?? 0) * 60), after, after, before, 0).count;
+  return (before - after) / (n + 1);
+}
 
 function describe(s: JobState): Finding {
   const gaps = s.gaps.sort((a, b) => a.first - b.first);
