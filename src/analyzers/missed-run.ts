@@ -3,7 +3,7 @@ import type { Evidence, Finding } from '../model/finding';
 import type { Run } from '../model/run';
 import { isoFromMicros } from '../model/time';
 import { detach } from '../model/detach';
-import { candidateZones, countFireTimes, scheduleOf, type Schedule } from '../triggers/schedule';
+import { candidateZones, countFireTimes, listFireTimes, scheduleOf, type Schedule } from '../triggers/schedule';
 import { fixedZone } from '../triggers/zone';
 import { nextFireTime } from '../triggers/cron';
 import { addEvidence, plural, seconds } from './job-tally';
@@ -43,8 +43,8 @@ interface JobState {
   job: JobRef;
   schedule: Schedule;
   phases: Phase[];
-  /** Misfire, skip and submit-error lines since the job's last run: fire times the log did account for. */
-  pending: number;
+  /** Misfire, skip and submit-error lines not yet matched to a gap: fire times the log did account for, with the instant each names when its stamp tells. */
+  pending: (number | undefined)[];
   maxLate: number;
   /** `scheduled at` offsets seen, first and at each change: where the trigger's zone is read from. */
   offsets: { at: number; offsetMinutes: number }[];
@@ -95,7 +95,7 @@ export const missedRun: LogRule = {
       if (s) return s;
       const schedule = scheduleOf(job.trigger);
       if (!schedule) return undefined;
-      s = { job, schedule, phases: [], pending: 0, maxLate: 0, offsets: [], gaps: [], missed: 0, capped: false, evidence: [] };
+      s = { job, schedule, phases: [], pending: [], maxLate: 0, offsets: [], gaps: [], missed: 0, capped: false, evidence: [] };
       jobs.set(key, s);
       const list = byName.get(job.name) ?? [];
       list.push(s);
@@ -154,12 +154,27 @@ export const missedRun: LogRule = {
     const record = (s: JobState, p: Phase, after: number, before: number, slack: number, cause: Cause, evidence: Evidence[], closingRun = false) => {
       const c = count(s, p, after, before, slack, closingRun);
       if (c.capped) s.capped = true;
-      const used = Math.min(s.pending, c.count);
-      s.pending -= used;
-      const missed = c.count - used;
+      const used = s.pending.splice(0, Math.min(s.pending.length, c.count));
+      const missed = c.count - used.length;
       if (missed <= 0 || c.first === undefined || c.last === undefined) return;
+      let { first, last } = c;
+      // The accounted lines that say which fire time they were: the first and last lost ones are the others.
+      const placed = used.filter((u): u is number => u !== undefined);
+      if (placed.length && c.count <= 10_000) {
+        const zone = s.schedule.kind === 'cron' ? fixedZone(p.lastOffset * 60) : fixedZone(0);
+        const times = listFireTimes(s.schedule, zone, p.last, after, before, slack, 10_000);
+        for (const u of placed) {
+          let best = -1;
+          for (let i = 0; i < times.length; i++) if (best < 0 || Math.abs(times[i] - u) < Math.abs(times[best] - u)) best = i;
+          if (best >= 0) times.splice(best, 1);
+        }
+        if (times.length) {
+          first = times[0];
+          last = times[times.length - 1];
+        }
+      }
       s.missed += missed;
-      s.gaps.push({ after, before, missed, first: c.first, last: c.last, cause, uncertain: c.uncertain });
+      s.gaps.push({ after, before, missed, first, last, cause, uncertain: c.uncertain });
       for (const e of evidence) addEvidence(s.evidence, e);
     };
 
@@ -214,7 +229,8 @@ export const missedRun: LogRule = {
           case 'max-instances':
           case 'submit-error': {
             const s = stateOf(event.job);
-            if (s) s.pending++;
+            // A misfire line is written its delay after the fire time; skips and submit errors at it.
+            if (s && s.pending.length < 1000) s.pending.push(t === undefined ? undefined : event.kind === 'misfire' ? t - event.lateMicros : t);
             break;
           }
           case 'job-added':

@@ -58,6 +58,19 @@ export function countFireTimes(s: Schedule, zone: Zone, phase: number, after: nu
   return { count, first, last, capped: false };
 }
 
+/** The fire times themselves, as countFireTimes counts them, up to `limit` of them. */
+export function listFireTimes(s: Schedule, zone: Zone, phase: number, after: number, before: number, slack: number, limit: number): number[] {
+  const out: number[] = [];
+  const lo = after + slack;
+  const hi = before - slack;
+  if (s.kind === 'interval') {
+    for (let k = Math.floor((lo - phase) / s.period) + 1; phase + k * s.period < hi && out.length < limit; k++) out.push(phase + k * s.period);
+    return out;
+  }
+  for (let t = nextFireTime(s.spec, zone, lo + 1); t !== undefined && t < hi && out.length < limit; t = nextFireTime(s.spec, zone, t + 1)) out.push(t);
+  return out;
+}
+
 /**
  * The zones a cron trigger may have been in, from the offsets its runs were logged with (the
  * trigger's text has no zone): every IANA zone whose offsets match at every observation, one per
