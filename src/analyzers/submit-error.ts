@@ -42,7 +42,9 @@ export const submitError: LogRule = {
             e.first ??= t;
             e.last = t;
           }
-          if (event.job.nextRunAt && e.lostAt.length < 5) e.lostAt.push(detach(event.job.nextRunAt));
+          // The job as interned keeps no `next run at`: read it from the line (written before the advance, it is the lost instant).
+          const next = /next run at: ([^)]*?)\s*\)" to executor "/.exec(event.ctx.text)?.[1];
+          if (next && e.lostAt.length < 5) e.lostAt.push(detach(next));
           addEvidence(e.evidence, evidenceOf(event.ctx));
           const shut = lastShutdown.get(instance);
           const p: Pending = { entry: e, instance, time: t };
