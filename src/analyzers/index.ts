@@ -19,6 +19,10 @@ import { storeLogMismatch } from './store-log-mismatch';
 import { nextRunMismatch } from './next-run-mismatch';
 import { silentRuns } from './silent-runs';
 import { unfinishedRun } from './unfinished-run';
+import { missedRun } from './missed-run';
+import { storeError } from './store-error';
+import { jobRemoved } from './job-removed';
+import { submitError } from './submit-error';
 
 export const LOG_RULES: LogRule[] = [
   duplicateRun,
@@ -26,6 +30,10 @@ export const LOG_RULES: LogRule[] = [
   overlappingRuns,
   maxInstancesSkip,
   misfire,
+  missedRun,
+  storeError,
+  jobRemoved,
+  submitError,
   catchUpBurst,
   unfinishedRun,
   jobError,

@@ -14,6 +14,8 @@ const DISCRIMINATORS: Record<string, string[]> = {
   'undecodable-job': ['id'],
   'orphan-job': ['id'],
   'store-log-mismatch': ['side', 'id'],
+  'store-error': ['store'],
+  'job-removed': ['reason', 'id'],
 };
 
 export function discriminatorRules(): string[] {

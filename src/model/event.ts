@@ -58,12 +58,12 @@ export type LogEvent =
   | { kind: 'misfire'; ctx: RecordContext; job: JobRef; lateMicros: Micros }
   | { kind: 'max-instances'; ctx: RecordContext; job: JobRef; maxInstances: number }
   | { kind: 'executor-lookup-failed'; ctx: RecordContext; job: JobRef; executor: string }
-  | { kind: 'submit-error'; ctx: RecordContext; job: JobRef; executor: string }
+  | { kind: 'submit-error'; ctx: RecordContext; job: JobRef; executor: string; exception?: string }
   | { kind: 'jobstore-error'; ctx: RecordContext; store: string; error: string }
   | { kind: 'listener-error'; ctx: RecordContext }
   | { kind: 'run-error'; ctx: RecordContext; jobId: string }
   | { kind: 'pool-broken'; ctx: RecordContext }
-  | { kind: 'restore-failed'; ctx: RecordContext; jobId: string }
+  | { kind: 'restore-failed'; ctx: RecordContext; jobId: string; exception?: string }
   | { kind: 'looking-for-jobs'; ctx: RecordContext }
   | { kind: 'next-wakeup'; ctx: RecordContext; at: Micros }
   | { kind: 'no-jobs'; ctx: RecordContext }

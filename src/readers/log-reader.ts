@@ -536,7 +536,8 @@ export class LogReader {
     const h = this.held;
     if (!h) return;
     this.held = undefined;
-    if (h.event.kind === 'run-end' && h.exception) h.event.exception = h.exception.slice(0, 300);
+    // The traceback's last exception line says why: a job's failure, a lost submit, an unimportable function.
+    if ((h.event.kind === 'run-end' || h.event.kind === 'submit-error' || h.event.kind === 'restore-failed') && h.exception) h.event.exception = h.exception.slice(0, 300);
     this.forward({ event: h.event, naiveWall: h.naiveWall }, h.maybeEcho, out, h.altWall);
   }
 

@@ -27,6 +27,9 @@ export const RULE_OF: Record<string, string | undefined> = {
   overlapping_runs: 'overlapping-runs',
   max_instances_skip: 'max-instances-skip',
   missed_run: 'misfire',
+  downtime_gap: 'missed-run',
+  lost_run: 'missed-run',
+  submit_error: 'submit-error',
   catch_up_burst: 'catch-up-burst',
   unfinished_run: 'unfinished-run',
   job_error: 'job-error',
@@ -70,6 +73,38 @@ export function overlapsFromTruth(truth: Truth): Record<string, number> {
 }
 
 
+/**
+ * Fire times that never ran, per job name: the scenario's own `lost_run` (APScheduler's triggers
+ * replayed over each job's lifetime, kill-restart) or, for the interval jobs of the older
+ * scenarios, `downtime_gap` (scheduled times with no event at all).
+ */
+export function lostFromTruth(truth: Truth): Record<string, number> {
+  const lost = truth.expected.lost_run as Record<string, number> | undefined;
+  if (lost) return lost;
+  const out: Record<string, number> = {};
+  const gap = (truth.expected.downtime_gap ?? {}) as Record<string, number>;
+  for (const [id, n] of Object.entries(gap)) {
+    const name = truth.counts.jobs[id]?.job_name ?? id;
+    out[name] = (out[name] ?? 0) + n;
+  }
+  return out;
+}
+
+interface TruthEvent { event: string; job_name: string | null; pid: number; time: number }
+
+/** Submit errors per job name, split by whether their process shut down within 5 s (the rule's info case). */
+export function submitErrorsFromTruth(truth: Truth & { events?: TruthEvent[] }): Record<string, { lost: number; atShutdown: number }> {
+  const events = truth.events ?? [];
+  const out: Record<string, { lost: number; atShutdown: number }> = {};
+  for (const e of events.filter((x) => x.event === 'submit_error')) {
+    const near = events.some((x) => x.event === 'scheduler_shutdown' && x.pid === e.pid && Math.abs(x.time - e.time) <= 5e6);
+    const o = (out[e.job_name ?? '*'] ??= { lost: 0, atShutdown: 0 });
+    if (near) o.atShutdown++;
+    else o.lost++;
+  }
+  return out;
+}
+
 export function readTruth(dir: string): Truth {
   return JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8'));
 }
@@ -93,6 +128,14 @@ export async function checkScenario(name: string, dir: string, truth: Truth, mod
   assert.deepEqual(byJob(f, 'job-error'), sumByName(truth, 'error'), 'job-error');
   assert.deepEqual(byJob(f, 'misfire'), sumByName(truth, 'missed'), 'misfire');
   assert.deepEqual(byJob(f, 'max-instances-skip'), sumByName(truth, 'max_instances'), 'max-instances-skip');
+
+  assert.deepEqual(byJob(f, 'missed-run'), lostFromTruth(truth), 'missed-run');
+  const submits = submitErrorsFromTruth(truth);
+  assert.deepEqual(Object.fromEntries(f.filter((x) => x.rule === 'submit-error').map((x) => [x.job, { lost: x.data!.lost, atShutdown: x.data!.atShutdown }])), submits, 'submit-error');
+  for (const x of f.filter((y) => y.rule === 'submit-error')) assert.equal(x.severity, submits[x.job!].lost ? 'warning' : 'info', 'submit-error severity');
+  const removed = (truth.expected.job_removed ?? {}) as Record<string, number>;
+  assert.deepEqual(f.filter((x) => x.rule === 'job-removed').map((x) => String(x.data!.id)).sort(), Object.keys(removed).sort(), 'job-removed');
+  assert.equal(byJob(f, 'store-error')['*'] ?? 0, (truth.expected.store_error as number | undefined) ?? 0, 'store-error');
 
   const expectMultiple = truth.expected.multiple_schedulers === true;
   assert.equal(f.some((x) => x.rule === 'multiple-schedulers'), expectMultiple, 'multiple-schedulers');

@@ -1,0 +1,376 @@
+import type { JobRef, LogEvent } from '../model/event';
+import type { Evidence, Finding } from '../model/finding';
+import type { Run } from '../model/run';
+import { isoFromMicros } from '../model/time';
+import { detach } from '../model/detach';
+import { candidateZones, countFireTimes, listFireTimes, scheduleOf, type Schedule } from '../triggers/schedule';
+import { fixedZone } from '../triggers/zone';
+import { nextFireTime } from '../triggers/cron';
+import { addEvidence, plural, seconds } from './job-tally';
+import type { LogRule } from './rule';
+
+/** Two fire times of one phase closer than this are one (APScheduler's interval arithmetic is exact). */
+const SAME = 2000;
+/** A stretch with no line at all from anyone, longer than this, is the log falling silent. */
+const QUIET = 1e6;
+/** Lists kept per log (quiet stretches, restarts, store errors) are bounded: memory follows jobs, not lines. */
+const MAX_MARKS = 20_000;
+
+type Cause = 'store-error' | 'restart' | 'silent-log' | 'replaced' | 'job-silent';
+
+const CAUSE_TEXT: Record<Cause, string> = {
+  'store-error': 'while the job store could not be read (store-error)',
+  restart: 'while the scheduler was down: it started again afterwards, and the backlog was not run (coalesce, or the job was re-added)',
+  'silent-log': 'while the log fell silent (downtime, or the process hung)',
+  replaced: 'before the job was added again with a new phase (a restart with replace_existing=True): the old schedule\'s fire times of the downtime were dropped',
+  'job-silent': 'while its scheduler kept logging: the job stopped running (removed or paused without a log line, or the scheduler thread died)',
+};
+
+/** One series of fire times: an interval job's phase (several schedulers on memory stores have one each), or a cron job's grid. */
+interface Phase {
+  first: number;
+  last: number;
+  lastOffset: number;
+  instance: string;
+  /** Largest excess over the interval seen between consecutive runs: the trigger's jitter. */
+  jitter: number;
+  lastEvidence: Evidence;
+}
+
+interface Gap { after: number; before: number; missed: number; first: number; last: number; cause: Cause; uncertain?: [number, number] }
+
+interface JobState {
+  job: JobRef;
+  schedule: Schedule;
+  phases: Phase[];
+  /** Misfire, skip and submit-error lines not yet matched to a gap: fire times the log did account for, with the instant each names when its stamp tells. */
+  pending: (number | undefined)[];
+  maxLate: number;
+  /** `scheduled at` offsets seen, first and at each change: where the trigger's zone is read from. */
+  offsets: { at: number; offsetMinutes: number }[];
+  gaps: Gap[];
+  missed: number;
+  capped: boolean;
+  evidence: Evidence[];
+  /** APScheduler removed it (executor lookup failed, or a restore failure naming it). */
+  removedAt?: number;
+}
+
+interface Span { from: number; to?: number; instance: string }
+
+export const missedRun: LogRule = {
+  id: 'missed-run',
+  scope: 'log',
+  severity: 'warning',
+  summary: 'Fire times the trigger produced that never ran, with no misfire or skip line to say so.',
+  docs: {
+    what: 'Fire times a job\'s trigger produced while the job existed, that the log shows no trace of: no `Running job`, no `was missed by`, no `skipped`, no `Error submitting`. `count` is the number of such fire times; the finding gives the first and the last, each gap, and the likely cause.',
+    why: 'APScheduler says nothing about most lost work. With `coalesce=True` (the default) a backlog after downtime runs once and the other fire times vanish; a restart that re-adds a job with `replace_existing=True` starts a new schedule and drops the old one\'s; a job store that does not answer holds every run back; a job whose thread died simply stops. Only the trigger tells they were due.',
+    detection: 'Per job (name and trigger), from its runs\' `scheduled at` instants. Interval triggers step by their interval from their phase, and every phase is followed on its own: several schedulers with memory stores (a reloader, web workers) run interleaved phases, which are not misses. Cron triggers are evaluated the way APScheduler 3.x does (fields, `day_of_week` 0 = Monday, `last`, `1st mon`, steps, names, DST gaps and repeated hours); the log\'s trigger text has no zone, so it is taken from the offsets of the `scheduled at` instants, and where a span crosses a DST change that the zones fitting those offsets handle differently, the smallest count is given with the range. Jitter is tolerated (steps longer than the interval by less than the jitter seen are one step). Counted only while the job existed: from its first run to its next run, to its replacement by a new phase (the last `Added job` before it), to its removal (`Executor lookup … removing it`, `Unable to restore job` with its name, or a `Removed job` line of its process), to its scheduler\'s shutdown, or to its process\'s last line less `graceSeconds`. Spans between a clean shutdown and the next start, and while job processing was paused, are not counted: that downtime was meant. Date triggers (one fire time) and combined triggers are not checked. The cause: job-store errors in the gap; a scheduler start in it (downtime); no line at all from anyone for most of it (the log fell silent); a new phase after it (the job was re-added); otherwise the scheduler kept logging and the job was silent.',
+    example: '2026-12-02 02:09:06,057 INFO apscheduler.executors.default: Running job "sync_orders (trigger: interval[0:00:01], …)" (scheduled at 2026-12-02 02:09:05.980117+01:00)\n(kill -9; 14 s later the app starts again and re-adds the job)\n2026-12-02 02:09:21,862 INFO apscheduler.executors.default: Running job "sync_orders (trigger: interval[0:00:01], …)" (scheduled at 2026-12-02 02:09:21.738283+01:00)',
+    fix: 'Find the cause the finding names: keep the process up (a supervisor, graceful shutdown), keep the job store reachable, give jobs a stable `id=` and re-add them only when missing (`get_job(id) is None`), or set `coalesce=False` with a `misfire_grace_time` long enough for the runs you need to catch up after downtime.',
+  },
+  options: { graceSeconds: { default: 5, description: 'how long the log must go on past a fire time before its absence counts, at the end of a process\'s log' } },
+  create(context) {
+    const grace = (context.options.graceSeconds ?? 5) * 1e6;
+    const jobs = new Map<string, JobState>();
+    const byName = new Map<string, JobState[]>();
+    const added = new Map<string, number[]>();
+    const lastReal = new Map<string, number>();
+    const removedIn = new Map<string, number[]>();
+    const restoreFailed = new Map<string, number>();
+    const downSpans: Span[] = [];
+    const starts: number[] = [];
+    const storeErrors: number[] = [];
+    const quiet: [number, number][] = [];
+    let lastLine: number | undefined;
+
+    const push = <T>(list: T[], v: T) => {
+      if (list.length >= MAX_MARKS) list.shift();
+      list.push(v);
+    };
+    const stateOf = (job: JobRef): JobState | undefined => {
+      const key = job.key!;
+      let s = jobs.get(key);
+      if (s) return s;
+      const schedule = scheduleOf(job.trigger);
+      if (!schedule) return undefined;
+      s = { job, schedule, phases: [], pending: [], maxLate: 0, offsets: [], gaps: [], missed: 0, capped: false, evidence: [] };
+      jobs.set(key, s);
+      const list = byName.get(job.name) ?? [];
+      list.push(s);
+      byName.set(job.name, list);
+      return s;
+    };
+
+    const openSpan = (instance: string, t: number | undefined) => {
+      if (t === undefined) return;
+      const open = downSpans.find((d) => d.instance === instance && d.to === undefined);
+      if (!open) push(downSpans, { from: t, instance });
+    };
+    const closeSpan = (instance: string, t: number | undefined) => {
+      if (t === undefined) return;
+      for (const d of downSpans) if (d.instance === instance && d.to === undefined) d.to = t;
+    };
+
+    // `step` is the job's usual spacing: a log is "silent" only when one stretch without any line
+    // covers most of the gap and is far longer than that (a sparse log is not a silent one).
+    const causeOf = (after: number, before: number, step: number): Cause => {
+      if (storeErrors.some((t) => t > after - 1e6 && t < before)) return 'store-error';
+      if (starts.some((t) => t > after && t < before)) return 'restart';
+      let longest = 0;
+      for (const [a, b] of quiet) longest = Math.max(longest, Math.min(b, before) - Math.max(a, after));
+      return longest >= (before - after) / 2 && longest >= 2 * step ? 'silent-log' : 'job-silent';
+    };
+
+    /** Fire times of a phase in (after, before), less those in meant downtime; min and max over the zones that fit. */
+    const count = (s: JobState, p: Phase, after: number, before: number, slack: number, closingRun: boolean) => {
+      const zones = s.schedule.kind === 'cron'
+        ? (s.offsets.length === 1 && p.lastOffset === s.offsets[0].offsetMinutes && before - after < 6 * 3600e6
+          ? [fixedZone(p.lastOffset * 60)]
+          : candidateZones(s.offsets, after, before))
+        : [fixedZone(0)];
+      const results = zones.map((z) => {
+        const all = countFireTimes(s.schedule, z, p.last, after, before, slack);
+        let n = all.count;
+        // A cron run with jitter lies after its own grid point, which is then the last one counted.
+        if (closingRun && s.schedule.kind === 'cron' && all.last !== undefined && nextFireTime(s.schedule.spec, z, before) !== before) {
+          const next = nextFireTime(s.schedule.spec, z, all.last + 1);
+          if (next === undefined || next > before) n--;
+        }
+        for (const d of downSpans) {
+          const to = d.to ?? Infinity;
+          if (to <= after || d.from >= before) continue;
+          n -= countFireTimes(s.schedule, z, p.last, Math.max(after, d.from) - 1, Math.min(before, to) + 1, 0).count;
+        }
+        return { ...all, count: Math.max(0, n) };
+      });
+      results.sort((a, b) => a.count - b.count);
+      const lo = results[0];
+      const hi = results[results.length - 1];
+      return { ...lo, uncertain: hi.count !== lo.count ? ([lo.count, hi.count] as [number, number]) : undefined };
+    };
+
+    const record = (s: JobState, p: Phase, after: number, before: number, slack: number, cause: Cause, evidence: Evidence[], closingRun = false) => {
+      const c = count(s, p, after, before, slack, closingRun);
+      if (c.capped) s.capped = true;
+      const used = s.pending.splice(0, Math.min(s.pending.length, c.count));
+      const missed = c.count - used.length;
+      if (missed <= 0 || c.first === undefined || c.last === undefined) return;
+      let { first, last } = c;
+      // The accounted lines that say which fire time they were: the first and last lost ones are the others.
+      const placed = used.filter((u): u is number => u !== undefined);
+      if (placed.length && c.count <= 10_000) {
+        const zone = s.schedule.kind === 'cron' ? fixedZone(p.lastOffset * 60) : fixedZone(0);
+        const times = listFireTimes(s.schedule, zone, p.last, after, before, slack, 10_000);
+        for (const u of placed) {
+          let best = -1;
+          for (let i = 0; i < times.length; i++) if (best < 0 || Math.abs(times[i] - u) < Math.abs(times[best] - u)) best = i;
+          if (best >= 0) times.splice(best, 1);
+        }
+        if (times.length) {
+          first = times[0];
+          last = times[times.length - 1];
+        }
+      }
+      s.missed += missed;
+      s.gaps.push({ after, before, missed, first, last, cause, uncertain: c.uncertain });
+      for (const e of evidence) addEvidence(s.evidence, e);
+    };
+
+    const phaseFor = (s: JobState, at: number): { phase?: Phase; steps: number; duplicate: boolean } => {
+      if (s.schedule.kind === 'cron') {
+        const p = s.phases[0];
+        if (!p) return { steps: 0, duplicate: false };
+        return { phase: p, steps: 1, duplicate: at - p.last <= SAME };
+      }
+      const period = s.schedule.period;
+      let best: { phase: Phase; steps: number; resid: number } | undefined;
+      for (const p of s.phases) {
+        const d = at - p.last;
+        if (Math.abs(d) <= SAME + p.jitter) return { phase: p, steps: 0, duplicate: true };
+        if (d < 0) {
+          // An older fire time of this phase (a copy from another process, logged late): nothing to count.
+          const r = (-d) % period;
+          if (Math.min(r, period - r) <= SAME) return { phase: p, steps: 0, duplicate: true };
+          continue;
+        }
+        // With jitter each step is the interval plus up to the jitter: the fewest steps that fit.
+        const steps = p.jitter > 0 ? Math.max(1, Math.ceil((d - SAME) / (period + p.jitter))) : Math.round(d / period);
+        const resid = d - steps * period;
+        if (steps >= 1 && resid >= -SAME && resid <= steps * p.jitter + SAME && (!best || resid < best.resid)) best = { phase: p, steps, resid };
+      }
+      if (best) return { phase: best.phase, steps: best.steps, duplicate: false };
+      // One step a little long: the trigger has jitter (a new phase would start a step after the last run, not right after it).
+      for (const p of s.phases) {
+        const excess = at - p.last - period;
+        if (excess > SAME && excess < period / 2 && p.last === Math.max(...s.phases.map((x) => x.last))) {
+          p.jitter = Math.max(p.jitter, excess);
+          return { phase: p, steps: 1, duplicate: false };
+        }
+      }
+      return { steps: 0, duplicate: false };
+    };
+
+    // Called for a run before its event: the stretch a run line ends must be known when its gap closes.
+    const noteTime = (t: number | undefined, instance: string) => {
+      if (t === undefined) return;
+      if (lastLine !== undefined && t - lastLine > QUIET) push(quiet, [lastLine, t]);
+      if (lastLine === undefined || t > lastLine) lastLine = t;
+      if ((lastReal.get(instance) ?? -Infinity) < t) lastReal.set(instance, t);
+    };
+
+    return {
+      event(event: LogEvent, instance: string) {
+        const t = event.ctx.timeInferred ? undefined : event.ctx.time;
+        noteTime(t, instance);
+        switch (event.kind) {
+          case 'misfire':
+          case 'max-instances':
+          case 'submit-error': {
+            const s = stateOf(event.job);
+            // A misfire line is written its delay after the fire time; skips and submit errors at it.
+            if (s && s.pending.length < 1000) s.pending.push(t === undefined ? undefined : event.kind === 'misfire' ? t - event.lateMicros : t);
+            break;
+          }
+          case 'job-added':
+            if (t !== undefined) {
+              const list = added.get(event.name) ?? [];
+              if (list.length >= 50) list.shift();
+              list.push(t);
+              added.set(detach(event.name), list);
+            }
+            break;
+          case 'scheduler-start':
+            if (t !== undefined) push(starts, t);
+            closeSpan(instance, t);
+            break;
+          case 'scheduler-shutdown':
+          case 'scheduler-paused':
+            openSpan(instance, t);
+            break;
+          case 'scheduler-resumed':
+            closeSpan(instance, t);
+            break;
+          case 'jobstore-error':
+            if (t !== undefined) push(storeErrors, t);
+            break;
+          case 'executor-lookup-failed': {
+            const s = stateOf(event.job);
+            if (s && t !== undefined) s.removedAt ??= t;
+            break;
+          }
+          case 'restore-failed':
+            if (t !== undefined && !restoreFailed.has(event.jobId)) restoreFailed.set(detach(event.jobId), t);
+            break;
+          case 'job-removed':
+            if (t !== undefined) {
+              const list = removedIn.get(instance) ?? [];
+              if (list.length >= 50) list.shift();
+              list.push(t);
+              removedIn.set(instance, list);
+            }
+            break;
+          default:
+        }
+      },
+      runStart(run: Run) {
+        if (!run.startInferred) noteTime(run.start, run.instance);
+        const s = stateOf(run.job);
+        if (!s) return;
+        const at = run.scheduledAt.at;
+        if (!run.startInferred) s.maxLate = Math.max(s.maxLate, run.start - at);
+        const lastSeen = s.offsets[s.offsets.length - 1];
+        if (!lastSeen || lastSeen.offsetMinutes !== run.scheduledAt.offsetMinutes) {
+          if (s.offsets.length >= 20) s.offsets.splice(1, 1);
+          s.offsets.push({ at, offsetMinutes: run.scheduledAt.offsetMinutes });
+        }
+        const found = phaseFor(s, at);
+        if (found.duplicate) return;
+        const p = found.phase;
+        if (!p) {
+          s.phases.push({ first: at, last: at, lastOffset: run.scheduledAt.offsetMinutes, instance: run.instance, jitter: 0, lastEvidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
+          return;
+        }
+        if (s.schedule.kind === 'cron') record(s, p, p.last, at, SAME, causeOf(p.last, at, cronStep(s, p.last, at)), [p.lastEvidence, run.evidence], true);
+        // The steps between: the grid points before the closing run's own (a jittered run lies after it).
+        else if (found.steps > 1) record(s, p, p.last, p.last + found.steps * s.schedule.period, SAME, causeOf(p.last, at, s.schedule.period), [p.lastEvidence, run.evidence]);
+        // Unused accounted lines stay: in a catch-up burst the skips of fresh fire times are logged
+        // between the replayed runs, before the gap they account for closes.
+        p.last = at;
+        p.lastOffset = run.scheduledAt.offsetMinutes;
+        p.instance = run.instance;
+        p.lastEvidence = { ...run.evidence, text: detach(run.evidence.text ?? '') };
+      },
+      finish() {
+        const findings: Finding[] = [];
+        for (const s of jobs.values()) {
+          const period = s.schedule.kind === 'interval' ? s.schedule.period : 0;
+          for (const p of s.phases) {
+            const later = s.phases.filter((q) => q !== p && q.first > p.last).sort((a, b) => a.first - b.first)[0];
+            if (later) {
+              // Replaced: the old phase existed until the job was added again (the last
+              // `Added job` before the new phase's first run; else one interval before that run).
+              const readds = (added.get(s.job.name) ?? []).filter((t) => t > p.last && t < later.first);
+              const end = Math.max(later.first - period, ...readds);
+              record(s, p, p.last, end + 1, SAME + p.jitter, 'replaced', [p.lastEvidence, later.lastEvidence]);
+              continue;
+            }
+            // Until the job's end as the log shows it: removal, shutdown, a new trigger for the name, or the process's last line.
+            const ends: { at: number; grace: number }[] = [];
+            const alive = lastReal.get(p.instance);
+            if (alive !== undefined) ends.push({ at: alive, grace: Math.max(grace, 2 * s.maxLate) });
+            if (s.removedAt !== undefined && s.removedAt > p.last) ends.push({ at: s.removedAt, grace: 0 });
+            const restored = restoreFailed.get(s.job.name);
+            if (restored !== undefined && restored > p.last) ends.push({ at: restored, grace: 0 });
+            for (const t of removedIn.get(p.instance) ?? []) if (t > p.last) ends.push({ at: t, grace: 0 });
+            for (const d of downSpans) if (d.instance === p.instance && d.from > p.last) ends.push({ at: d.from, grace: 1e6 });
+            for (const other of byName.get(s.job.name) ?? []) {
+              if (other === s) continue;
+              const firstRun = Math.min(...other.phases.map((q) => q.first).filter((f) => f > p.last));
+              if (Number.isFinite(firstRun)) ends.push({ at: firstRun, grace: 0 });
+            }
+            if (ends.length === 0) continue;
+            const end = ends.reduce((a, b) => (b.at - b.grace < a.at - a.grace ? b : a));
+            const before = end.at - end.grace;
+            if (before <= p.last) continue;
+            record(s, p, p.last, before, SAME + p.jitter, causeOf(p.last, end.at, period || cronStep(s, p.last, end.at)), [p.lastEvidence]);
+          }
+          if (s.missed > 0) findings.push(describe(s));
+        }
+        return findings;
+      },
+    };
+  },
+};
+
+/** A cron job's usual spacing around a span: the span over its fire times (in the last offset seen). */
+function cronStep(s: JobState, after: number, before: number): number {
+  if (s.schedule.kind !== 'cron') return s.schedule.period;
+  const p = s.phases[0];
+  const n = countFireTimes(s.schedule, fixedZone((p?.lastOffset ?? 0) * 60), after, after, before, 0).count;
+  return (before - after) / (n + 1);
+}
+
+function describe(s: JobState): Finding {
+  const gaps = s.gaps.sort((a, b) => a.first - b.first);
+  const first = gaps[0].first;
+  const last = gaps[gaps.length - 1].last;
+  const causes: Partial<Record<Cause, number>> = {};
+  for (const g of gaps) causes[g.cause] = (causes[g.cause] ?? 0) + g.missed;
+  const shown = gaps.slice(0, 3).map((g) => `${g.missed} from ${isoFromMicros(g.first)} to ${isoFromMicros(g.last)} ${CAUSE_TEXT[g.cause]}${g.uncertain ? ` (${g.uncertain[0]} to ${g.uncertain[1]}: the log does not name the trigger's zone, and the zones that fit its offsets disagree across a DST change)` : ''}`);
+  const more = gaps.length > 3 ? `; and ${plural(gaps.length - 3, 'more gap')}` : '';
+  const uncertain = gaps.some((g) => g.uncertain);
+  return {
+    rule: 'missed-run', severity: 'warning', job: s.job.name, trigger: s.job.trigger, count: s.missed,
+    message: `${s.capped ? 'at least ' : ''}${plural(s.missed, 'fire time')} of ${s.job.name} never ran and no line says so (first ${isoFromMicros(first)}, last ${isoFromMicros(last)}, ${seconds(last - first)} apart): ${shown.join('; ')}${more}`,
+    firstTime: isoFromMicros(first),
+    lastTime: isoFromMicros(last),
+    evidence: s.evidence.sort((a, b) => a.source.localeCompare(b.source) || a.line - b.line),
+    data: {
+      missed: s.missed, capped: s.capped, uncertain,
+      causes,
+      gaps: gaps.slice(0, 20).map((g) => ({ first: isoFromMicros(g.first), last: isoFromMicros(g.last), missed: g.missed, cause: g.cause, ...(g.uncertain ? { range: g.uncertain } : {}) })),
+    },
+  };
+}
