@@ -91,10 +91,9 @@ export function planClean(jobs: StoreJob[], selection: CleanSelection): CleanPla
       fromFindings(rule, orphanJob.check(jobs, { now: selection.now, sourceDir: selection.sourceDir, options: {} }));
     }
   }
-  for (const id of selection.jobIds) {
-    const job = byId.get(id);
-    if (!job) throw new UserError(`--job ${id}: no row with that id in ${jobs[0]?.store ?? 'the store'} (see 'sched-doctor jobs')`);
-    pick(job, NAMED_RULE, 'named with --job');
+  for (const given of selection.jobIds) {
+    const job = resolveJobId(given, jobs, byId);
+    pick(job, NAMED_RULE, job.row.id === given ? 'named with --job' : `named with --job ${given}`);
   }
   for (const g of groups) {
     g.alsoSelectedBy = picked.get(g.keep.row.id)?.rules ?? [];
@@ -102,6 +101,22 @@ export function planClean(jobs: StoreJob[], selection: CleanSelection): CleanPla
   // The table's order: by id, as the store lists them.
   const rows = [...picked.values()].sort((a, b) => (a.job.row.id < b.job.row.id ? -1 : a.job.row.id > b.job.row.id ? 1 : 0));
   return { rows, groups };
+}
+
+/**
+ * `--job` takes a whole id or a prefix of one, as `jobs` shows it in a terminal (`0f3c2a1b…`: the
+ * ellipsis may be pasted with it). An exact id wins; a prefix must name one row.
+ */
+export function resolveJobId(given: string, jobs: StoreJob[], byId = new Map(jobs.map((j) => [j.row.id, j]))): StoreJob {
+  const exact = byId.get(given);
+  if (exact) return exact;
+  const prefix = given.replace(/(?:…|\.\.\.)$/, '');
+  const store = jobs[0]?.store ?? 'the store';
+  const matches = prefix === '' ? [] : jobs.filter((j) => j.row.id.startsWith(prefix));
+  if (matches.length === 1) return matches[0];
+  if (matches.length === 0) throw new UserError(`--job ${given}: no row with that id or id prefix in ${store} (see 'sched-doctor jobs')`);
+  const shown = matches.slice(0, 5).map((j) => j.row.id).join(', ');
+  throw new UserError(`--job ${given}: ${matches.length} rows have ids starting with '${prefix}' (${shown}${matches.length > 5 ? ', …' : ''}); give more of the id`);
 }
 
 function describe(job: StoreJob): string {
