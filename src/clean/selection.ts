@@ -80,7 +80,8 @@ export function planClean(jobs: StoreJob[], selection: CleanSelection): CleanPla
       for (const group of duplicateGroups(jobs)) {
         const choice = chooseKeptCopy(group);
         groups.push({ ...choice, alsoSelectedBy: [] });
-        for (const copy of choice.removed) pick(copy, rule, `copy ${group.indexOf(copy) + 1} of ${group.length} (oldest first) of ${describe(copy)}; ${choice.keep.row.id} is kept`);
+        const position = new Map(group.map((job, i) => [job, i + 1]));
+        for (const copy of choice.removed) pick(copy, rule, `copy ${position.get(copy)} of ${group.length} (oldest first) of ${describe(copy)}; ${choice.keep.row.id} is kept`);
       }
     } else if (rule === 'undecodable-job') {
       fromFindings(rule, undecodableJob.check(jobs, { now: selection.now, options: {} }));

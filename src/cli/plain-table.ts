@@ -41,6 +41,7 @@ function toLines(cell: Cell): string[] {
 
 /** Control characters as escapes: `\n`, `\t`, `\x1b`. */
 export function visible(text: string): string {
+  if (!CONTROL.test(text)) return text;
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
@@ -62,7 +63,12 @@ function charWidth(cp: number): number {
   return 1;
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
 export function displayWidth(text: string): number {
+  if (PRINTABLE_ASCII.test(text)) return text.length;
   let w = 0;
   for (let i = 0; i < text.length; i++) {
     const cp = text.codePointAt(i)!;
@@ -75,6 +81,7 @@ export function displayWidth(text: string): number {
 /** The text cut to `max` cells, ending in … when cut. Reads at most `max` characters of a long text. */
 export function elide(text: string, max: number | undefined): string {
   if (max === undefined || text.length <= max / 2) return text;
+  if (PRINTABLE_ASCII.test(text.length > max + 1 ? text.slice(0, max + 1) : text)) return text.length <= max ? text : text.slice(0, max - 1) + '…';
   let w = 0;
   for (let i = 0; i < text.length; i++) {
     const cp = text.codePointAt(i)!;
