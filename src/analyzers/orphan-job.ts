@@ -5,10 +5,10 @@ import { rowEvidence } from './store-evidence';
 import type { StoreRule } from './rule';
 
 // Modules that are never under a project folder: a reference to them is not an orphan.
-const STDLIB = new Set(['builtins', 'os', 'sys', 'time', 'logging', 'subprocess', 'shutil', 'json', 'math', 'random', 'datetime', 'functools', 'operator', 'socket', 'threading', 'asyncio', 'gc', 'pathlib', 'tempfile', 'urllib', 'http', 'email', 'smtplib', 'sqlite3', 'zoneinfo', 'collections', 'itertools', 'io', 'signal']);
+export const STDLIB = new Set(['builtins', 'os', 'sys', 'time', 'logging', 'subprocess', 'shutil', 'json', 'math', 'random', 'datetime', 'functools', 'operator', 'socket', 'threading', 'asyncio', 'gc', 'pathlib', 'tempfile', 'urllib', 'http', 'email', 'smtplib', 'sqlite3', 'zoneinfo', 'collections', 'itertools', 'io', 'signal']);
 
 /** Where a module's source would be: `a/b.py` or `a/b/__init__.py`, or undefined. */
-function moduleFile(root: string, module: string): string | undefined {
+export function moduleFile(root: string, module: string): string | undefined {
   const base = join(root, ...module.split('.'));
   for (const candidate of [`${base}.py`, join(base, '__init__.py')]) if (existsSync(candidate)) return candidate;
   return undefined;

@@ -1,19 +1,19 @@
 import type { Command } from 'commander';
-import Table from 'cli-table3';
 import { resolve } from 'node:path';
+import { checkLive } from '../clean/live-store';
+import { defaultSafetySeconds, isDueWithin, MIN_SAFETY_SECONDS, type SafetyWindow } from '../clean/safety-window';
+import { DEFAULT_CLEAN_RULES, parseCleanRules, planClean, type CleanRow } from '../clean/selection';
+import { checkSourceFolder } from '../clean/source-folder';
 import { loadStoreJobs } from '../engine/analyze-store';
-import type { StoreJob } from '../model/store-job';
 import { UserError } from '../model/errors';
-import { isoFromMicros } from '../model/time';
 import { appendBackupResult, defaultBackupName, writeBackup, type BackupEntry } from '../stores/backup';
-import { DEFAULT_CLEAN_RULES, parseCleanRules, planClean, type CleanPlan, type CleanRow } from '../stores/clean';
 import { parseDbUrl } from '../stores/db-url';
 import { redisKeys } from '../stores/redis-store';
 import type { StoreOptions } from '../stores/store';
-import { checkLive, type LiveCheck } from '../stores/live-store';
 import { CommitOutcomeUnknown } from '../stores/postgres-writer';
-import { openStoreWriter, type DeleteResult, type SkippedRow } from '../stores/store-writer';
-import { emit, useColor } from './output';
+import { openStoreWriter } from '../stores/store-writer';
+import { cleanJson, cleanText, nextRun, type CleanReport } from './clean-report';
+import { emit } from './output';
 import { addStoreOptions, parseNow, storeOptionsFrom, type StoreFlags } from './store-flags';
 
 interface CleanFlags extends StoreFlags {
@@ -27,25 +27,32 @@ interface CleanFlags extends StoreFlags {
   format: string;
   liveInterval: string;
   liveWindow: string;
+  safetyWindow?: string;
 }
 
 export function registerClean(program: Command): void {
   addStoreOptions(
     program
       .command('clean')
-      .description('delete duplicate, undecodable, stale or orphaned rows from a job store, after a backup; a dry run unless --apply'),
+      .description('delete duplicate, undecodable, stale or orphaned rows from a job store, after a backup; a dry run unless --apply')
+      .addHelpText('after', `
+A row whose next run is due, or falls due within the safety window, is never deleted, not even with
+--force: a scheduler may be running it, and APScheduler 3.x's scheduler thread dies silently when a
+due job's row vanishes (update_job raises JobLookupError, which it does not catch). Such rows are
+reported as left for a later run. For a full purge, pause or stop the schedulers first.`),
     true,
   )
     .option('--rules <ids>', `rules that select rows, comma-separated: duplicate-job, stale-job, orphan-job, undecodable-job (default: ${DEFAULT_CLEAN_RULES.join(',')})`)
     .option('--older-than <duration>', 'stale-job: only rows overdue by more than this (30m, 12h, 7d, 2w)', '7d')
-    .option('--job <id>', 'delete this row too (repeatable); alone, only the rows named', (v: string, all: string[] | undefined) => [...(all ?? []), v])
+    .option('--job <id>', "delete this row too (repeatable; a prefix as 'jobs' shows it is enough); alone, only the rows named", (v: string, all: string[] | undefined) => [...(all ?? []), v])
     .option('--apply', 'delete the rows (default: a dry run that changes nothing)')
     .option('--yes', 'same as --apply')
-    .option('--force', 'apply even when the store looks live (rows a scheduler changes are skipped, never lost)')
+    .option('--force', 'apply even when the store looks live (rows a scheduler changes are skipped, due rows left), or when every row is selected')
     .option('--backup <file>', 'backup file to write before deleting (default: sched-doctor-backup-<db>-<timestamp>.ndjson here); never overwritten')
     .option('-f, --format <format>', 'table or json', 'table')
     .option('--live-interval <duration>', 'live-store check: time between the two reads of the table', '1.5s')
     .option('--live-window <duration>', 'live-store check: a next run this close to the clock (before or after) counts as live; 0 turns it off', '5m')
+    .option('--safety-window <duration>', `rows due within this of the clock are never deleted (default: the live interval + 10s; at least ${MIN_SAFETY_SECONDS}s)`)
     .action(async (flags: CleanFlags) => {
       process.exitCode = await runClean(flags);
     });
@@ -57,60 +64,70 @@ async function runClean(flags: CleanFlags): Promise<number> {
   const named = flags.job ?? [];
   const rules = flags.rules !== undefined ? parseCleanRules(flags.rules) : named.length ? [] : DEFAULT_CLEAN_RULES;
   const olderThanSeconds = parseDuration(flags.olderThan, '--older-than');
-  const intervalMs = parseDuration(flags.liveInterval, '--live-interval') * 1000;
+  const intervalSeconds = parseDuration(flags.liveInterval, '--live-interval');
   const windowMicros = parseDuration(flags.liveWindow, '--live-window') * 1e6;
+  const safetySeconds = flags.safetyWindow === undefined ? defaultSafetySeconds(intervalSeconds) : parseDuration(flags.safetyWindow, '--safety-window');
+  if (safetySeconds < MIN_SAFETY_SECONDS) {
+    throw new UserError(`--safety-window ${flags.safetyWindow}: at least ${MIN_SAFETY_SECONDS}s (a scheduler updates a due row moments after reading it; deleting it in between stops APScheduler 3.x's scheduler thread)`);
+  }
   const now = parseNow(flags.now) ?? Date.now() * 1000;
   const url = flags.db!;
   const display = parseDbUrl(url).display;
   const storeOptions = storeOptionsFrom(flags);
 
   const first = await loadStoreJobs(url, storeOptions);
-  await new Promise((r) => setTimeout(r, intervalMs));
+  if (flags.source !== undefined) checkSourceFolder(flags.source, first);
+  await new Promise((r) => setTimeout(r, intervalSeconds * 1000));
   const jobs = await loadStoreJobs(url, storeOptions);
-  const live = checkLive(first.map((j) => j.row), jobs.map((j) => j.row), intervalMs, Date.now() * 1000, windowMicros);
+  const live = checkLive(first.map((j) => j.row), jobs.map((j) => j.row), intervalSeconds * 1000, Date.now() * 1000, windowMicros);
   const plan = planClean(jobs, { rules, olderThanSeconds, jobIds: named, sourceDir: flags.source, now });
-  const report: CleanReport = { display, table: jobs[0]?.table ?? flags.table, total: jobs.length, rules, apply, live, forced: Boolean(flags.force), plan };
+  const safety: SafetyWindow = { seconds: safetySeconds, includeOverdue: live.live };
+  const everyRow = jobs.length > 0 && plan.rows.length === jobs.length;
+  const report: CleanReport = {
+    display, table: jobs[0]?.table ?? flags.table, total: jobs.length, rules, apply, live, forced: Boolean(flags.force), plan, safety,
+    everyRow, dueAtPlan: dueRows(plan.rows, safety),
+  };
 
   if (apply && plan.rows.length > 0) {
-    if (live.live && !flags.force) {
-      throw new UserError(`${display} looks live (${live.reasons.join('; ')}): stop the schedulers that use it, or pass --force (rows a scheduler changes are then skipped, never lost); nothing was changed`);
+    if (everyRow && !flags.force) {
+      throw new UserError(`the selection is every row of ${display} (${jobs.length} of ${jobs.length}), which is probably a mistake (a mistyped --source, a --now far ahead, too wide a --rules): nothing was changed; pass --force to delete them all`);
     }
-    await deleteWithBackup(url, storeOptions, flags, report);
+    if (live.live && !flags.force) {
+      throw new UserError(`${display} looks live (${live.reasons.join('; ')}): pause or stop the schedulers that use it, or pass --force (rows a scheduler changes are then skipped, and rows due within ${safetySeconds} s left in place: APScheduler 3.x's scheduler thread dies if a due job vanishes); nothing was changed`);
+    }
+    const toDelete = plan.rows.filter((r) => !report.dueAtPlan.has(r.job.row.id));
+    if (toDelete.length > 0) await deleteWithBackup(url, storeOptions, flags, report, toDelete);
   }
-  const color = useColor(undefined);
-  await emit(flags.format === 'json' ? JSON.stringify(cleanJson(report), null, 2) + '\n' : cleanText(report, color), undefined);
-  return report.result && report.result.skipped.length > 0 ? 1 : 0;
+  await emit(flags.format === 'json' ? JSON.stringify(cleanJson(report), null, 2) + '\n' : cleanText(report), undefined);
+  if (!apply) return 0;
+  const left = report.dueAtPlan.size + (report.result?.skipped.length ?? 0);
+  return left > 0 ? 1 : 0;
 }
 
-interface CleanReport {
-  display: string;
-  table: string;
-  total: number;
-  rules: string[];
-  apply: boolean;
-  live: LiveCheck;
-  forced: boolean;
-  plan: CleanPlan;
-  backup?: string;
-  result?: DeleteResult;
+/** Rows due within the window now: they are not even written to the backup. */
+function dueRows(rows: CleanRow[], safety: SafetyWindow): Set<string> {
+  const nowSeconds = Date.now() / 1000;
+  return new Set(rows.filter((r) => isDueWithin(r.job.row.nextRunTime, nowSeconds, safety)).map((r) => r.job.row.id));
 }
 
-async function deleteWithBackup(url: string, storeOptions: StoreOptions, flags: CleanFlags, report: CleanReport): Promise<void> {
+async function deleteWithBackup(url: string, storeOptions: StoreOptions, flags: CleanFlags, report: CleanReport, rows: CleanRow[]): Promise<void> {
   // Connect before writing the backup: a wrong URL or password leaves no file behind.
   const writer = await openStoreWriter(url, storeOptions);
   try {
     const header = {
       type: 'sched-doctor-backup' as const, version: 1 as const, store: report.display, table: flags.table, schema: flags.schema ?? null,
       ...(parseDbUrl(url).kind === 'redis' ? { table: redisKeys(storeOptions).jobs, runTimesKey: redisKeys(storeOptions).runTimes } : {}),
-      created: new Date().toISOString(), rules: report.rules, rows: report.plan.rows.length,
+      created: new Date().toISOString(), rules: report.rules, rows: rows.length,
     };
-    const path = await writeBackup(flags.backup ?? resolve(defaultBackupName(report.display, new Date())), header, report.plan.rows.map(backupEntry), flags.backup === undefined);
+    const path = await writeBackup(flags.backup ?? resolve(defaultBackupName(report.display, new Date())), header, rows.map(backupEntry), flags.backup === undefined);
     report.backup = path;
     // Failure injection for the tests: die the hard way between the backup and the commit.
     if (process.env.SCHED_DOCTOR_TEST_KILL_AFTER_BACKUP === '1') process.kill(process.pid, 'SIGKILL');
     const hooks = process.env.SCHED_DOCTOR_TEST_KILL_BEFORE_COMMIT === '1' ? { beforeCommit: () => process.kill(process.pid, 'SIGKILL') } : undefined;
+    // The window is checked again inside the transaction, on its own clock: time has passed since the reads.
+    const leave = (row: { nextRunTime: number | null }, nowSeconds: number) => isDueWithin(row.nextRunTime, nowSeconds, report.safety);
     try {
-      report.result = await writer.deleteUnchanged(report.plan.rows.map((r) => r.job.row), hooks);
+      report.result = await writer.deleteUnchanged(rows.map((r) => r.job.row), leave, hooks);
     } catch (err) {
       if (err instanceof CommitOutcomeUnknown) {
         throw new UserError(`${err.message}; compare the table with the backup ${path} (complete): restore puts back any row that is gone`);
@@ -137,96 +154,6 @@ function backupEntry(row: CleanRow): BackupEntry {
       ...(row.job.decodeError ? { decode_error: row.job.decodeError } : {}),
     },
   };
-}
-
-function nextRun(job: StoreJob): string | null {
-  return job.row.nextRunTime === null ? null : isoFromMicros(Math.round(job.row.nextRunTime * 1e6));
-}
-
-function shortTime(job: StoreJob): string {
-  return nextRun(job)?.replace(/\.\d+Z$/, 'Z') ?? 'paused';
-}
-
-function action(report: CleanReport, id: string): { action: 'would-delete' | 'deleted' | 'skipped'; skipped?: SkippedRow } {
-  if (!report.result) return { action: 'would-delete' };
-  const skipped = report.result.skipped.find((s) => s.id === id);
-  return skipped ? { action: 'skipped', skipped } : { action: 'deleted' };
-}
-
-function skipText(s: SkippedRow): string {
-  if (s.why === 'gone') return 'skipped: already deleted by someone else';
-  const now = s.current!;
-  return `skipped: changed by a scheduler since it was read (next run now ${now.nextRunTime === null ? 'paused' : isoFromMicros(Math.round(now.nextRunTime * 1e6))}); its update is kept`;
-}
-
-function cleanJson(report: CleanReport) {
-  return {
-    version: 1,
-    tool: 'sched-doctor',
-    command: 'clean',
-    store: report.display,
-    table: report.table,
-    mode: report.apply ? 'apply' : 'dry-run',
-    rules: report.rules,
-    live: { ...report.live, forced: report.forced },
-    rows: report.plan.rows.map((r) => {
-      const a = action(report, r.job.row.id);
-      return {
-        id: r.job.row.id, rules: r.rules, reasons: r.reasons, nextRunTime: r.job.row.nextRunTime, nextRun: nextRun(r.job),
-        name: r.job.state?.name ?? null, func: r.job.state?.func ?? null, trigger: r.job.state?.trigger.text ?? null, decodeError: r.job.decodeError ?? null,
-        action: a.action,
-        ...(a.skipped ? { skipped: { why: a.skipped.why, nextRunTime: a.skipped.current?.nextRunTime ?? null } } : {}),
-      };
-    }),
-    kept: report.plan.groups.map((g) => ({
-      id: g.keep.row.id, why: g.why, func: g.keep.state!.func, trigger: g.keep.state!.trigger.text,
-      removed: g.removed.map((j) => j.row.id), alsoSelectedBy: g.alsoSelectedBy,
-    })),
-    backup: report.backup ?? null,
-    summary: {
-      rowsInStore: report.total, selected: report.plan.rows.length,
-      deleted: report.result?.deleted.length ?? 0, skipped: report.result?.skipped.length ?? 0,
-    },
-  };
-}
-
-function cleanText(report: CleanReport, color: boolean): string {
-  const { plan } = report;
-  const out: string[] = [];
-  const where = `${report.display} (${report.table})`;
-  if (plan.rows.length === 0) {
-    out.push(`nothing to delete in ${where}: ${report.total} row${report.total === 1 ? '' : 's'}, none selected by ${report.rules.join(', ') || '--job'}`);
-  } else {
-    const table = new Table({
-      head: ['id', 'rule', 'reason', 'next run', 'job', ...(report.result ? ['done'] : [])],
-      style: color ? {} : { head: [], border: [] },
-      wordWrap: true,
-      colWidths: [34, 17, 44, 22, 30, ...(report.result ? [30] : [])] as unknown as number[],
-    });
-    for (const r of plan.rows) {
-      const s = r.job.state;
-      const job = s ? `${s.name}\n${s.func}\n${s.trigger.text}` : `undecodable`;
-      const a = action(report, r.job.row.id);
-      table.push([r.job.row.id, r.rules.join('\n'), r.reasons.join('\n'), shortTime(r.job), job,
-        ...(report.result ? [a.skipped ? skipText(a.skipped) : 'deleted'] : [])]);
-    }
-    out.push(table.toString());
-  }
-  for (const g of plan.groups) {
-    const also = g.alsoSelectedBy.length ? ` — but ${g.alsoSelectedBy.join(', ')} deletes it too` : '';
-    out.push(`keeps ${g.keep.row.id} of ${g.removed.length + 1} copies of ${g.keep.state!.func} ${g.keep.state!.trigger.text}: ${g.why}${also}`);
-  }
-  if (report.live.live) {
-    out.push(`warning: the store looks live: ${report.live.reasons.join('; ')}${report.forced ? ' (--force given)' : report.apply ? '' : ' — --apply will need --force'}`);
-  }
-  if (!report.apply) {
-    if (plan.rows.length) out.push(`dry run: ${plan.rows.length} of ${report.total} rows would be deleted from ${where}; nothing was changed. Run again with --apply to delete them (a backup is written first).`);
-  } else if (report.result) {
-    const r = report.result;
-    out.push(`deleted ${r.deleted.length} of ${plan.rows.length} rows from ${where}${r.skipped.length ? `; ${r.skipped.length} skipped (changed since read)` : ''}`);
-    out.push(`backup: ${report.backup} — undo with: sched-doctor restore --db ${report.display} ${report.backup}`);
-  }
-  return out.join('\n') + '\n';
 }
 
 /** `90s`, `30m`, `12h`, `7d`, `2w`, `500ms`; a bare number is seconds. Returns seconds. */

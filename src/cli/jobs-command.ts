@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import Table from 'cli-table3';
 import { formatDistanceStrict } from 'date-fns';
 import { loadStoreJobs } from '../engine/analyze-store';
 import type { StoreJob } from '../model/store-job';
 import { UserError } from '../model/errors';
 import { addStoreOptions, parseNow, storeOptionsFrom, type StoreFlags } from './store-flags';
-import { emit, useColor } from './output';
+import { emit } from './output';
+import { renderTable, type Column } from './plain-table';
 
 export function registerJobs(program: Command): void {
   addStoreOptions(
@@ -14,11 +14,15 @@ export function registerJobs(program: Command): void {
   )
     .option('-f, --format <format>', 'table or json', 'table')
     .option('-o, --output <file>', 'write to a file (atomically)')
-    .action(async (flags: StoreFlags & { format: string; output?: string }) => {
+    .option('--wide', 'the table shows whole ids (as it does when piped or written to a file) and whole cells')
+    .action(async (flags: StoreFlags & { format: string; output?: string; wide?: boolean }) => {
       if (flags.format !== 'table' && flags.format !== 'json') throw new UserError(`--format must be table or json (got '${flags.format}')`);
       const jobs = await loadStoreJobs(flags.db!, storeOptionsFrom(flags));
       const now = parseNow(flags.now) ?? Date.now() * 1000;
-      const text = flags.format === 'json' ? JSON.stringify({ version: 1, store: jobs[0]?.store ?? null, jobs: jobs.map(jobJson) }, null, 2) + '\n' : jobsTable(jobs, now, useColor(flags.output));
+      const text = flags.format === 'json' ? JSON.stringify({ version: 1, store: jobs[0]?.store ?? null, jobs: jobs.map(jobJson) }, null, 2) + '\n' : jobsTable(jobs, now, {
+        wholeIds: Boolean(flags.wide) || flags.output !== undefined || process.stdout.isTTY !== true,
+        wholeCells: Boolean(flags.wide),
+      });
       await emit(text, flags.output);
     });
 }
@@ -32,35 +36,68 @@ function jobJson(job: StoreJob) {
   };
 }
 
-export function jobsTable(jobs: StoreJob[], now: number, color: boolean): string {
+const JOB_COLUMNS: Column[] = [
+  { head: 'id' }, { head: 'name', max: 24 }, { head: 'func', max: 36 }, { head: 'trigger', max: 40 }, { head: 'next run', max: 34 },
+  { head: 'executor', max: 12 }, { head: 'max inst.', align: 'right' }, { head: 'coalesce' }, { head: 'grace', align: 'right' }, { head: 'args / kwargs', max: 40 },
+];
+
+/**
+ * The jobs as a table: one row a job, long text cut with … (the whole text is in `--format json`,
+ * and with `wholeCells`). Without `wholeIds` (a terminal) ids are shortened to the prefix that
+ * tells them apart (at least 8 characters), which `clean --job` accepts.
+ */
+export function jobsTable(jobs: StoreJob[], now: number, show: { wholeIds: boolean; wholeCells: boolean }): string {
   if (jobs.length === 0) return 'no jobs in the store\n';
-  const table = new Table({
-    head: ['id', 'name', 'func', 'trigger', 'next run', 'executor', 'max inst.', 'coalesce', 'grace', 'args / kwargs'],
-    style: color ? {} : { head: [], border: [] },
-    wordWrap: true,
-    colWidths: [20, 16, 22, 26, 28, null, null, null, null, 24] as unknown as number[],
-  });
-  for (const job of jobs) {
-    const s = job.state;
-    if (!s) {
-      table.push([job.row.id, { colSpan: 9, content: `undecodable: ${job.decodeError}` }]);
-      continue;
-    }
-    const next = s.nextRunTime === null ? 'paused' : `${s.nextRunTime.text}\n${relative(s.nextRunTime.epochMicros, now)}`;
-    table.push([
-      s.id, s.name, s.func, s.trigger.text, next, s.executor, String(s.maxInstances), String(s.coalesce),
-      s.misfireGraceTime === null ? 'None' : `${s.misfireGraceTime}s`, shorten(`${JSON.stringify(s.args)} ${JSON.stringify(s.kwargs)}`, 60),
-    ]);
+  const columns = show.wholeCells ? JOB_COLUMNS.map((c) => ({ ...c, max: undefined })) : JOB_COLUMNS;
+  const ids = show.wholeIds ? jobs.map((j) => j.row.id) : shortIds(jobs.map((j) => j.row.id));
+  const rows = jobs.map((job, i) => [ids[i], ...jobCells(job, now)]);
+  return renderTable(columns, rows) + `\n${jobs.length} job${jobs.length === 1 ? '' : 's'} in ${jobs[0].store} (${jobs[0].table})\n`;
+}
+
+function jobCells(job: StoreJob, now: number): string[] {
+  const s = job.state;
+  if (!s) return [`undecodable: ${job.decodeError}`, '', '', '', '', '', '', '', ''];
+  const next = s.nextRunTime === null ? 'paused' : `${s.nextRunTime.text} (${relative(s.nextRunTime.epochMicros, now)})`;
+  return [
+    s.name, s.func, s.trigger.text, next, s.executor, String(s.maxInstances), String(s.coalesce),
+    s.misfireGraceTime === null ? 'None' : `${s.misfireGraceTime}s`, argsText(s.args, s.kwargs),
+  ];
+}
+
+/** `args` and `kwargs` as JSON, but never more than a screenful of them. */
+function argsText(args: unknown[], kwargs: Record<string, unknown>): string {
+  const text = `${JSON.stringify(args, bigints)} ${JSON.stringify(kwargs, bigints)}`;
+  return text.length > 200 ? text.slice(0, 200) : text;
+}
+
+function bigints(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+const MIN_PREFIX = 8;
+
+/**
+ * Each id as the shortest prefix (at least 8 characters) no other id starts with, ending in …
+ * when cut: what a person copies into `clean --job`. Sorting puts the ids that share a prefix side
+ * by side, so only neighbours need comparing: linear after the sort.
+ */
+export function shortIds(ids: string[]): string[] {
+  const order = ids.map((id, i) => i).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+  const need = new Array<number>(ids.length).fill(MIN_PREFIX);
+  for (let k = 1; k < order.length; k++) {
+    const a = ids[order[k - 1]];
+    const b = ids[order[k]];
+    let common = 0;
+    while (common < a.length && common < b.length && a[common] === b[common]) common++;
+    need[order[k - 1]] = Math.max(need[order[k - 1]], common + 1);
+    need[order[k]] = Math.max(need[order[k]], common + 1);
   }
-  return table.toString() + `\n${jobs.length} job${jobs.length === 1 ? '' : 's'} in ${jobs[0].store} (${jobs[0].table})\n`;
+  // An id shown with … must be a strict prefix of itself alone; a cut that saves little is not worth the …
+  return ids.map((id, i) => (id.length > need[i] + 2 ? id.slice(0, need[i]) + '…' : id));
 }
 
 function relative(epochMicros: number | null, now: number): string {
   if (epochMicros === null) return '';
   const d = formatDistanceStrict(epochMicros / 1000, now / 1000);
   return epochMicros >= now ? `in ${d}` : `${d} ago`;
-}
-
-function shorten(text: string, n: number): string {
-  return text.length > n ? text.slice(0, n - 1) + '…' : text;
 }

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import Table from 'cli-table3';
 import { UserError } from '../model/errors';
 import { isoFromMicros } from '../model/time';
 import { readBackup, type Backup, type BackupEntry } from '../stores/backup';
 import { parseDbUrl } from '../stores/db-url';
 import { openStoreWriter, type RestoreOutcome, type RestoreResult } from '../stores/store-writer';
-import { emit, useColor } from './output';
+import { emit } from './output';
+import { renderTable } from './plain-table';
 
 interface RestoreFlags {
   db: string;
@@ -75,8 +75,9 @@ async function runRestore(path: string, flags: RestoreFlags): Promise<number> {
       return r ? { entry, outcome: r.outcome, current: r.current } : { entry, outcome: 'not-deleted' as const };
     }),
   };
-  await emit(flags.format === 'json' ? JSON.stringify(restoreJson(report), null, 2) + '\n' : restoreText(report, useColor(undefined)), undefined);
-  return report.rows.some((r) => r.outcome === 'conflict') ? 1 : 0;
+  await emit(flags.format === 'json' ? JSON.stringify(restoreJson(report), null, 2) + '\n' : restoreText(report), undefined);
+  // Exit 1 when something of the backup did not go back: a conflict, or a row line it could not use.
+  return report.rows.some((r) => r.outcome === 'conflict') || backup.ignored.some((i) => i.row) ? 1 : 0;
 }
 
 const OUTCOME_TEXT: Record<Outcome, string> = {
@@ -100,6 +101,7 @@ function restoreJson(report: RestoreReport) {
     backedUpFrom: report.backup.header.store,
     store: report.display,
     table: report.table,
+    ignored: report.backup.ignored.map((i) => ({ line: i.line, why: i.why, row: i.row })),
     rows: report.rows.map((r) => ({
       id: r.entry.row.id, outcome: r.outcome, nextRunTime: r.entry.row.nextRunTime,
       ...(r.current ? { currentNextRunTime: r.current.nextRunTime } : {}),
@@ -108,21 +110,23 @@ function restoreJson(report: RestoreReport) {
   };
 }
 
-function restoreText(report: RestoreReport, color: boolean): string {
+function restoreText(report: RestoreReport): string {
   const out: string[] = [];
   const from = report.backup.header.store;
   if (from !== report.display) out.push(`note: the backup was taken from ${from}; restoring into ${report.display}`);
+  for (const i of report.backup.ignored) out.push(`note: ${report.backup.path}: line ${i.line} ignored: ${i.why}${i.row ? ' — that row is not restored' : ''}`);
   if (report.rows.length) {
-    const table = new Table({ head: ['id', 'next run', 'job', 'result'], style: color ? {} : { head: [], border: [] }, wordWrap: true, colWidths: [34, 22, 30, 44] as unknown as number[] });
-    for (const r of report.rows) {
+    const rows = report.rows.map((r) => {
       const s = r.entry.summary;
       const next = r.entry.row.nextRunTime === null ? 'paused' : isoFromMicros(Math.round(r.entry.row.nextRunTime * 1e6)).replace(/\.\d+Z$/, 'Z');
-      table.push([r.entry.row.id, next, s.func ? `${s.name}\n${s.func}\n${s.trigger}` : `undecodable`, OUTCOME_TEXT[r.outcome]]);
-    }
-    out.push(table.toString());
+      return [r.entry.row.id, next, s.func ? [s.name ?? '', s.func, s.trigger ?? ''] : ['undecodable'], OUTCOME_TEXT[r.outcome]];
+    });
+    out.push(renderTable([{ head: 'id', max: 64 }, { head: 'next run', max: 20 }, { head: 'job', max: 40 }, { head: 'result', max: 120 }], rows).trimEnd());
   }
   const parts = [`${count(report, 'inserted')} restored`];
   for (const o of ['overwritten', 'identical', 'conflict', 'not-deleted'] as Outcome[]) if (count(report, o)) parts.push(`${count(report, o)} ${o === 'not-deleted' ? 'not deleted by clean' : o === 'identical' ? 'already present' : o === 'conflict' ? 'conflicts' : 'replaced'}`);
+  const lost = report.backup.ignored.filter((i) => i.row).length;
+  if (lost) parts.push(`${lost} row line${lost === 1 ? '' : 's'} of the backup unusable`);
   out.push(`${report.backup.path} → ${report.display} (${report.table}): ${parts.join(', ')}`);
   return out.join('\n') + '\n';
 }

@@ -55,8 +55,10 @@ export interface Backup {
   path: string;
   header: BackupHeader;
   entries: BackupEntry[];
-  /** Absent when the process ended before the transaction did (killed, or the machine went down). */
+  /** Absent when the process ended before the transaction did (killed, or the machine went down), or when its record was cut. */
   result?: BackupResult;
+  /** Lines restore did not use (a torn result record, an altered row). */
+  ignored: IgnoredLine[];
 }
 
 /** `sched-doctor-backup-<db>-<UTC timestamp>.ndjson`: <db> is the database file's or database's name. */
@@ -144,6 +146,21 @@ export async function appendBackupResult(path: string, result: BackupResult): Pr
   }
 }
 
+/** A line of a backup that restore did not use, and why. */
+export interface IgnoredLine {
+  line: number;
+  why: string;
+  /** A row record (restore is then missing that row), not the result or a stray line. */
+  row: boolean;
+}
+
+/**
+ * Reads a backup. With its `end` record present, every intact row is used and anything else is
+ * listed in `ignored`: a torn or garbled `result` record (it is appended after the delete
+ * commits, so a crash can cut it) never hides the rows, which are complete without it. Without
+ * the `end` record the file was cut while being written — and clean deletes nothing before its
+ * backup is complete — so it is refused with exactly that.
+ */
 export async function readBackup(path: string): Promise<Backup> {
   let text: string;
   try {
@@ -151,48 +168,87 @@ export async function readBackup(path: string): Promise<Backup> {
   } catch (err) {
     throw new UserError(`cannot read ${path}: ${describeFsError(err)}`);
   }
-  const bad = (line: number, what: string) => new UserError(`${path}: line ${line}: ${what}`);
-  const records = text.split('\n').map((line, i) => ({ line, n: i + 1 })).filter((r) => r.line.trim() !== '').map(({ line, n }) => {
+  const lines = text.split('\n');
+  // The last piece has no newline after it: a write that stopped part-way (or padding of NULs a crash leaves).
+  const unterminated = lines.length - 1;
+  const torn = (index: number, line: string) => (index === unterminated && line !== '') || line.includes('\u0000');
+  const records: { value: Record<string, unknown>; n: number }[] = [];
+  const ignored: IgnoredLine[] = [];
+  let cutAt: number | undefined;
+  lines.forEach((line, index) => {
+    if (line.replace(/\u0000/g, '').trim() === '') return;
+    const n = index + 1;
     try {
       const value = JSON.parse(line) as Record<string, unknown>;
-      if (value === null || typeof value !== 'object') throw new Error('not an object');
-      return { value, n };
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+      records.push({ value, n });
     } catch {
-      throw bad(n, 'not a JSON record (is this a sched-doctor backup?)');
+      if (torn(index, line)) cutAt = n;
+      ignored.push({ line: n, why: torn(index, line) ? 'cut off part-way (the file ends inside it)' : 'not a JSON record', row: /"type"\s*:\s*"row"/.test(line) });
     }
   });
   const header = records[0]?.value as unknown as BackupHeader | undefined;
-  if (!header || header.type !== BACKUP_TYPE) throw new UserError(`${path}: not a sched-doctor backup (no header line)`);
+  if (!header || header.type !== BACKUP_TYPE || records[0].n !== firstLine(lines)) {
+    if (cutAt !== undefined && records.length === 0 && /^\s*\{\s*"type"\s*:\s*"sched-doctor-backup/.test(text)) {
+      throw new UserError(`${path}: the backup was cut short while its header was being written; clean deletes nothing before its backup is complete, so nothing was deleted`);
+    }
+    throw new UserError(`${path}: not a sched-doctor backup (its first line is not a sched-doctor backup header)`);
+  }
   if (header.version !== 1) throw new UserError(`${path}: backup version ${String(header.version)} is not supported by this sched-doctor`);
   const entries: BackupEntry[] = [];
-  let end: number | undefined;
+  let end: { rows: number; n: number } | undefined;
   let result: BackupResult | undefined;
   for (const { value, n } of records.slice(1)) {
     if (value.type === 'row') {
-      if (end !== undefined) throw bad(n, 'a row after the end record');
-      entries.push(parseRow(value, (what) => bad(n, what)));
+      if (end !== undefined) {
+        ignored.push({ line: n, why: 'a row after the end record', row: true });
+        continue;
+      }
+      try {
+        entries.push(parseRow(value));
+      } catch (err) {
+        ignored.push({ line: n, why: (err as Error).message, row: true });
+      }
     } else if (value.type === 'end') {
-      end = Number(value.rows);
+      end = { rows: Number(value.rows), n };
     } else if (value.type === 'result') {
-      result = value as unknown as BackupResult;
+      if (isResult(value)) result = value;
+      else ignored.push({ line: n, why: 'a result record without its list of deleted rows', row: false });
     } else {
-      throw bad(n, `unknown record type '${String(value.type)}'`);
+      ignored.push({ line: n, why: `unknown record type '${String(value.type)}'`, row: false });
     }
   }
-  if (end === undefined || end !== entries.length) {
-    throw new UserError(`${path}: the backup is incomplete (${entries.length} rows and no end record): it was cut short while being written, before anything was deleted`);
+  if (end === undefined) {
+    const where = cutAt !== undefined ? `at line ${cutAt}` : `after line ${records[records.length - 1].n}`;
+    throw new UserError(`${path}: the backup is incomplete: it was cut short while being written (${where}; ${entries.length} whole row${entries.length === 1 ? '' : 's'}, no end record). clean deletes nothing before its backup is complete, so nothing was deleted with it`);
   }
-  return { path, header, entries, result };
+  ignored.sort((a, b) => a.line - b.line);
+  // Rows before the end record that are gone or unreadable: say how many the end record promised.
+  const missing = end.rows - entries.length - ignored.filter((i) => i.row && i.line < end!.n).length;
+  if (missing > 0) ignored.push({ line: end.n, why: `the end record counts ${end.rows} rows; ${missing} row line${missing === 1 ? ' is' : 's are'} missing from the file`, row: true });
+  for (const i of ignored) {
+    if (!i.row && i.line > end.n && i.why.startsWith('cut off')) i.why = 'the result record is cut off (it is written after the delete commits); every row is still restorable';
+  }
+  return { path, header, entries, result, ignored };
 }
 
-function parseRow(value: Record<string, unknown>, bad: (what: string) => UserError): BackupEntry {
+function firstLine(lines: string[]): number {
+  return lines.findIndex((l) => l.replace(/\u0000/g, '').trim() !== '') + 1;
+}
+
+function isResult(value: Record<string, unknown>): value is BackupResult & Record<string, unknown> {
+  return Array.isArray(value.deleted) && value.deleted.every((d) => typeof d === 'string') && (value.skipped === undefined || Array.isArray(value.skipped));
+}
+
+function parseRow(value: Record<string, unknown>): BackupEntry {
+  const bad = (what: string) => new Error(what);
   const { id, next_run_time: next, next_run_time_text: nextText, job_state: state, job_state_sha256: sha } = value;
   if (typeof id !== 'string' || id === '') throw bad('row without an id');
   if (next !== null && typeof next !== 'number') throw bad(`row ${id}: next_run_time must be a number or null`);
   if (nextText !== undefined && nextText !== null && typeof nextText !== 'string') throw bad(`row ${id}: next_run_time_text must be text or null`);
   if (typeof state !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(state)) throw bad(`row ${id}: job_state is not base64`);
   const jobState = Buffer.from(state, 'base64');
-  if (typeof sha === 'string' && createHash('sha256').update(jobState).digest('hex') !== sha) throw bad(`row ${id}: job_state does not match its checksum (the backup was altered)`);
+  if (typeof sha === 'string' && createHash('sha256').update(jobState).digest('hex') !== sha) throw bad(`row ${id}: job_state does not match its checksum (the line was altered)`);
   return {
     row: { id, nextRunTime: next, jobState, ...(nextText !== undefined ? { nextRunTimeText: nextText as string | null } : {}) },
     rules: Array.isArray(value.rules) ? (value.rules as string[]) : [],

@@ -4,6 +4,8 @@
 // `mariadb+mariadbconnector://…`, and redis-py's `redis://:pass@host:6379/0`, `rediss://…`. The
 // password never leaves this module: `display` is what errors and reports show.
 
+import { existsSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../model/errors';
 
 export type DbUrl =
@@ -47,16 +49,16 @@ export function parseDbUrl(url: string): DbUrl {
     try {
       parsed = new URL(`postgresql://${pg[1]}`);
     } catch {
-      throw new UserError(`${redact(url)}: not a valid PostgreSQL URL (postgresql://user:password@host:5432/database)`);
+      throw new UserError(`${redact(url)}: not a valid PostgreSQL URL (postgresql://user:password@host:5432/database; percent-encode a password's '/', '#', '?' and '@', or leave it out and use PGPASSWORD or ~/.pgpass)`);
     }
-    const display = `postgresql://${parsed.username ? decodeURIComponent(parsed.username) + '@' : ''}${parsed.host}${parsed.pathname}`;
+    const display = `postgresql://${parsed.username ? safeDecode(parsed.username) + '@' : ''}${parsed.host}${parsed.pathname}`;
     return { kind: 'postgres', connectionString: `postgresql://${pg[1]}`, display };
   }
   const mysql = /^(?:mysql|mariadb)(?:\+\w+)?:\/\/(.*)$/.exec(url);
   if (mysql) return parseMysqlUrl(url, mysql[1]);
   const redis = /^(rediss?):\/\/(.*)$/.exec(url);
   if (redis) return parseRedisUrl(url, redis[1] === 'rediss', redis[2]);
-  throw new UserError(`${redact(url)}: unsupported database URL (use sqlite:///path.db, postgresql://user@host/db, mysql+pymysql://user@host/db or redis://host:6379/0)`);
+  throw new UserError(misuse(url));
 }
 
 function parseMysqlUrl(url: string, rest: string): DbUrl {
@@ -67,14 +69,14 @@ function parseMysqlUrl(url: string, rest: string): DbUrl {
     throw new UserError(`${redact(url)}: not a valid MySQL URL (mysql+pymysql://user:password@host:3306/database)`);
   }
   const q = parsed.searchParams;
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || undefined;
+  const database = safeDecode(parsed.pathname.replace(/^\//, '')) || undefined;
   const socketPath = q.get('unix_socket') ?? q.get('socket') ?? undefined;
   const port = parsed.port ? Number(parsed.port) : 3306;
   const connection: MysqlConnection = {
     host: parsed.hostname || 'localhost',
     port,
-    user: parsed.username ? decodeURIComponent(parsed.username) : undefined,
-    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    user: parsed.username ? safeDecode(parsed.username) : undefined,
+    password: parsed.password ? safeDecode(parsed.password) : undefined,
     database,
     socketPath,
     charset: q.get('charset') ?? undefined,
@@ -95,8 +97,8 @@ function parseRedisUrl(url: string, tls: boolean, rest: string): DbUrl {
   const connection: RedisConnection = {
     host: parsed.hostname || 'localhost',
     port: parsed.port ? Number(parsed.port) : 6379,
-    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
-    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    username: parsed.username ? safeDecode(parsed.username) : undefined,
+    password: parsed.password ? safeDecode(parsed.password) : undefined,
     db: Number(dbText),
     tls,
   };
@@ -104,14 +106,87 @@ function parseRedisUrl(url: string, tls: boolean, rest: string): DbUrl {
   return { kind: 'redis', connection, display: `${scheme}://${connection.username ? connection.username + '@' : ''}${connection.host}:${connection.port}/${connection.db}` };
 }
 
-/** A URL with its user and password removed, for labels: `postgresql://db:5432/jobs`. */
-export function withoutCredentials(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//');
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
-/** Hide the password of any URL-looking string. */
+/** What a string that is no supported URL probably meant. */
+function misuse(url: string): string {
+  const shown = redact(url);
+  const sqliteHost = /^sqlite(?:\+\w+)?:(?:\/\/?)?([^/].*)$/.exec(url);
+  if (sqliteHost) {
+    return `${shown}: a SQLite URL has three slashes before a relative path and four before an absolute one: use --db ${sqliteUrlFor(sqliteHost[1])}`;
+  }
+  if (!/^[a-z][\w+.-]*:/i.test(url) && url.trim() !== '') {
+    return `${shown}: a path, not a database URL: for a SQLite file use --db ${sqliteUrlFor(url)}`;
+  }
+  return `${shown}: unsupported database URL (use sqlite:///path.db, postgresql://user@host/db, mysql+pymysql://user@host/db or redis://host:6379/0)`;
+}
+
+/** `jobs.sqlite` → `sqlite:///jobs.sqlite`; `/var/app/jobs.sqlite` → `sqlite:////var/app/jobs.sqlite`. */
+export function sqliteUrlFor(path: string): string {
+  return `sqlite:///${path.replace(/^\.\//, '')}`;
+}
+
+/**
+ * The SQLite file a URL names must be a file: a missing one gets the URL with the other number of
+ * slashes when that file exists, a folder says so and names the database files inside it.
+ */
+export function checkSqlitePath(path: string, display: string): void {
+  let stat: Stats | undefined;
+  try {
+    stat = statSync(path);
+  } catch {
+    stat = undefined;
+  }
+  if (stat?.isDirectory()) {
+    const inside = listDatabases(path);
+    const hint = inside.length ? `: the job store is a file, e.g. ${inside.map((f) => sqliteUrlFor(join(path, f))).join(' or ')}` : ' (the job store is the .sqlite or .db file APScheduler writes)';
+    throw new UserError(`${display}: ${path} is a folder, not a SQLite database file${hint}`);
+  }
+  if (stat) return;
+  const other = isAbsolute(path) ? path.replace(/^\/+/, '') : `/${path}`;
+  if (other && existsSync(other) && !statSync(other).isDirectory()) {
+    const meaning = isAbsolute(path) ? 'four slashes make an absolute path' : 'three slashes make a path relative to the working folder';
+    throw new UserError(`${display}: no such database file (${meaning}); did you mean --db ${sqliteUrlFor(other)}?`);
+  }
+  throw new UserError(`${display}: no such database file${isAbsolute(path) ? '' : ` (${resolve(path)}: three slashes make a path relative to the working folder, four an absolute one)`}`);
+}
+
+function listDatabases(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => /\.(sqlite3?|db)$/i.test(f)).sort().slice(0, 3);
+  } catch {
+    return [];
+  }
+}
+
+/** A URL with its user and password removed, for labels: `postgresql://db:5432/jobs`. */
+export function withoutCredentials(url: string): string {
+  const m = /^([a-z][\w+.-]*:\/\/)(.*)$/is.exec(url);
+  if (!m || /^sqlite/i.test(m[1])) return redact(url);
+  // The user information ends at the last '@' (a password may hold unencoded '@', '/', spaces).
+  const at = m[2].lastIndexOf('@');
+  return redact(m[1] + (at >= 0 ? m[2].slice(at + 1) : m[2]));
+}
+
+/**
+ * Hide the password of any URL-looking text, whatever its characters: spaces, '@', '/', '%'
+ * escapes, also when the URL does not parse. It runs from `scheme://user:` to the last '@' of
+ * the line; with no '@', everything after `user:` that is not a port number. `password=` in a
+ * query string too. Over-hiding a part of a message is harmless, showing a password is not.
+ */
 export function redact(text: string): string {
-  return text.replace(/(\/\/[^:/@\s]*):[^@\s]*@/g, '$1:***@');
+  const hidden = text.replace(/([a-z][\w+.-]*:\/\/[^:@/\s]*):([^\n]*)@/gi, '$1:***@').replace(/([a-z][\w+.-]*:\/\/[^:@/\s]*):(?!\d+(?:[/?\s]|$))(?!\*\*\*@)[^@\n]*$/gim, '$1:***');
+  return redactQuery(hidden);
+}
+
+function redactQuery(text: string): string {
+  return text.replace(/([?&\s]password=)[^&\n]*/gi, '$1***');
 }
 
 /**
@@ -128,12 +203,15 @@ export interface Openers<T> {
 export async function openByUrl<T>(url: string, open: Openers<T>): Promise<T> {
   const parsed = parseDbUrl(url);
   try {
-    if (parsed.kind === 'sqlite') return open.sqlite(parsed.path, parsed.display);
+    if (parsed.kind === 'sqlite') {
+      checkSqlitePath(parsed.path, parsed.display);
+      return open.sqlite(parsed.path, parsed.display);
+    }
     if (parsed.kind === 'mysql') return await open.mysql(parsed.connection, parsed.display);
     if (parsed.kind === 'redis') return await open.redis(parsed.connection, parsed.display);
     return await open.postgres(parsed.connectionString, parsed.display);
   } catch (err) {
     if (err instanceof UserError) throw err;
-    throw new UserError(`${parsed.display}: ${(err as Error).message}`);
+    throw new UserError(redact(`${parsed.display}: ${(err as Error).message}`));
   }
 }

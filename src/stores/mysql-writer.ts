@@ -7,7 +7,7 @@ import { UserError } from '../model/errors';
 import type { MysqlConnection } from './db-url';
 import { connectMysql, describeMysqlError, describeTableError, mysqlTable, rowFromMysql, type MysqlRow } from './mysql-store';
 import type { StoreOptions } from './store';
-import { existingRowOutcome, type DeleteResult, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
+import { existingRowOutcome, type DeleteResult, type LeaveInPlace, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
 
 const LOCK_TIMEOUT_SECONDS = 10;
 
@@ -53,11 +53,16 @@ export async function openMysqlWriter(connection: MysqlConnection, display: stri
   return {
     display,
     table: shown,
-    async deleteUnchanged(rows: RawStoreRow[], hooks?: WriteHooks): Promise<DeleteResult> {
+    async deleteUnchanged(rows: RawStoreRow[], leave: LeaveInPlace, hooks?: WriteHooks): Promise<DeleteResult> {
       return transaction('delete from', async () => {
         const result: DeleteResult = { deleted: [], skipped: [] };
-        const locked = await lockRows(rows.map((r) => r.id));
-        for (const row of rows) {
+        const nowSeconds = Date.now() / 1000;
+        // A row due now or soon stays: a 3.x scheduler about to update it would die on its absence.
+        const due = rows.filter((r) => leave(r, nowSeconds));
+        for (const row of due) result.skipped.push({ id: row.id, why: 'due' });
+        const go = rows.filter((r) => !due.includes(r));
+        const locked = await lockRows(go.map((r) => r.id));
+        for (const row of go) {
           const now = locked.get(row.id);
           if (!now) {
             result.skipped.push({ id: row.id, why: 'gone' });

@@ -1,12 +1,13 @@
-// Writes to a PostgreSQL job store: one transaction; SELECT … FOR UPDATE locks the rows first, so a
-// scheduler's UPDATE either committed before the lock (and the row is seen as changed) or waits
-// until we commit. The DELETE repeats the check in SQL as well.
+// Writes to a PostgreSQL job store, one transaction each. `clean`'s delete is one statement that
+// checks every row's id, job_state and next_run_time; `restore` locks the rows it looks at first
+// (SELECT … FOR UPDATE), so a scheduler's UPDATE either committed before (the row is a conflict)
+// or waits until COMMIT.
 
 import type { RawStoreRow } from '../model/store-record';
 import { UserError } from '../model/errors';
 import { connectPostgres, describePgError } from './postgres-store';
 import { checkIdentifier, type StoreOptions } from './store';
-import { existingRowOutcome, type DeleteResult, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
+import { existingRowOutcome, type DeleteResult, type LeaveInPlace, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
 
 const LOCK_TIMEOUT = '10s';
 
@@ -22,10 +23,11 @@ export async function openPostgresWriter(connectionString: string, display: stri
   const shown = schema ? `${schema}.${table}` : table;
   const client = await connectPostgres(connectionString, display);
 
-  async function lockRows(ids: string[]): Promise<Map<string, RawStoreRow>> {
-    const res = await client.query<Row>(`SELECT id, next_run_time, job_state FROM ${qualified} WHERE id = ANY($1) FOR UPDATE`, [ids]);
+  async function readRows(ids: string[], lock = ''): Promise<Map<string, RawStoreRow>> {
+    const res = await client.query<Row>(`SELECT id, next_run_time, job_state FROM ${qualified} WHERE id = ANY($1) ${lock}`, [ids]);
     return new Map(res.rows.map((r) => [r.id, { id: r.id, nextRunTime: r.next_run_time === null ? null : Number(r.next_run_time), jobState: r.job_state }]));
   }
+  const lockRows = (ids: string[]) => readRows(ids, 'FOR UPDATE');
 
   async function transaction<T>(what: string, work: () => Promise<T>, hooks?: WriteHooks): Promise<T> {
     let committing = false;
@@ -51,24 +53,33 @@ export async function openPostgresWriter(connectionString: string, display: stri
   return {
     display,
     table: shown,
-    async deleteUnchanged(rows: RawStoreRow[], hooks?: WriteHooks): Promise<DeleteResult> {
-      return transaction('delete from', async () => {
-        const result: DeleteResult = { deleted: [], skipped: [] };
-        const locked = await lockRows(rows.map((r) => r.id));
-        for (const row of rows) {
-          const now = locked.get(row.id);
-          if (!now) {
-            result.skipped.push({ id: row.id, why: 'gone' });
-            continue;
-          }
-          const res = same(now, row)
-            ? await client.query(`DELETE FROM ${qualified} WHERE id = $1 AND job_state = $2 AND next_run_time IS NOT DISTINCT FROM $3`, [row.id, row.jobState, row.nextRunTime])
-            : { rowCount: 0 };
-          if (res.rowCount === 1) result.deleted.push(row.id);
-          else result.skipped.push({ id: row.id, why: 'changed', current: now });
-        }
-        return result;
+    async deleteUnchanged(rows: RawStoreRow[], leave: LeaveInPlace, hooks?: WriteHooks): Promise<DeleteResult> {
+      // One DELETE statement: PostgreSQL locks each row it deletes, and a row a scheduler updated
+      // meanwhile is re-checked on its new version (READ COMMITTED), so it no longer matches.
+      const outcome = await transaction('delete from', async () => {
+        const nowSeconds = Date.now() / 1000;
+        const due = rows.filter((r) => leave(r, nowSeconds));
+        const go = rows.filter((r) => !leave(r, nowSeconds));
+        const res = go.length
+          ? await client.query<{ id: string }>(
+            `DELETE FROM ${qualified} AS t USING unnest($1::text[], $2::bytea[], $3::float8[]) AS d(id, job_state, next_run_time)
+             WHERE t.id = d.id AND t.job_state = d.job_state AND t.next_run_time IS NOT DISTINCT FROM d.next_run_time RETURNING t.id`,
+            [go.map((r) => r.id), go.map((r) => r.jobState), go.map((r) => r.nextRunTime)])
+          : { rows: [] };
+        const deleted = new Set(res.rows.map((r) => r.id));
+        return { deleted: go.filter((r) => deleted.has(r.id)).map((r) => r.id), due: due.map((r) => r.id), missed: go.filter((r) => !deleted.has(r.id)) };
       }, hooks);
+      const now = outcome.missed.length ? await readRows(outcome.missed.map((r) => r.id)) : new Map<string, RawStoreRow>();
+      return {
+        deleted: outcome.deleted,
+        skipped: [
+          ...outcome.due.map((id) => ({ id, why: 'due' as const })),
+          ...outcome.missed.map((row) => {
+            const current = now.get(row.id);
+            return current ? { id: row.id, why: 'changed' as const, current } : { id: row.id, why: 'gone' as const };
+          }),
+        ],
+      };
     },
     async restore(rows: RawStoreRow[], overwrite: boolean, hooks?: WriteHooks): Promise<RestoreResult> {
       return transaction('insert into', async () => {
@@ -93,10 +104,6 @@ export async function openPostgresWriter(connectionString: string, display: stri
       await client.end().catch(() => undefined);
     },
   };
-}
-
-function same(a: RawStoreRow, b: RawStoreRow): boolean {
-  return a.nextRunTime === b.nextRunTime && a.jobState.equals(b.jobState);
 }
 
 function describeWriteError(err: unknown, what: string): string {

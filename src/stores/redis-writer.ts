@@ -9,7 +9,7 @@ import { UserError } from '../model/errors';
 import type { RedisConnection } from './db-url';
 import { connectRedis, describeRedisError, redisKeys, type RedisKeys } from './redis-store';
 import type { StoreOptions } from './store';
-import { existingRowOutcome, type DeleteResult, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
+import { existingRowOutcome, type DeleteResult, type LeaveInPlace, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
 
 /** EXEC aborted this many times in a row: the keys never stayed still long enough. */
 const MAX_ATTEMPTS = 50;
@@ -66,12 +66,15 @@ export async function openRedisWriter(connection: RedisConnection, display: stri
   return {
     display,
     table: keys.jobs,
-    async deleteUnchanged(rows: RawStoreRow[], hooks?: WriteHooks): Promise<DeleteResult> {
+    async deleteUnchanged(rows: RawStoreRow[], leave: LeaveInPlace, hooks?: WriteHooks): Promise<DeleteResult> {
       return optimistic('delete from', rows.map((r) => r.id), (now, multi) => {
         const result: DeleteResult = { deleted: [], skipped: [] };
+        const nowSeconds = Date.now() / 1000;
         for (const row of rows) {
           const current = now.get(row.id);
-          if (!current) result.skipped.push({ id: row.id, why: 'gone' });
+          // A row due now or soon stays: a 3.x scheduler about to update it would die on its absence.
+          if (leave(row, nowSeconds)) result.skipped.push({ id: row.id, why: 'due' });
+          else if (!current) result.skipped.push({ id: row.id, why: 'gone' });
           else if (!same(current, row)) result.skipped.push({ id: row.id, why: 'changed', current });
           else {
             multi.hdel(keys.jobs, row.id).zrem(keys.runTimes, row.id);

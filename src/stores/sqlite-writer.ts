@@ -8,7 +8,7 @@ import type { RawStoreRow } from '../model/store-record';
 import { UserError } from '../model/errors';
 import { sqliteLayout, sqliteRow } from './sqlite-store';
 import type { StoreOptions } from './store';
-import { existingRowOutcome, type DeleteResult, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
+import { existingRowOutcome, type DeleteResult, type LeaveInPlace, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
 
 const BUSY_TIMEOUT_MS = 10000;
 
@@ -49,20 +49,31 @@ export function openSqliteWriter(path: string, display: string, options: StoreOp
   return {
     display,
     table,
-    async deleteUnchanged(rows: RawStoreRow[], hooks?: WriteHooks): Promise<DeleteResult> {
-      return transaction('delete from', () => {
-        const del = db.prepare(`DELETE FROM "${table}" WHERE id = ? AND job_state = ? AND next_run_time IS ?`);
-        const result: DeleteResult = { deleted: [], skipped: [] };
+    async deleteUnchanged(rows: RawStoreRow[], leave: LeaveInPlace, hooks?: WriteHooks): Promise<DeleteResult> {
+      const del = db.prepare(`DELETE FROM "${table}" WHERE id = ? AND job_state = ? AND next_run_time IS ?`);
+      // Inside the write lock: only the DELETEs, so a scheduler's UPDATE waits milliseconds.
+      const outcome = transaction('delete from', () => {
+        const nowSeconds = Date.now() / 1000;
+        const deleted: string[] = [];
+        const due: string[] = [];
+        const missed: RawStoreRow[] = [];
         for (const row of rows) {
-          if (del.run(row.id, row.jobState, columnValue(row)).changes === 1) {
-            result.deleted.push(row.id);
-            continue;
-          }
-          const now = current(row.id);
-          result.skipped.push(now ? { id: row.id, why: 'changed', current: now } : { id: row.id, why: 'gone' });
+          if (leave(row, nowSeconds)) due.push(row.id);
+          else if (del.run(row.id, row.jobState, columnValue(row)).changes === 1) deleted.push(row.id);
+          else missed.push(row);
         }
-        return result;
+        return { deleted, due, missed };
       }, hooks);
+      return {
+        deleted: outcome.deleted,
+        skipped: [
+          ...outcome.due.map((id) => ({ id, why: 'due' as const })),
+          ...outcome.missed.map((row) => {
+            const now = current(row.id);
+            return now ? { id: row.id, why: 'changed' as const, current: now } : { id: row.id, why: 'gone' as const };
+          }),
+        ],
+      };
     },
     async restore(rows: RawStoreRow[], overwrite: boolean, hooks?: WriteHooks): Promise<RestoreResult> {
       return transaction('insert into', () => {

@@ -12,8 +12,12 @@ import type { StoreOptions } from './store';
 /** Why a row selected for deletion was left in place. */
 export interface SkippedRow {
   id: string;
-  /** `changed`: a scheduler updated it after it was read (its update is kept); `gone`: already deleted. */
-  why: 'changed' | 'gone';
+  /**
+   * `changed`: a scheduler updated it after it was read (its update is kept); `gone`: already
+   * deleted; `due`: its next run was due, or fell due within the safety window, when the delete ran
+   * (a scheduler may be running it: it is left for a later run).
+   */
+  why: 'changed' | 'gone' | 'due';
   /** The row as it is now, when it still exists. */
   current?: RawStoreRow;
 }
@@ -35,6 +39,12 @@ export function existingRowOutcome(now: RawStoreRow, row: RawStoreRow, overwrite
   return overwrite ? 'overwritten' : 'conflict';
 }
 
+/**
+ * Which rows must stay where they are, decided inside the transaction (after the write lock is
+ * held, so the clock is the delete's own): `nowSeconds` is the clock then, epoch seconds.
+ */
+export type LeaveInPlace = (row: RawStoreRow, nowSeconds: number) => boolean;
+
 export interface WriteHooks {
   /** Called inside the transaction, after every statement, just before COMMIT (failure-injection tests). */
   beforeCommit?: () => void;
@@ -43,8 +53,12 @@ export interface WriteHooks {
 export interface StoreWriter {
   readonly display: string;
   readonly table: string;
-  /** Deletes each row only if id, next_run_time and job_state are unchanged: all in one transaction. */
-  deleteUnchanged(rows: RawStoreRow[], hooks?: WriteHooks): Promise<DeleteResult>;
+  /**
+   * Deletes each row only if id, next_run_time and job_state are unchanged and `leave` does not
+   * keep it: all in one transaction, as short as it can be (the state of skipped rows is read
+   * after COMMIT).
+   */
+  deleteUnchanged(rows: RawStoreRow[], leave: LeaveInPlace, hooks?: WriteHooks): Promise<DeleteResult>;
   /** Inserts rows whose id is free; an existing different row is a conflict, or replaced with `overwrite`. One transaction. */
   restore(rows: RawStoreRow[], overwrite: boolean, hooks?: WriteHooks): Promise<RestoreResult>;
   close(): Promise<void>;

@@ -181,7 +181,7 @@ both('--job names rows explicitly; an unknown id is an error', async (store) => 
   const withRules = json(await clean(store, [...QUIET, '--job', 'nightly-report', '--rules', 'duplicate-job', '--format', 'json']));
   assert.equal(withRules.rows.length, 3);
   const before = await store.checksum();
-  oneLineError(await clean(store, [...QUIET, '--job', 'no-such-job', '--apply']), /--job no-such-job: no row with that id/);
+  oneLineError(await clean(store, [...QUIET, '--job', 'no-such-job', '--apply']), /--job no-such-job: no row with that id or id prefix/);
   assert.equal(await store.checksum(), before);
 });
 
@@ -208,9 +208,100 @@ both('a live store: a warning, and --apply needs --force', async (store) => {
   assert.ok(moving.live.moved > 0);
   assert.match(moving.live.reasons.join('\n'), /changed between two reads 1 s apart/);
 
-  const forced = json(await clean(store, [...wide, '--apply', '--force', '--format', 'json']));
-  assert.equal(forced.summary.deleted, 2);
+  // One copy fell due days ago, the other falls due in an hour. The store looks live, so a
+  // scheduler on it would run the overdue one at its next wakeup: even --force leaves it.
+  const rows = await store.rows();
+  const keep = newestCopy(rows);
+  const [overdue, later] = copies(rows).filter((r) => r.id !== keep.id);
+  await store.setNextRunTime(overdue.id, Date.now() / 1000 - 3 * 86400);
+  await store.setNextRunTime(later.id, Date.now() / 1000 + 3600);
+  const forcedRes = await clean(store, [...wide, '--apply', '--force', '--format', 'json']);
+  const forced = json(forcedRes);
   assert.equal(forced.live.forced, true);
+  const actions = Object.fromEntries(forced.rows.map((r: { id: string; action: string }) => [r.id, r.action]));
+  assert.deepEqual(actions, { [overdue.id]: 'left', [later.id]: 'deleted' });
+  assert.match(forced.rows.find((r: { id: string }) => r.id === overdue.id).left, /was due 72 h ago and the store looks live/);
+  assert.equal(forcedRes.status, 1, 'exit 1: a row was left');
+  const after = await store.rows();
+  assert.ok(after.some((r) => r.id === overdue.id) && !after.some((r) => r.id === later.id));
+});
+
+both('a row due within the safety window is never deleted, not even with --force: left for a later run, exit 1', async (store) => {
+  const rows = await store.rows();
+  const keep = newestCopy(rows);
+  const [soon, just] = copies(rows).filter((r) => r !== keep);
+  const now = Date.now() / 1000;
+  // Set right before clean starts: one falls due in 60 s, the other fell due a second ago; a 120 s
+  // window (the default is the live interval + 10 s) keeps the test independent of how slowly clean starts.
+  await store.setNextRunTime(soon.id, now + 60);
+  await store.setNextRunTime(just.id, now - 1);
+  const before = await store.checksum();
+  const W = [...QUIET, '--safety-window', '120s'];
+  const res = await clean(store, [...W, '--apply', '--force', '--format', 'json']);
+  assert.equal(res.status, 1, res.stderr);
+  const doc = json(res);
+  assert.equal(doc.summary.deleted, 0);
+  assert.equal(doc.summary.left, 2);
+  const left = Object.fromEntries(doc.rows.map((r: { id: string; left: string }) => [r.id, r.left]));
+  assert.match(left[soon.id], /left for a later run: its next run .* (falls due in|was due) \d+(\.\d)? s( ago)?, within the 120 s safety window\. APScheduler 3\.x's scheduler thread dies silently/);
+  assert.match(left[just.id], /was due \d+(\.\d)? s ago, within the 120 s safety window/);
+  assert.equal(doc.backup, null, 'nothing to delete: no backup');
+  assert.equal(await store.checksum(), before, 'both rows still there');
+  const text = await clean(store, [...W, '--apply', '--force']);
+  assert.match(text.stdout, /2 rows are due within the 120 s safety window and were left for a later run: .*Pause or stop the schedulers for a full purge/);
+  const dry = json(await clean(store, [...W, '--format', 'json']));
+  assert.deepEqual(dry.rows.map((r: { action: string }) => r.action), ['would-leave', 'would-leave']);
+  assert.equal(json(await clean(store, [...QUIET, '--format', 'json'])).safetyWindowSeconds, 10.2, 'default: the live interval + 10 s');
+  oneLineError(await clean(store, ['--safety-window', '1s']), /--safety-window 1s: at least 2s/);
+  // A wider window than the default, on request.
+  await store.setNextRunTime(soon.id, now + 900);
+  await store.setNextRunTime(just.id, now + 900);
+  const wide = json(await clean(store, [...QUIET, '--safety-window', '20m', '--format', 'json']));
+  assert.equal(wide.summary.left, 2);
+});
+
+both('--source must exist and hold a module the store refers to; a mistyped one deletes nothing', async (store) => {
+  const before = await store.checksum();
+  oneLineError(await clean(store, [...QUIET, '--rules', 'orphan-job', '--source', join(store.dir, 'scr'), '--apply']), /--source .*scr: no such folder; nothing was changed/);
+  const empty = newDir();
+  oneLineError(await clean(store, [...QUIET, '--rules', 'orphan-job', '--source', empty, '--apply']), /none of the 1 module the store's jobs refer to \(__main__\) is under it — is it the project folder\? nothing was changed/);
+  writeFileSync(join(empty, 'notes.txt'), '');
+  oneLineError(await clean(store, [...QUIET, '--rules', 'orphan-job', '--source', join(empty, 'notes.txt')]), /not a folder/);
+  assert.equal(await store.checksum(), before);
+  assert.deepEqual(backupsIn(store.dir), []);
+});
+
+both('a selection that is every row of the store needs --force, and says so', async (store) => {
+  const source = newDir();
+  writeFileSync(join(source, '__main__.py'), '# every function is gone\n');
+  const args = [...QUIET, '--rules', 'duplicate-job,orphan-job', '--source', source];
+  const before = await store.checksum();
+  const dry = await clean(store, args);
+  assert.equal(dry.status, 0);
+  assert.match(dry.stdout, /warning: every row of the store is selected \(5 of 5\); --apply will need --force/);
+  oneLineError(await clean(store, [...args, '--apply']), /the selection is every row of .* \(5 of 5\), which is probably a mistake .*pass --force to delete them all/);
+  assert.equal(await store.checksum(), before);
+  assert.deepEqual(backupsIn(store.dir), []);
+  const forced = json(await clean(store, [...args, '--apply', '--force', '--format', 'json']));
+  assert.equal(forced.everyRow, true);
+  assert.equal(forced.summary.deleted, 5);
+});
+
+both('--job takes the id prefix that jobs shows; an ambiguous one lists the candidates', async (store) => {
+  const rows = await store.rows();
+  const target = copies(rows)[0];
+  for (const given of [target.id.slice(0, 8), `${target.id.slice(0, 8)}…`, target.id.slice(0, 12)]) {
+    const doc = json(await clean(store, [...QUIET, '--job', given, '--format', 'json']));
+    assert.deepEqual(doc.rows.map((r: { id: string }) => r.id), [target.id], given);
+  }
+  await store.insertRow({ id: 'report-a', nextRunTime: 1999999999, jobState: rows[0].jobState });
+  await store.insertRow({ id: 'report-b', nextRunTime: 1999999999, jobState: rows[0].jobState });
+  oneLineError(await clean(store, [...QUIET, '--job', 'report-']), /--job report-: 2 rows have ids starting with 'report-' \(report-a, report-b\); give more of the id/);
+  oneLineError(await clean(store, [...QUIET, '--job', 'zzz']), /no row with that id or id prefix/);
+  // jobs, piped, shows whole ids.
+  const listed = await runCli(['jobs', '--db', store.url]);
+  assert.equal(listed.status, 0, listed.stderr);
+  for (const r of rows) assert.ok(listed.stdout.includes(r.id), r.id);
 });
 
 for (const kind of ['SQLite', 'PostgreSQL'] as const) {
@@ -265,7 +356,7 @@ async function concurrentRound(store: TestStore, round: number): Promise<[number
   }
   const deletedIds = doc.rows.filter((r: { action: string }) => r.action === 'deleted').map((r: { id: string }) => r.id).sort();
   assert.deepEqual(deletedIds, original.filter((o) => !now.has(o.id)).map((o) => o.id).sort(), 'the report says what was deleted');
-  assert.equal(res.status, doc.summary.skipped > 0 ? 1 : 0, 'exit 1 when rows were skipped');
+  assert.equal(res.status, doc.summary.skipped + doc.summary.left > 0 ? 1 : 0, 'exit 1 when rows were skipped or left');
   assert.deepEqual([...backup.result!.deleted].sort(), deletedIds);
   return [doc.summary.deleted, doc.summary.skipped];
 }

@@ -49,7 +49,7 @@ both('clean then restore gives back the original table byte for byte', async (st
   const source = newDir();
   writeFileSync(join(source, '__main__.py'), 'def report(kind, dest=None):\n    pass\n');
   const newest = Math.max(...(await store.rows()).map((r) => r.nextRunTime ?? 0));
-  const all = await cleanApply(store, ['--rules', 'duplicate-job,stale-job,orphan-job,undecodable-job', '--source', source,
+  const all = await cleanApply(store, ['--force', '--rules', 'duplicate-job,stale-job,orphan-job,undecodable-job', '--source', source,
     '--now', new Date((newest + 30 * 86400) * 1000).toISOString()], join(store.dir, 'all.ndjson'));
   assert.equal((await store.rows()).length, 0, 'every row was selected by some rule, the paused one by orphan-job');
   const back = await restore(store, all);
@@ -102,29 +102,85 @@ both('rows clean skipped (a scheduler changed them) are left alone; --all restor
   assert.ok((await store.rows()).find((r) => r.id === kept)!.jobState.equals(Buffer.from('newer state')));
 });
 
-test('an incomplete, altered or foreign backup is refused with one line, exit 2', async () => {
+test('a backup cut while being written, or foreign, is refused with one line saying which, exit 2', async () => {
   const store = sqliteRestartStore();
   try {
     const backup = await cleanApply(store, []);
-    const lines = readFileSync(backup, 'utf8').trim().split('\n');
+    const text = readFileSync(backup, 'utf8');
+    const lines = text.trim().split('\n');
     const before = await store.checksum();
 
     const cut = join(store.dir, 'cut.ndjson');
-    writeFileSync(cut, lines.slice(0, 2).join('\n') + '\n'); // header and one row: written up to a crash
-    oneLineError(await restore(store, cut), /incomplete/);
+    writeFileSync(cut, lines.slice(0, 2).join('\n') + '\n'); // header and one row: written up to a crash, on a line boundary
+    oneLineError(await restore(store, cut), /incomplete: it was cut short while being written \(after line 2; 1 whole row, no end record\).*nothing was deleted/);
 
-    const altered = join(store.dir, 'altered.ndjson');
-    const row = JSON.parse(lines[1]);
-    row.job_state = Buffer.from('something else').toString('base64');
-    writeFileSync(altered, [lines[0], JSON.stringify(row), ...lines.slice(2)].join('\n') + '\n');
-    oneLineError(await restore(store, altered), /does not match its checksum/);
+    const midRow = join(store.dir, 'mid-row.ndjson');
+    writeFileSync(midRow, lines[0] + '\n' + lines[1] + '\n' + lines[2].slice(0, 40)); // the second row cut part-way
+    const res = await restore(store, midRow);
+    oneLineError(res, /cut short while being written \(at line 3; 1 whole row, no end record\)/);
+    assert.doesNotMatch(res.stderr, /is this a sched-doctor backup/);
+
+    const midHeader = join(store.dir, 'mid-header.ndjson');
+    writeFileSync(midHeader, lines[0].slice(0, 30));
+    oneLineError(await restore(store, midHeader), /cut short while its header was being written/);
 
     const foreign = join(store.dir, 'foreign.ndjson');
     writeFileSync(foreign, '{"hello": "world"}\n');
     oneLineError(await restore(store, foreign), /not a sched-doctor backup/);
+    writeFileSync(foreign, 'id,next_run_time\n1,2\n');
+    oneLineError(await restore(store, foreign), /not a sched-doctor backup/);
     oneLineError(await restore(store, join(store.dir, 'missing.ndjson')), /cannot read .*no such file/);
     oneLineError(await restore(store, backup, ['--table', 'nope']), /no such table/);
     assert.equal(await store.checksum(), before, 'nothing restored');
+  } finally {
+    await store.close();
+  }
+});
+
+test('a torn result record (written after the delete commits) does not hide the rows: restore uses them and says what it ignored', async () => {
+  for (const tail of ['cut', 'nul padding'] as const) {
+    const store = sqliteRestartStore();
+    try {
+      const original = await store.checksum();
+      const backup = await cleanApply(store, []);
+      const text = readFileSync(backup, 'utf8');
+      const resultLine = text.trimEnd().split('\n').pop()!;
+      assert.match(resultLine, /"type":"result"/);
+      const body = text.slice(0, text.length - resultLine.length - 1);
+      writeFileSync(backup, tail === 'cut' ? body + resultLine.slice(0, resultLine.length - 25) : body + resultLine.slice(0, 12) + '\u0000'.repeat(64));
+      const res = await restore(store, backup);
+      assert.equal(res.status, 0, res.stderr);
+      const doc = json(res);
+      assert.equal(doc.summary.inserted, 2, tail);
+      assert.equal(doc.ignored.length, 1);
+      assert.equal(doc.ignored[0].row, false);
+      assert.match(doc.ignored[0].why, /result record is cut off/);
+      assert.equal(await store.checksum(), original, `${tail}: the table is back exactly`);
+      const again = await runCli(['restore', '--db', store.url, backup], { cwd: store.dir });
+      assert.equal(again.status, 0, again.stderr);
+      assert.match(again.stdout, /note: .* line \d+ ignored: the result record is cut off/);
+    } finally {
+      await store.close();
+    }
+  }
+});
+
+test('an altered row of a complete backup is ignored and named; the intact rows are restored, exit 1', async () => {
+  const store = sqliteRestartStore();
+  try {
+    const original = await store.checksum();
+    const backup = await cleanApply(store, []);
+    const lines = readFileSync(backup, 'utf8').trim().split('\n');
+    const row = JSON.parse(lines[1]);
+    row.job_state = Buffer.from('something else').toString('base64');
+    writeFileSync(backup, [lines[0], JSON.stringify(row), ...lines.slice(2)].join('\n') + '\n');
+    const res = await restore(store, backup);
+    assert.equal(res.status, 1, res.stderr);
+    const doc = json(res);
+    assert.deepEqual(doc.ignored, [{ line: 2, why: `row ${row.id}: job_state does not match its checksum (the line was altered)`, row: true }]);
+    assert.equal(doc.summary.inserted, 1);
+    assert.ok(!(await store.rows()).some((r) => r.id === row.id), 'the altered row is not restored');
+    assert.notEqual(await store.checksum(), original);
   } finally {
     await store.close();
   }

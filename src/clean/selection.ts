@@ -1,13 +1,14 @@
-// What `clean` would delete, and why: rows chosen by the store rules (or named with --job), and for
-// each group of duplicate copies the one it keeps, with the reason.
+// Clean's selection policy: what `clean` would delete, and why — rows chosen by the store rules (or
+// named with --job), and for each group of duplicate copies the one it keeps, with the reason. It
+// sits above both the rules and the stores: src/stores/ only reads and writes rows.
 
-import { duplicateGroups, isGeneratedId } from '../analyzers/duplicate-job';
+import { duplicateGroups } from '../analyzers/duplicate-job';
 import { orphanJob } from '../analyzers/orphan-job';
 import { staleJob } from '../analyzers/stale-job';
 import { undecodableJob } from '../analyzers/undecodable-job';
 import type { StoreJob } from '../model/store-job';
-import { isoFromMicros } from '../model/time';
 import { UserError } from '../model/errors';
+import { chooseKeptCopy } from './kept-copy';
 
 export const CLEAN_RULES = ['duplicate-job', 'stale-job', 'orphan-job', 'undecodable-job'] as const;
 export type CleanRule = (typeof CLEAN_RULES)[number];
@@ -77,9 +78,10 @@ export function planClean(jobs: StoreJob[], selection: CleanSelection): CleanPla
   for (const rule of selection.rules) {
     if (rule === 'duplicate-job') {
       for (const group of duplicateGroups(jobs)) {
-        const choice = chooseKept(group);
+        const choice = chooseKeptCopy(group);
         groups.push({ ...choice, alsoSelectedBy: [] });
-        for (const copy of choice.removed) pick(copy, rule, `copy ${group.indexOf(copy) + 1} of ${group.length} (oldest first) of ${describe(copy)}; ${choice.keep.row.id} is kept`);
+        const position = new Map(group.map((job, i) => [job, i + 1]));
+        for (const copy of choice.removed) pick(copy, rule, `copy ${position.get(copy)} of ${group.length} (oldest first) of ${describe(copy)}; ${choice.keep.row.id} is kept`);
       }
     } else if (rule === 'undecodable-job') {
       fromFindings(rule, undecodableJob.check(jobs, { now: selection.now, options: {} }));
@@ -90,10 +92,9 @@ export function planClean(jobs: StoreJob[], selection: CleanSelection): CleanPla
       fromFindings(rule, orphanJob.check(jobs, { now: selection.now, sourceDir: selection.sourceDir, options: {} }));
     }
   }
-  for (const id of selection.jobIds) {
-    const job = byId.get(id);
-    if (!job) throw new UserError(`--job ${id}: no row with that id in ${jobs[0]?.store ?? 'the store'} (see 'sched-doctor jobs')`);
-    pick(job, NAMED_RULE, 'named with --job');
+  for (const given of selection.jobIds) {
+    const job = resolveJobId(given, jobs, byId);
+    pick(job, NAMED_RULE, job.row.id === given ? 'named with --job' : `named with --job ${given}`);
   }
   for (const g of groups) {
     g.alsoSelectedBy = picked.get(g.keep.row.id)?.rules ?? [];
@@ -104,34 +105,19 @@ export function planClean(jobs: StoreJob[], selection: CleanSelection): CleanPla
 }
 
 /**
- * The copy to keep: the one with an explicit id (the app names it, so it is the one the app
- * replaces and removes), else the most recently scheduled one — the newest copy (latest trigger
- * start date, then latest next run), which is what the app's last start registered.
- * `group` comes oldest first from duplicateGroups.
+ * `--job` takes a whole id or a prefix of one, as `jobs` shows it in a terminal (`0f3c2a1b…`: the
+ * ellipsis may be pasted with it). An exact id wins; a prefix must name one row.
  */
-export function chooseKept(group: StoreJob[]): { keep: StoreJob; why: string; removed: StoreJob[] } {
-  const explicit = group.filter((j) => !isGeneratedId(j.row.id));
-  const newest = (list: StoreJob[]) => list[list.length - 1];
-  let keep: StoreJob;
-  let why: string;
-  if (explicit.length === 1) {
-    keep = explicit[0];
-    why = `its id is explicit (not a generated uuid): the app names it; the others are copies added without id=`;
-  } else if (explicit.length > 1) {
-    keep = newest(explicit);
-    why = `${explicit.length} copies have explicit ids; kept the most recently scheduled of them (${scheduled(keep)})`;
-  } else {
-    keep = newest(group);
-    why = `every id is generated (add_job without id=); kept the most recently scheduled copy (${scheduled(keep)})`;
-  }
-  return { keep, why, removed: group.filter((j) => j !== keep) };
-}
-
-function scheduled(job: StoreJob): string {
-  const start = job.state?.trigger.startDate?.epochMicros;
-  const next = job.row.nextRunTime;
-  if (start !== null && start !== undefined) return `trigger starts ${isoFromMicros(start)}`;
-  return next === null ? 'paused' : `next run ${isoFromMicros(Math.round(next * 1e6))}`;
+export function resolveJobId(given: string, jobs: StoreJob[], byId = new Map(jobs.map((j) => [j.row.id, j]))): StoreJob {
+  const exact = byId.get(given);
+  if (exact) return exact;
+  const prefix = given.replace(/(?:…|\.\.\.)$/, '');
+  const store = jobs[0]?.store ?? 'the store';
+  const matches = prefix === '' ? [] : jobs.filter((j) => j.row.id.startsWith(prefix));
+  if (matches.length === 1) return matches[0];
+  if (matches.length === 0) throw new UserError(`--job ${given}: no row with that id or id prefix in ${store} (see 'sched-doctor jobs')`);
+  const shown = matches.slice(0, 5).map((j) => j.row.id).join(', ');
+  throw new UserError(`--job ${given}: ${matches.length} rows have ids starting with '${prefix}' (${shown}${matches.length > 5 ? ', …' : ''}); give more of the id`);
 }
 
 function describe(job: StoreJob): string {
