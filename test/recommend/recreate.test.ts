@@ -62,14 +62,26 @@ async function snippetFor(db: string, extra: { source?: string } = {}) {
   return { snippet, storeJobs: collected.storeJobs!, recommendations: collected.recommendations, orphans };
 }
 
-for (const [rel, { mainFrom, source } = {}] of STORES) {
+// Every store in one Python process; each test then reads its own result.
+let checked: Promise<Map<string, { result: CheckResult; snippet: string; storeJobs: StoreJob[]; orphans: Map<string, string> }>> | undefined;
+function checkAllStores() {
+  checked ??= (async () => {
+    const made = await Promise.all(STORES.map(async ([rel, { mainFrom, source } = {}]) => {
+      const s = await snippetFor(join(FIXTURES, rel), { source });
+      // APScheduler deletes rows it cannot restore when it reads them: it reads a copy.
+      const copy = join(tmp, rel.replace(/\//g, '_'));
+      copyFileSync(join(FIXTURES, rel), copy);
+      return { rel, ...s, request: { kind: 'store', url: `sqlite:///${copy}`, snippet: s.snippet, main_from: mainFrom } };
+    }));
+    const { results } = check({ requests: made.map((m) => m.request) });
+    return new Map(made.map((m, i) => [m.rel, { result: results[i], snippet: m.snippet, storeJobs: m.storeJobs, orphans: m.orphans }]));
+  })();
+  return checked;
+}
+
+for (const [rel] of STORES) {
   test(`${rel}: the printed Python recreates the store's distinct jobs in real APScheduler`, { skip }, async () => {
-    const { snippet, storeJobs, orphans } = await snippetFor(join(FIXTURES, rel), { source });
-    // APScheduler deletes rows it cannot restore when it reads them: it reads a copy.
-    const copy = join(tmp, rel.replace(/\//g, '_'));
-    copyFileSync(join(FIXTURES, rel), copy);
-    const { results } = check({ kind: 'store', url: `sqlite:///${copy}`, snippet, main_from: mainFrom });
-    const r = results[0];
+    const { result: r, snippet, storeJobs, orphans } = (await checkAllStores()).get(rel)!;
     assert.deepEqual(r.problems, [], snippet);
     assert.ok(r.expected > 0, 'the store holds jobs');
     assert.equal(r.made, r.expected);

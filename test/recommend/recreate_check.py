@@ -1,7 +1,8 @@
 """Runs the Python that `sched-doctor recommend` printed in real APScheduler and compares the jobs
 it makes with the jobs APScheduler itself reads from the job store (or from pickled job states).
 
-Input on stdin, JSON:
+Input on stdin, JSON: one request, or {"requests": [request, ...]} (one process for all: importing
+APScheduler and SQLAlchemy is most of the time). A request:
   {"kind": "store", "url": "sqlite:////tmp/copy.sqlite", "table": "apscheduler_jobs", "snippet": "...",
    "main_from": "store_restarts"}   (optional: the module whose functions a `__main__:f` reference means)
   {"kind": "states", "cases": [{"name": "...", "blob": "<base64 pickle>", "paused": false, "snippet": "..."}]}
@@ -170,7 +171,9 @@ def from_states(request):
 
 def main():
     request = json.load(sys.stdin)
-    results = from_store(request) if request['kind'] == 'store' else from_states(request)
+    results = []
+    for r in request.get('requests', [request]):
+        results.extend(from_store(r) if r['kind'] == 'store' else from_states(r))
     json.dump({'apscheduler': apscheduler.__version__ if hasattr(apscheduler, '__version__') else apscheduler.version, 'results': results}, sys.stdout)
 
 
