@@ -5,7 +5,7 @@
 // A value that cannot be written as source (an instance of an application class, a function
 // object) becomes a marked placeholder `<…>`: a syntax error if pasted unfilled, never a wrong value.
 
-import { isTz } from '../stores/pickle';
+import { isTz, zoneOffsetForWall } from '../stores/pickle';
 import type { PyDate, PyDateTime, PyTime, PyTimedelta, PyTzInfo, PyValue } from '../model/store-record';
 
 /** What the rendered source needs: imports, and the values it could not write. */
@@ -173,12 +173,21 @@ function pyDateTime(d: PyDateTime, src: PythonSource): string {
   if (!isTz(tz)) return `datetime(${args}, tzinfo=${src.placeholder(`the time zone ${describeClass(tz)}`)})`;
   if (tz.__class__ === 'pytz.DstTzInfo' || tz.__class__ === 'pytz.StaticTzInfo' || tz.__class__ === SHIM) {
     src.imports.add('import pytz');
-    // tzlocal 4's shim zone keeps the fold instead: fold=0 is the first (summer) reading of a repeated hour.
+    // is_dst only decides a wall time that occurs twice or not at all; tzlocal 4's shim zone keeps
+    // the fold instead (fold=0: the first, summer, reading of a repeated hour).
     const dst = tz.__class__ === SHIM ? (d.fold ? 0 : 1) : tz.dstSeconds;
-    const isDst = dst === null ? '' : `, is_dst=${dst !== 0 ? 'True' : 'False'}`;
+    const isDst = dst === null || !ambiguous(tz.name, d) ? '' : `, is_dst=${dst !== 0 ? 'True' : 'False'}`;
     return `pytz.timezone(${pyStr(tz.name)}).localize(datetime(${args})${isDst})`;
   }
   return `datetime(${args}, tzinfo=${pyTz(tz, src, true)}${d.fold ? ', fold=1' : ''})`;
+}
+
+/** A wall time that a DST change repeats or skips in `zone`, or one the zone data cannot place. */
+function ambiguous(zone: string, d: PyDateTime): boolean {
+  const wall = Date.UTC(d.year, d.month - 1, d.day, d.hour, d.minute, d.second);
+  const first = zoneOffsetForWall(zone, wall, 0);
+  const second = zoneOffsetForWall(zone, wall, 1);
+  return first === null || second === null || first !== second;
 }
 
 function pyTime(t: PyTime, src: PythonSource): string {

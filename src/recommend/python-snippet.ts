@@ -50,7 +50,8 @@ export function pythonSnippet(input: SnippetInput): string {
   const recsFor = (name: string, trigger: string) => jobRecs.filter((r) => r.job === name && (r.trigger ?? '') === trigger);
   const used = new Set<Recommendation>();
   if (plan) {
-    body.push('', `# The ${plan.jobs.length} distinct job${plan.jobs.length === 1 ? '' : 's'} of the store, recreated from their stored state: only values marked`);
+    const one = plan.jobs.length === 1;
+    body.push('', `# The ${one ? 'one job' : `${plan.jobs.length} distinct jobs`} of the store, recreated from ${one ? 'its' : 'their'} stored state: only values marked`);
     body.push("# 'sched-doctor:' differ. Functions are the stored text references ('module:function').");
     for (const planned of plan.jobs) {
       const s = planned.job.state!;

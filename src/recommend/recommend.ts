@@ -93,7 +93,9 @@ export function recommend(input: RecommendInput): Recommendation[] {
     const ids = (f.data?.ids as string[] | undefined) ?? [];
     const id = plan?.jobs.find((p) => ids.includes(p.job.row.id))?.id ?? suggestedId(func, f.job ?? 'job');
     out.push({ job: f.job, trigger: f.trigger, setting: 'replace_existing', current: 'False (no id= given)', currentSource: 'store', recommended: `True, with id='${id}'`, confidence: 'high',
-      reason: `${f.count} copies of ${func} ${f.trigger} are in the store: add_job without id= adds one more at every start`,
+      reason: (f.data?.generatedIds as number | undefined) === 0
+        ? `${f.count} copies of ${func} ${f.trigger} are in the store under ids the app gave (${ids.join(', ')}): one job added under several ids; keep one id`
+        : `${f.count} copies of ${func} ${f.trigger} are in the store: add_job without id= adds one more at every start`,
       evidence: { ids: f.data?.ids, func } });
   }
   return out;
