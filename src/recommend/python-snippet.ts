@@ -75,7 +75,7 @@ export function pythonSnippet(input: SnippetInput): string {
       const changes = changed(mine);
       if (changes && !planned.supersedes) body.push(`# or, on a running scheduler: scheduler.modify_job('${planned.id}', ${changes})`);
     }
-    for (const u of plan.undecodable) body.push('', `# Not recreated: row ${u.row.id} cannot be decoded (${u.decodeError}).`);
+    for (const u of plan.undecodable) body.push('', ...wrap(`Not recreated: row ${u.row.id} cannot be decoded (${u.decodeError}); \`sched-doctor clean\` deletes it.`, '# '));
   }
 
   // Log jobs with a recommendation and no stored job to recreate.

@@ -66,11 +66,19 @@ interface NodeDatabase {
 
 function nodeSqlite(): Constructor | undefined {
   let mod: { DatabaseSync: new (path: string, options?: { readOnly?: boolean }) => NodeDatabase };
+  // Node 22 and 23 warn on stderr that node:sqlite is experimental: not the user's concern.
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (/SQLite is an experimental feature/.test(typeof warning === 'string' ? warning : warning.message)) return;
+    (emitWarning as (...a: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
   try {
     // A computed name: bundlers and Node 20's module list do not know it.
     mod = require(['node', 'sqlite'].join(':'));
   } catch {
     return undefined;
+  } finally {
+    process.emitWarning = emitWarning;
   }
   return function NodeSqlite(path: string, options?: Options): Connection {
     const db = wrapErrors(() => new mod.DatabaseSync(path, { readOnly: options?.readonly === true }));

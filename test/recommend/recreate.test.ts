@@ -94,6 +94,9 @@ for (const [rel] of STORES) {
 
 test('app-jobs.sqlite: ids from the name, unique, and the copy clean keeps', { skip }, async () => {
   const { snippet, storeJobs } = await snippetFor(join(FIXTURES, 'stores', 'app-jobs.sqlite'));
+  // The rows are the jobs APScheduler's own listener saw added (EVENT_JOB_ADDED) when recording.
+  const truth = require('../fixtures/stores/app-jobs.truth.json') as { added: { id: string }[] };
+  assert.deepEqual(storeJobs.map((j) => j.row.id).sort(), truth.added.map((a) => a.id).sort());
   const plan = planStore(storeJobs);
   const clean = planClean(storeJobs, { rules: ['duplicate-job'], olderThanSeconds: 0, jobIds: [], now: 0 });
   const deleted = clean.rows.map((r) => r.job.row.id).sort();
