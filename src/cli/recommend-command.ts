@@ -7,6 +7,12 @@ import { addStoreOptions } from './store-flags';
 import { withoutCredentials } from '../stores/db-url';
 import { applyControls, prepareControls, type ControlFlags } from './analyze-controls';
 import type { Recommendation } from '../recommend/recommendation';
+import type { Finding } from '../model/finding';
+
+/** Rows orphan-job found (with --source): their functions would not import. */
+function orphanRows(findings: Finding[]): Map<string, string> {
+  return new Map(findings.filter((f) => f.rule === 'orphan-job').map((f) => [String(f.data?.id), String(f.data?.reason)]));
+}
 
 export function registerRecommend(program: Command): void {
   const command = program
@@ -25,7 +31,13 @@ export function registerRecommend(program: Command): void {
     const analysis = collected.analysis;
     const text = flags.format === 'json'
       ? JSON.stringify({ version: 1, recommendations }, null, 2) + '\n'
-      : pythonSnippet(recommendations, analysis.sources.map((s) => s.source).concat(flags.db ? [withoutCredentials(flags.db)] : []));
+      : pythonSnippet({
+          recommendations,
+          sources: analysis.sources.map((s) => s.source).concat(flags.db ? [collected.storeJobs?.[0]?.store ?? withoutCredentials(flags.db)] : []),
+          logJobs: analysis.jobs,
+          storeJobs: collected.storeJobs,
+          orphans: orphanRows(analysis.findings),
+        });
     await emit(text, flags.output);
   });
 }

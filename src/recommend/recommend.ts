@@ -6,6 +6,8 @@ import type { Finding } from '../model/finding';
 import type { StoreJob } from '../model/store-job';
 import { readableSeconds } from './readable-number';
 import type { Recommendation } from './recommendation';
+import { planStore } from './store-plan';
+import { shellWord } from './shell-word';
 
 export interface RecommendInput {
   jobs: JobSummary[];
@@ -50,7 +52,7 @@ export function recommend(input: RecommendInput): Recommendation[] {
           evidence: { p95DurationSeconds: p95, periodSeconds: period, maxConcurrency: job.maxConcurrency } });
       } else if (overlap) {
         out.push({ ...base, setting: 'max_instances', ...current('max_instances', `>= ${job.maxConcurrency}`), recommended: '1', confidence: 'high',
-          reason: `${overlap.count} runs started on top of an earlier one (up to ${job.maxConcurrency} at once); a job is not safe to overlap unless written for it (pass --allow-overlap ${job.name} if it is)`,
+          reason: `${overlap.count} runs started on top of an earlier one (up to ${job.maxConcurrency} at once); a job is not safe to overlap unless written for it (pass --allow-overlap ${shellWord(job.name)} if it is)`,
           question: `Is ${job.name} safe to run twice at once? If yes, keep overlap and size max_instances instead.`,
           evidence: { overlappingRuns: overlap.count, maxConcurrency: job.maxConcurrency, p95DurationSeconds: p95 ?? null, periodSeconds: period ?? null } });
       }
@@ -83,21 +85,27 @@ export function recommend(input: RecommendInput): Recommendation[] {
     }
   }
 
-  // Duplicate registrations in the store: an explicit id and replace_existing=True.
+  // Duplicate registrations in the store: an explicit id and replace_existing=True — the id the
+  // printed add_job uses for the copy `clean` keeps.
+  const plan = input.storeJobs ? planStore(input.storeJobs) : undefined;
   for (const f of input.findings.filter((x) => x.rule === 'duplicate-job')) {
     const func = String(f.data?.func ?? '');
-    const id = suggestedId(func, f.job ?? 'job');
+    const ids = (f.data?.ids as string[] | undefined) ?? [];
+    const id = plan?.jobs.find((p) => ids.includes(p.job.row.id))?.id ?? suggestedId(func, f.job ?? 'job');
     out.push({ job: f.job, trigger: f.trigger, setting: 'replace_existing', current: 'False (no id= given)', currentSource: 'store', recommended: `True, with id='${id}'`, confidence: 'high',
-      reason: `${f.count} copies of ${func} ${f.trigger} are in the store: add_job without id= adds one more at every start`,
+      reason: (f.data?.generatedIds as number | undefined) === 0
+        ? `${f.count} copies of ${func} ${f.trigger} are in the store under ids the app gave (${ids.join(', ')}): one job added under several ids; keep one id`
+        : `${f.count} copies of ${func} ${f.trigger} are in the store: add_job without id= adds one more at every start`,
       evidence: { ids: f.data?.ids, func } });
   }
   return out;
 }
 
+/** Without the rows (a finding alone): an id from the job's name. */
 function suggestedId(func: string, name: string): string {
-  const q = func.split(':')[1] ?? name;
-  return q.replace(/[^\w.-]+/g, '_');
+  return (name || func.split(':')[1] || 'job').replace(/[^\w.-]+/g, '_');
 }
+
 
 function deploymentAdvice(findings: Finding[]): Recommendation | undefined {
   const multi = findings.find((f) => f.rule === 'multiple-schedulers');

@@ -52,6 +52,10 @@ class BytesNode {
 class GlobalRef {
   constructor(readonly name: string) {}
 }
+/** A float, kept apart from ints when the caller asks for exact types (1.0 is not 1). */
+class FloatNode {
+  constructor(readonly value: number) {}
+}
 /** An instance of a class we do not interpret. */
 class ObjNode {
   args?: unknown[];
@@ -361,7 +365,10 @@ class Machine {
   private marks: number[] = [];
   private memo = new Map<number, unknown>();
 
-  constructor(private readonly r: Reader) {}
+  constructor(
+    private readonly r: Reader,
+    private readonly exact = false,
+  ) {}
 
   run(): unknown {
     const r: Reader = this.r;
@@ -378,6 +385,10 @@ class Machine {
       if (r.op === OP.STOP) return this.pop();
       this.step(r.op);
     }
+  }
+
+  private float(v: number): unknown {
+    return this.exact ? new FloatNode(v) : v;
   }
 
   private push(v: unknown): void {
@@ -455,9 +466,9 @@ class Machine {
       case OP.LONG4:
         return this.push(decodeLong(r.take(r.i32())));
       case OP.FLOAT:
-        return this.push(parseFloatText(r, r.line()));
+        return this.push(this.float(parseFloatText(r, r.line())));
       case OP.BINFLOAT:
-        return this.push(r.f64be());
+        return this.push(this.float(r.f64be()));
 
       // --- text and bytes
       case OP.STRING:
@@ -1295,7 +1306,7 @@ export function formatTimedelta(micros: number | bigint): string {
 
 const RESERVED_KEYS = new Set(['__class__', '__global__']);
 
-function finalize(node: unknown, memo: Map<object, PyValue>): PyValue {
+function finalize(node: unknown, memo: Map<object, PyValue>, exact = false): PyValue {
   if (node === null || typeof node !== 'object') return node as PyValue;
   const seen = memo.get(node);
   if (seen !== undefined) return seen;
@@ -1303,14 +1314,17 @@ function finalize(node: unknown, memo: Map<object, PyValue>): PyValue {
   if (Array.isArray(node)) {
     const out: PyValue[] = [];
     memo.set(node, out);
-    for (const item of node) out.push(finalize(item, memo));
+    for (const item of node) out.push(finalize(item, memo, exact));
+    // Exact types: a tuple stays frozen, so it can be told from a list.
+    if (exact && Object.isFrozen(node)) Object.freeze(out);
     return out;
   }
-  if (node instanceof DictNode) return finalizeDict(node, memo);
+  if (node instanceof FloatNode) return { __class__: 'builtins.float', args: [node.value] };
+  if (node instanceof DictNode) return finalizeDict(node, memo, exact);
   if (node instanceof SetNode) {
     const out = { __class__: node.frozen ? 'builtins.frozenset' : 'builtins.set', items: [] as PyValue[] } as const;
     memo.set(node, out);
-    for (const item of node.items) out.items.push(finalize(item, memo));
+    for (const item of node.items) out.items.push(finalize(item, memo, exact));
     return out;
   }
   if (node instanceof BytesNode) {
@@ -1323,21 +1337,21 @@ function finalize(node: unknown, memo: Map<object, PyValue>): PyValue {
     memo.set(node, out);
     return out;
   }
-  if (node instanceof ObjNode) return finalizeObject(node, memo);
+  if (node instanceof ObjNode) return finalizeObject(node, memo, exact);
 
   // A value made by a known constructor: final already, but it may hold nodes (an unknown tzinfo).
   const obj = node as Record<string, unknown>;
   memo.set(node, obj as PyValue);
-  for (const key of Object.keys(obj)) obj[key] = finalize(obj[key], memo);
+  for (const key of Object.keys(obj)) obj[key] = finalize(obj[key], memo, exact);
   return obj as PyValue;
 }
 
-function finalizeDict(node: DictNode, memo: Map<object, PyValue>): PyValue {
+function finalizeDict(node: DictNode, memo: Map<object, PyValue>, exact: boolean): PyValue {
   const plain = node.pairs.every(([k]) => typeof k === 'string' && !RESERVED_KEYS.has(k));
   if (!plain) {
     const out = { __class__: 'builtins.dict' as const, items: [] as [PyValue, PyValue][] };
     memo.set(node, out);
-    for (const [k, v] of node.pairs) out.items.push([finalize(k, memo), finalize(v, memo)]);
+    for (const [k, v] of node.pairs) out.items.push([finalize(k, memo, exact), finalize(v, memo, exact)]);
     return out;
   }
   const out: { [key: string]: PyValue } = {};
@@ -1345,7 +1359,7 @@ function finalizeDict(node: DictNode, memo: Map<object, PyValue>): PyValue {
   for (const [k, v] of node.pairs) {
     // defineProperty: a key named "__proto__" must stay data, not replace the prototype.
     Object.defineProperty(out, k as string, {
-      value: finalize(v, memo),
+      value: finalize(v, memo, exact),
       enumerable: true,
       writable: true,
       configurable: true,
@@ -1354,14 +1368,14 @@ function finalizeDict(node: DictNode, memo: Map<object, PyValue>): PyValue {
   return out;
 }
 
-function finalizeObject(node: ObjNode, memo: Map<object, PyValue>): PyValue {
+function finalizeObject(node: ObjNode, memo: Map<object, PyValue>, exact: boolean): PyValue {
   const out: PyObject = { __class__: node.cls };
   memo.set(node, out);
-  if (node.args) out.args = node.args.map((a) => finalize(a, memo));
-  if (node.kwargs !== undefined) out.kwargs = finalize(node.kwargs, memo);
-  if (node.state !== undefined && node.state !== null) out.state = finalize(node.state, memo);
-  if (node.dictItems) out.items = node.dictItems.pairs.map(([k, v]) => [finalize(k, memo), finalize(v, memo)]);
-  if (node.listItems) out.listItems = node.listItems.map((v) => finalize(v, memo));
+  if (node.args) out.args = node.args.map((a) => finalize(a, memo, exact));
+  if (node.kwargs !== undefined) out.kwargs = finalize(node.kwargs, memo, exact);
+  if (node.state !== undefined && node.state !== null) out.state = finalize(node.state, memo, exact);
+  if (node.dictItems) out.items = node.dictItems.pairs.map(([k, v]) => [finalize(k, memo, exact), finalize(v, memo, exact)]);
+  if (node.listItems) out.listItems = node.listItems.map((v) => finalize(v, memo, exact));
   return out;
 }
 
@@ -1370,12 +1384,14 @@ function finalizeObject(node: ObjNode, memo: Map<object, PyValue>): PyValue {
 /**
  * Decode a pickle without executing it. Throws PickleError on malformed, truncated or
  * unsupported input (persistent ids, extension codes, out-of-band buffers).
+ * `exactTypes`: tuples come back frozen and every float as `{ __class__: 'builtins.float', args: [x] }`,
+ * for callers that must write the value back as Python (1.0 is not 1, a tuple is not a list).
  */
-export function decodePickle(buf: Buffer): PyValue {
-  const machine = new Machine(new Reader(buf));
+export function decodePickle(buf: Buffer, options: { exactTypes?: boolean } = {}): PyValue {
+  const machine = new Machine(new Reader(buf), options.exactTypes);
   const root = machine.run();
   try {
-    return finalize(root, new Map());
+    return finalize(root, new Map(), options.exactTypes);
   } catch (e) {
     if (e instanceof RangeError) throw new PickleError('pickle: value nested too deeply', 0);
     throw e;

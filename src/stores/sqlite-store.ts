@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { Database } from './sqlite-driver';
 import { existsSync } from 'node:fs';
 import type { RawStoreRow } from '../model/store-record';
 import { UserError } from '../model/errors';

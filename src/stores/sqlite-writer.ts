@@ -2,7 +2,7 @@
 // so a scheduler's UPDATE either lands before (and the row is seen as changed) or waits until
 // COMMIT; the busy timeout makes each side wait its turn instead of failing.
 
-import Database from 'better-sqlite3';
+import { Database } from './sqlite-driver';
 import { existsSync } from 'node:fs';
 import type { RawStoreRow } from '../model/store-record';
 import { UserError } from '../model/errors';
