@@ -1,0 +1,504 @@
+// The pickle stack machine: opcodes in, the PyValue shapes of src/model/store-record.ts out.
+//
+// One pass, and every value is built once: a memoised container is the same JS object wherever
+// the pickle refers to it again (GET, DUP), so a pickle of n bytes builds at most O(n) values —
+// `x = [x, x]` repeated 25 times is 25 small lists, not 2**25. Containers are filled in place
+// after they were memoised (as Python does), so a dict that turns out to have a non-str key is
+// converted in place into its PyDictItems form. Classes and functions named in the pickle are
+// only recorded by name, and never called; the well-known ones become readable values
+// (pickle-classes.ts).
+
+import type { PyValue, PyObject, PyBytes, PySet, PyGlobal, PyDictItems } from '../model/store-record';
+import { KNOWN_CALLS, type Builder } from './pickle-classes';
+import {
+  OP as OPCODES,
+  PickleError,
+  Reader,
+  decodeLong,
+  decodeRawUnicodeEscape,
+  decodeStringRepr,
+  decodeUtf8,
+  parseDecimalInt,
+  parseFloatText,
+} from './pickle-reader';
+
+// Python 2 module names written by protocols 0–2 (Python 3 maps them back on load).
+const PY2_MODULES: Record<string, string> = {
+  __builtin__: 'builtins',
+  copy_reg: 'copyreg',
+  exceptions: 'builtins',
+};
+
+// A module-local copy: the switch below reads it per opcode, and an imported binding may be an
+// accessor (a getter call per case under CommonJS interop).
+const OP: typeof OPCODES = { ...OPCODES };
+
+const RESERVED_KEYS = new Set(['__class__', '__global__']);
+
+type Dict = { [key: string]: PyValue };
+
+class Machine implements Builder {
+  private stack: unknown[] = [];
+  private marks: number[] = [];
+  private memo: unknown[] = [];
+  private memoSize = 0;
+  // What each value this pickle made is: the outputs are plain objects, told apart here.
+  private tuples = new Set<unknown>();
+  /** Dicts still plain objects (every key a str so far). */
+  private dicts = new Set<unknown>();
+  /** Dicts converted to PyDictItems. */
+  private itemDicts = new Set<unknown>();
+  private objects = new Set<unknown>();
+  private sets = new Set<unknown>();
+  private byteData = new Map<unknown, Buffer>();
+  private globals = new Map<unknown, string>();
+
+  constructor(
+    private readonly r: Reader,
+    /** Keep tuples apart from lists (frozen) and floats apart from ints (boxed): see decodePickle. */
+    private readonly exact = false,
+  ) {}
+
+  private float(v: number): unknown {
+    return this.exact ? { __class__: 'builtins.float', args: [v] } : v;
+  }
+
+  run(): PyValue {
+    const r: Reader = this.r;
+    for (;;) {
+      if (r.pos >= r.buf.length) {
+        r.opStart = r.pos;
+        throw new PickleError(`pickle: truncated data: no STOP opcode before the end (offset ${r.pos})`, r.pos);
+      }
+      r.opStart = r.pos;
+      r.op = r.buf[r.pos++];
+      if (r.op === OP.STOP) return this.pop() as PyValue;
+      this.step(r.op);
+    }
+  }
+
+  // --- Builder: what the known callables may make and ask
+
+  fail(message: string): never {
+    this.r.fail(message);
+  }
+  bytes(data: Buffer, mutable: boolean): PyBytes {
+    const v: PyBytes = { __class__: mutable ? 'builtins.bytearray' : 'builtins.bytes', base64: data.toString('base64') };
+    this.byteData.set(v, data);
+    return v;
+  }
+  bytesData(v: unknown): Buffer | undefined {
+    return this.byteData.get(v);
+  }
+  global(name: string): PyGlobal {
+    const v = { __global__: name };
+    this.globals.set(v, name);
+    return v;
+  }
+  globalName(v: unknown): string | undefined {
+    return this.globals.get(v);
+  }
+  object(cls: string): PyObject {
+    const v: PyObject = { __class__: cls };
+    this.objects.add(v);
+    return v;
+  }
+  dict(): Dict {
+    const v: Dict = {};
+    this.dicts.add(v);
+    return v;
+  }
+  set(frozen: boolean, items: PyValue[]): PySet {
+    const v: PySet = { __class__: frozen ? 'builtins.frozenset' : 'builtins.set', items };
+    this.sets.add(v);
+    return v;
+  }
+
+  // --- the stack
+
+  private push(v: unknown): void {
+    this.stack.push(v);
+  }
+
+  private pop(): unknown {
+    const floor = this.marks.length ? this.marks[this.marks.length - 1] : 0;
+    if (this.stack.length <= floor) this.r.fail('stack underflow');
+    return this.stack.pop();
+  }
+
+  private top(): unknown {
+    const floor = this.marks.length ? this.marks[this.marks.length - 1] : 0;
+    if (this.stack.length <= floor) this.r.fail('stack underflow');
+    return this.stack[this.stack.length - 1];
+  }
+
+  /** Items pushed since the last MARK, removing the mark. */
+  private popMark(): unknown[] {
+    const at = this.marks.pop();
+    if (at === undefined) this.r.fail('no MARK on the stack');
+    return this.stack.splice(at);
+  }
+
+  private tuple(items: unknown[]): unknown[] {
+    this.tuples.add(items);
+    // Exact types: a tuple comes out frozen, so a caller can tell it from a list.
+    if (this.exact) Object.freeze(items);
+    return items;
+  }
+
+  private memoGet(key: number): unknown {
+    const v = this.memo[key];
+    if (v === undefined) this.r.fail(`memo key ${key} not found`);
+    return v;
+  }
+
+  private memoPut(key: number): void {
+    if (key < 0 || !Number.isSafeInteger(key)) this.r.fail(`bad memo key ${key}`);
+    if (this.memo[key] === undefined) this.memoSize++;
+    this.memo[key] = this.top();
+  }
+
+  private step(op: number): void {
+    const r: Reader = this.r; // annotated so that TypeScript knows r.fail() never returns
+    switch (op) {
+      // --- framing and protocol
+      case OP.PROTO: {
+        const v = r.u8();
+        if (v > 5) r.fail(`unsupported pickle protocol ${v}`);
+        return;
+      }
+      case OP.FRAME:
+        r.u64(); // frames only group opcodes for buffered I/O; the content is read as usual
+        return;
+
+      // --- constants and numbers
+      case OP.NONE:
+        return this.push(null);
+      case OP.NEWTRUE:
+        return this.push(true);
+      case OP.NEWFALSE:
+        return this.push(false);
+      case OP.INT: {
+        const s = r.line();
+        // Protocols 0–1 write booleans as INT 01 / 00.
+        if (s === '01') return this.push(true);
+        if (s === '00') return this.push(false);
+        return this.push(parseDecimalInt(r, s));
+      }
+      case OP.BININT:
+        return this.push(r.i32());
+      case OP.BININT1:
+        return this.push(r.u8());
+      case OP.BININT2:
+        return this.push(r.u16());
+      case OP.LONG: {
+        const s = r.line();
+        return this.push(parseDecimalInt(r, s.endsWith('L') ? s.slice(0, -1) : s));
+      }
+      case OP.LONG1:
+        return this.push(decodeLong(r.take(r.u8())));
+      case OP.LONG4:
+        return this.push(decodeLong(r.take(r.i32())));
+      case OP.FLOAT:
+        return this.push(this.float(parseFloatText(r, r.line())));
+      case OP.BINFLOAT:
+        return this.push(this.float(r.f64be()));
+
+      // --- text and bytes
+      case OP.STRING:
+        return this.push(decodeStringRepr(r, r.line()).toString('latin1'));
+      case OP.BINSTRING:
+        // Python 2 str: kept as text, read as latin-1 (like Python 3's encoding='latin1').
+        return this.push(r.take(r.i32()).toString('latin1'));
+      case OP.SHORT_BINSTRING:
+        return this.push(r.take(r.u8()).toString('latin1'));
+      case OP.UNICODE:
+        return this.push(decodeRawUnicodeEscape(r, r.line()));
+      case OP.SHORT_BINUNICODE:
+        return this.push(decodeUtf8(r, r.u8()));
+      case OP.BINUNICODE:
+        return this.push(decodeUtf8(r, r.u32()));
+      case OP.BINUNICODE8:
+        return this.push(decodeUtf8(r, r.u64()));
+      case OP.SHORT_BINBYTES:
+        return this.push(this.bytes(Buffer.from(r.take(r.u8())), false));
+      case OP.BINBYTES:
+        return this.push(this.bytes(Buffer.from(r.take(r.u32())), false));
+      case OP.BINBYTES8:
+        return this.push(this.bytes(Buffer.from(r.take(r.u64())), false));
+      case OP.BYTEARRAY8:
+        return this.push(this.bytes(Buffer.from(r.take(r.u64())), true));
+
+      // --- tuples
+      case OP.EMPTY_TUPLE:
+        return this.push(this.tuple([]));
+      case OP.TUPLE1:
+        return this.push(this.tuple([this.pop()]));
+      case OP.TUPLE2: {
+        const b = this.pop();
+        const a = this.pop();
+        return this.push(this.tuple([a, b]));
+      }
+      case OP.TUPLE3: {
+        const c = this.pop();
+        const b = this.pop();
+        const a = this.pop();
+        return this.push(this.tuple([a, b, c]));
+      }
+      case OP.TUPLE:
+        return this.push(this.tuple(this.popMark()));
+
+      // --- lists
+      case OP.EMPTY_LIST:
+        return this.push([]);
+      case OP.LIST:
+        return this.push(this.popMark());
+      case OP.APPEND: {
+        const v = this.pop();
+        return this.extendList(this.top(), [v]);
+      }
+      case OP.APPENDS: {
+        const items = this.popMark();
+        return this.extendList(this.top(), items);
+      }
+
+      // --- dicts
+      case OP.EMPTY_DICT:
+        return this.push(this.dict());
+      case OP.DICT: {
+        const d = this.dict();
+        this.setItems(d, this.popMark());
+        return this.push(d);
+      }
+      case OP.SETITEM: {
+        const v = this.pop();
+        const k = this.pop();
+        return this.setItems(this.top(), [k, v]);
+      }
+      case OP.SETITEMS: {
+        const items = this.popMark();
+        return this.setItems(this.top(), items);
+      }
+
+      // --- sets
+      case OP.EMPTY_SET:
+        return this.push(this.set(false, []));
+      case OP.ADDITEMS: {
+        const items = this.popMark();
+        const s = this.top() as PySet;
+        if (!this.sets.has(s) || s.__class__ !== 'builtins.set') r.fail(`ADDITEMS on ${this.describe(s)}`);
+        append(s.items, items as PyValue[]);
+        return;
+      }
+      case OP.FROZENSET:
+        return this.push(this.set(true, this.popMark() as PyValue[]));
+
+      // --- stack manipulation
+      case OP.MARK:
+        this.marks.push(this.stack.length);
+        return;
+      case OP.POP:
+        if (this.stack.length > (this.marks.length ? this.marks[this.marks.length - 1] : 0)) {
+          this.stack.pop();
+        } else {
+          this.popMark(); // Python's POP discards a MARK when nothing was pushed after it
+        }
+        return;
+      case OP.POP_MARK:
+        this.popMark();
+        return;
+      case OP.DUP:
+        return this.push(this.top());
+
+      // --- memo
+      case OP.PUT:
+        return this.memoPut(Number(parseDecimalInt(r, r.line())));
+      case OP.BINPUT:
+        return this.memoPut(r.u8());
+      case OP.LONG_BINPUT:
+        return this.memoPut(r.u32());
+      case OP.MEMOIZE:
+        return this.memoPut(this.memoSize);
+      case OP.GET:
+        return this.push(this.memoGet(Number(parseDecimalInt(r, r.line()))));
+      case OP.BINGET:
+        return this.push(this.memoGet(r.u8()));
+      case OP.LONG_BINGET:
+        return this.push(this.memoGet(r.u32()));
+
+      // --- classes, calls and objects
+      case OP.GLOBAL: {
+        const module = r.line();
+        const name = r.line();
+        return this.push(this.globalRef(module, name));
+      }
+      case OP.STACK_GLOBAL: {
+        const name = this.pop();
+        const module = this.pop();
+        if (typeof module !== 'string' || typeof name !== 'string') r.fail('STACK_GLOBAL needs two strings');
+        return this.push(this.globalRef(module, name));
+      }
+      case OP.REDUCE: {
+        const args = this.pop();
+        const callable = this.pop();
+        return this.push(this.call(callable, args));
+      }
+      case OP.NEWOBJ: {
+        const args = this.pop();
+        const cls = this.pop();
+        return this.push(this.call(cls, args));
+      }
+      case OP.NEWOBJ_EX: {
+        const kwargs = this.pop();
+        const args = this.pop();
+        const cls = this.pop();
+        const obj = this.call(cls, args);
+        const emptyDict = this.dicts.has(kwargs) && Object.keys(kwargs as Dict).length === 0;
+        if (this.objects.has(obj) && !emptyDict) (obj as PyObject).kwargs = kwargs as PyValue;
+        return this.push(obj);
+      }
+      case OP.INST: {
+        // Protocol 0 old-style instance: class by name, constructor args after the MARK.
+        const module = r.line();
+        const name = r.line();
+        return this.push(this.call(this.globalRef(module, name), this.popMark()));
+      }
+      case OP.OBJ: {
+        const [cls, ...args] = this.popMark();
+        return this.push(this.call(cls, args));
+      }
+      case OP.BUILD: {
+        const state = this.pop();
+        return this.build(this.top(), state);
+      }
+
+      // --- things that need the writer's cooperation; never used by job stores
+      case OP.PERSID:
+      case OP.BINPERSID:
+        return r.fail('persistent IDs are not supported');
+      case OP.EXT1:
+      case OP.EXT2:
+      case OP.EXT4:
+        return r.fail('the extension registry is not supported');
+      case OP.NEXT_BUFFER:
+      case OP.READONLY_BUFFER:
+        return r.fail('out-of-band buffers are not supported');
+      default:
+        return r.fail('unknown opcode');
+    }
+  }
+
+  private globalRef(module: string, name: string): PyGlobal {
+    return this.global(`${PY2_MODULES[module] ?? module}.${name}`);
+  }
+
+  private extendList(target: unknown, items: unknown[]): void {
+    if (Array.isArray(target) && !this.tuples.has(target)) {
+      append(target, items);
+    } else if (this.objects.has(target)) {
+      append(((target as PyObject).listItems ??= []), items as PyValue[]); // a list subclass's extra items
+    } else {
+      this.r.fail(`APPEND(S) on ${this.describe(target)}`);
+    }
+  }
+
+  private setItems(target: unknown, flat: unknown[]): void {
+    if (flat.length % 2) this.r.fail('odd number of items for a dict');
+    if (this.objects.has(target)) {
+      // A dict subclass's items (defaultdict, OrderedDict subclasses).
+      const items = ((target as PyObject).items ??= []);
+      for (let i = 0; i < flat.length; i += 2) items.push([flat[i] as PyValue, flat[i + 1] as PyValue]);
+      return;
+    }
+    if (this.itemDicts.has(target)) {
+      const items = (target as PyDictItems).items;
+      for (let i = 0; i < flat.length; i += 2) items.push([flat[i] as PyValue, flat[i + 1] as PyValue]);
+      return;
+    }
+    if (!this.dicts.has(target)) this.r.fail(`SETITEM(S) on ${this.describe(target)}`);
+    const d = target as Dict;
+    for (let i = 0; i < flat.length; i += 2) {
+      const k = flat[i];
+      if (typeof k !== 'string' || RESERVED_KEYS.has(k)) {
+        this.toItems(d);
+        this.setItems(d, flat.slice(i));
+        return;
+      }
+      if (k === '__proto__') {
+        // defineProperty: a key named "__proto__" must stay data, not replace the prototype.
+        Object.defineProperty(d, k, { value: flat[i + 1], enumerable: true, writable: true, configurable: true });
+      } else {
+        d[k] = flat[i + 1] as PyValue;
+      }
+    }
+  }
+
+  /** A dict that got a key a plain object cannot hold: the same object becomes a PyDictItems. */
+  private toItems(d: Dict): void {
+    const items: [PyValue, PyValue][] = Object.keys(d).map((k) => [k, d[k]]);
+    for (const k of Object.keys(d)) delete d[k];
+    const out = d as unknown as PyDictItems;
+    out.__class__ = 'builtins.dict';
+    out.items = items;
+    this.dicts.delete(d);
+    this.itemDicts.add(d);
+  }
+
+  private build(target: unknown, state: unknown): void {
+    if (!this.objects.has(target)) this.r.fail(`BUILD on ${this.describe(target)}`);
+    const obj = target as PyObject;
+    if (state === null) return;
+    if (obj.state !== undefined && this.dicts.has(obj.state) && this.dicts.has(state)) {
+      const s = state as Dict;
+      this.setItems(obj.state, Object.keys(s).flatMap((k) => [k, s[k]]));
+    } else {
+      obj.state = state as PyValue;
+    }
+  }
+
+  private call(callable: unknown, args: unknown): unknown {
+    const name = this.globals.get(callable);
+    if (name === undefined) this.r.fail(`cannot call ${this.describe(callable)}`);
+    if (!Array.isArray(args)) this.r.fail(`arguments of ${name} are not a tuple`);
+    const known = KNOWN_CALLS.get(name);
+    if (known) {
+      const v = known(args, this);
+      if (v !== undefined) return v;
+    }
+    const obj = this.object(name);
+    if (args.length) obj.args = args.slice() as PyValue[];
+    return obj;
+  }
+
+  private describe(v: unknown): string {
+    if (v === null) return 'None';
+    if (Array.isArray(v)) return this.tuples.has(v) ? 'a tuple' : 'a list';
+    if (this.dicts.has(v) || this.itemDicts.has(v)) return 'a dict';
+    if (this.sets.has(v)) return (v as PySet).__class__ === 'builtins.frozenset' ? 'a frozenset' : 'a set';
+    if (this.byteData.has(v)) return 'bytes';
+    if (this.globals.has(v)) return `the global ${this.globals.get(v)}`;
+    if (this.objects.has(v)) return `an instance of ${(v as PyObject).__class__}`;
+    if (typeof v === 'object') return `a ${(v as { __class__?: string }).__class__ ?? 'value'}`;
+    return `a ${typeof v}`;
+  }
+}
+
+/** push(...items) without spreading: a spread of 100,000 items overflows the call stack. */
+function append<T>(target: T[], items: T[]): void {
+  for (let i = 0; i < items.length; i++) target.push(items[i]);
+}
+
+/**
+ * Decode a pickle without executing it. Throws PickleError on malformed, truncated or
+ * unsupported input (persistent ids, extension codes, out-of-band buffers). Time and memory are
+ * linear in the pickle's size: repeated references give the same object, never a copy.
+ */
+/**
+ * Decode a pickle without executing it. Throws PickleError on malformed, truncated or
+ * unsupported input. `exactTypes`: tuples come back frozen and every float as
+ * `{ __class__: 'builtins.float', args: [x] }`, for callers that write the value back as Python
+ * (1.0 is not 1, a tuple is not a list).
+ */
+export function decodePickle(buf: Buffer, options: { exactTypes?: boolean } = {}): PyValue {
+  return new Machine(new Reader(buf), options.exactTypes === true).run();
+}
