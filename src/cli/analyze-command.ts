@@ -9,6 +9,7 @@ import { pairTargets, type FlagUse, type Target } from './output-targets';
 import { emit, useColor } from './output';
 import { addStoreOptions } from './store-flags';
 import { addInputOptions, collect, type CollectFlags } from './collect';
+import { checkInputs, refuseEmpty, type CheckContext, type InputWarning } from './input-check';
 
 export interface AnalyzeFlags extends CollectFlags, Omit<ControlFlags, 'now' | 'logFormat' | 'tz'> {
   format: string;
@@ -18,6 +19,8 @@ export interface AnalyzeFlags extends CollectFlags, Omit<ControlFlags, 'now' | '
   maxFindings?: string;
   writeBaseline?: string;
   failOn: string;
+  /** A run in which no input gave a record is fine (else exit 2). */
+  allowEmpty?: boolean;
 }
 
 export { FORMATS };
@@ -36,7 +39,8 @@ export function registerAnalyze(program: Command): void {
     .option('--baseline <file>', 'findings recorded in this baseline do not fail the run; new ones still do')
     .option('--write-baseline <file>', 'record every finding of this run in a baseline file (written atomically)')
     .option('--since <time>', 'analyze from this instant: ISO 8601 with Z or an offset, or a span before --now (30m, 24h, 7d)')
-    .option('--until <time>', 'analyze up to (not including) this instant, same forms as --since');
+    .option('--until <time>', 'analyze up to (not including) this instant, same forms as --since')
+    .option('--allow-empty', 'exit 0 even when no input gives an APScheduler record (default: exit 2, a gate must not pass on nothing)');
   addStoreOptions(addInputOptions(command), false).action(async (logs: string[], flags: AnalyzeFlags) => {
       flags.targets = pairTargets(uses.splice(0));
       process.exitCode = await runAnalyze(logs, flags);
@@ -51,6 +55,13 @@ export async function runAnalyze(logs: string[], flags: AnalyzeFlags): Promise<n
   const controls = prepareControls(flags);
   const { analysis, extra } = await collect(logs, { ...flags, ...controls.collectFlags }, controls.engine);
   applyControls(analysis, extra, controls);
+  const store = extra.store as { url: string; rows: number } | undefined;
+  const check = checkInputs(analysis, {
+    logFormat: controls.collectFlags.logFormat, fieldsGiven: (flags.field?.length ?? 0) > 0,
+    window: extra.window as CheckContext['window'], storeRows: store?.rows, storeLabel: store?.url,
+  });
+  if (check.nothing && !flags.allowEmpty) refuseEmpty(check);
+  if (check.warnings.length) extra.warnings = [...((extra.warnings as InputWarning[] | undefined) ?? []), ...check.warnings];
   const report = buildReport(analysis, extra);
   for (const t of targets) {
     await emit(render(t.format, report, { failOn, cwd: process.cwd(), color: useColor(t.output), rules: controls.rules }), t.output);

@@ -25,7 +25,7 @@ export interface CollectFlags extends Partial<StoreFlags> {
 /** The options that say how to read the inputs: shared by analyze and recommend. */
 export function addInputOptions(command: Command): Command {
   return command
-    .option('--log-format <format>', "the Python logging format of the log, e.g. '%(asctime)s - %(name)s - %(levelname)s - %(message)s'")
+    .option('--log-format <format>', "the Python logging format of the log, e.g. '%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s'")
     .option('--tz <zone>', 'time zone of log timestamps that carry no offset (IANA name, UTC, +08:00); default: inferred from the log')
     .option('--same-process', "the files are one process's log, not separate processes (rotated parts of one file are grouped without it)")
     .option('--field <map>', 'JSON logs: which fields hold what, e.g. message=msg,time=ts,host=host,pid=pid (repeatable)', (v: string, prev: string[] = []) => [...prev, v])

@@ -47,7 +47,8 @@ export function handleError(err: unknown): number {
     return 2;
   }
   if (err instanceof UserError) {
-    process.stderr.write(`sched-doctor: ${err.message}\n`);
+    // Several problems (one per input) are several lines, each one on its own.
+    for (const line of err.message.split('\n')) process.stderr.write(`sched-doctor: ${line}\n`);
     return 2;
   }
   const message = err instanceof Error ? err.message : String(err);
