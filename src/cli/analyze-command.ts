@@ -7,6 +7,7 @@ import { exitCodeFor, parseFailOn, parseMaxFindings } from './exit';
 import { applyControls, prepareControls, type ControlFlags } from './analyze-controls';
 import { pairTargets, type FlagUse, type Target } from './output-targets';
 import { emit, useColor } from './output';
+import { outputWidth } from '../report/text-layout';
 import { addStoreOptions } from './store-flags';
 import { addInputOptions, collect, type CollectFlags } from './collect';
 import { checkInputs, refuseEmpty, type CheckContext, type InputWarning } from './input-check';
@@ -21,6 +22,12 @@ export interface AnalyzeFlags extends CollectFlags, Omit<ControlFlags, 'now' | '
   failOn: string;
   /** A run in which no input gave a record is fine (else exit 2). */
   allowEmpty?: boolean;
+  quiet?: boolean;
+  allJobs?: boolean;
+  /** --color / --no-color; undefined: FORCE_COLOR, NO_COLOR, then whether stdout is a terminal. */
+  color?: boolean;
+  stdinFilename?: string;
+  pruneBaseline?: boolean;
 }
 
 export { FORMATS };
@@ -40,7 +47,13 @@ export function registerAnalyze(program: Command): void {
     .option('--write-baseline <file>', 'record every finding of this run in a baseline file (written atomically)')
     .option('--since <time>', 'analyze from this instant: ISO 8601 with Z or an offset, or a span before --now (30m, 24h, 7d)')
     .option('--until <time>', 'analyze up to (not including) this instant, same forms as --since')
-    .option('--allow-empty', 'exit 0 even when no input gives an APScheduler record (default: exit 2, a gate must not pass on nothing)');
+    .option('--allow-empty', 'exit 0 even when no input gives an APScheduler record (default: exit 2, a gate must not pass on nothing)')
+    .option('--prune-baseline', 'rewrite the --baseline file without the findings that no longer occur')
+    .option('-q, --quiet', 'only the verdict and the findings at or above --fail-on')
+    .option('--all-jobs', 'table: list every job, not only those with findings')
+    .option('--color', 'colour the table even when not writing to a terminal (also FORCE_COLOR=1)')
+    .option('--no-color', 'no colour (also NO_COLOR=1)')
+    .option('--stdin-filename <name>', 'the file name standard input stands for in sarif, github, junit and compact output');
   addStoreOptions(addInputOptions(command), false).action(async (logs: string[], flags: AnalyzeFlags) => {
       flags.targets = pairTargets(uses.splice(0));
       process.exitCode = await runAnalyze(logs, flags);
@@ -64,7 +77,11 @@ export async function runAnalyze(logs: string[], flags: AnalyzeFlags): Promise<n
   if (check.warnings.length) extra.warnings = [...((extra.warnings as InputWarning[] | undefined) ?? []), ...check.warnings];
   const report = buildReport(analysis, extra);
   for (const t of targets) {
-    await emit(render(t.format, report, { failOn, cwd: process.cwd(), color: useColor(t.output), rules: controls.rules }), t.output);
+    const options = {
+      failOn, cwd: process.cwd(), color: useColor(t.output, flags.color), rules: controls.rules, maxFindings,
+      width: t.output ? 80 : outputWidth(process.stdout), quiet: flags.quiet, allJobs: flags.allJobs, stdinName: flags.stdinFilename,
+    };
+    await emit(render(t.format, report, options), t.output);
   }
   if (flags.writeBaseline) {
     const n = await writeBaseline(flags.writeBaseline, report.findings);
