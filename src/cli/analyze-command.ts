@@ -8,6 +8,7 @@ import { applyControls, prepareControls, type ControlFlags } from './analyze-con
 import { pairTargets, type FlagUse, type Target } from './output-targets';
 import { emit, useColor } from './output';
 import { outputWidth } from '../report/text-layout';
+import { didYouMean } from '../model/did-you-mean';
 import { addStoreOptions } from './store-flags';
 import { addInputOptions, collect, type CollectFlags } from './collect';
 import { checkInputs, refuseEmpty, type CheckContext, type InputWarning } from './input-check';
@@ -63,13 +64,17 @@ export function registerAnalyze(program: Command): void {
 export async function runAnalyze(logs: string[], flags: AnalyzeFlags): Promise<number> {
   const failOn = parseFailOn(flags.failOn);
   const targets = flags.targets ?? [{ format: flags.format, output: flags.output }];
-  for (const t of targets) if (!FORMATS.includes(t.format)) throw new UserError(`--format must be one of ${FORMATS.join(', ')} (got '${t.format}')`);
+  for (const t of targets) {
+    if (!FORMATS.includes(t.format)) throw new UserError(`--format must be one of ${FORMATS.join(', ')} (got '${t.format}')${didYouMean(t.format, FORMATS)}`);
+  }
   const maxFindings = parseMaxFindings(flags.maxFindings);
   const controls = prepareControls(flags);
   const { analysis, extra } = await collect(logs, { ...flags, ...controls.collectFlags }, controls.engine);
   applyControls(analysis, extra, controls);
-  const store = extra.store as { url: string; rows: number } | undefined;
+  const store = extra.store as { url: string; rows: number; jobs: { name: string | null }[] } | undefined;
+  const jobNames = [...analysis.jobs.map((j) => j.name), ...(store?.jobs ?? []).map((j) => j.name).filter((n): n is string => n !== null)];
   const check = checkInputs(analysis, {
+    allowOverlap: flags.allowOverlap, jobNames,
     logFormat: controls.collectFlags.logFormat, fieldsGiven: (flags.field?.length ?? 0) > 0,
     window: extra.window as CheckContext['window'], storeRows: store?.rows, storeLabel: store?.url,
   });

@@ -72,6 +72,7 @@ export function applyControls(analysis: LogAnalysis, extra: Record<string, unkno
   if (controls.config.path) extra.config = { file: controls.config.path };
   const { since, until } = controls.window;
   if (since !== undefined || until !== undefined) {
-    extra.window = { since: since === undefined ? null : isoFromMicros(since), until: until === undefined ? null : isoFromMicros(until) };
+    const outside = analysis.sources.reduce((n, s) => n + (s.outsideWindow ?? 0), 0);
+    extra.window = { since: since === undefined ? null : isoFromMicros(since), until: until === undefined ? null : isoFromMicros(until), outside };
   }
 }

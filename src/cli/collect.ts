@@ -24,6 +24,13 @@ export interface CollectFlags extends Partial<StoreFlags> {
 
 /** The options that say how to read the inputs: shared by analyze and recommend. */
 export function addInputOptions(command: Command): Command {
+  // --config FILE and --no-config say opposite things: which one was meant is not ours to guess.
+  const said = new Set<string>();
+  const once = (flag: string) => () => {
+    said.add(flag);
+    if (said.size === 2) throw new UserError('--config and --no-config contradict each other: give one of them');
+  };
+  command.on('option:config', once('config')).on('option:no-config', once('no-config'));
   return command
     .option('--log-format <format>', "the Python logging format of the log, e.g. '%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s'")
     .option('--tz <zone>', 'time zone of log timestamps that carry no offset (IANA name, UTC, +08:00); default: inferred from the log')

@@ -7,6 +7,7 @@
 
 import type { LogAnalysis, SourceReport } from '../engine/analyze';
 import { UserError } from '../model/errors';
+import { didYouMean } from '../model/did-you-mean';
 
 export type InputWarningKind = 'empty' | 'no-apscheduler' | 'not-recognised' | 'apscheduler4' | 'outside-window' | 'skipped-folders' | 'empty-store' | 'unknown-job';
 
@@ -35,6 +36,9 @@ export interface CheckContext {
   storeLabel?: string;
   /** Sub-folders a folder input left unread (without --recursive). */
   skippedDirs?: string[];
+  /** --allow-overlap names, and the job names the inputs hold: a name not among them is a typo or a stale flag. */
+  allowOverlap?: string[];
+  jobNames?: string[];
 }
 
 export function checkInputs(analysis: Pick<LogAnalysis, 'sources'>, context: CheckContext): InputCheck {
@@ -58,6 +62,12 @@ export function checkInputs(analysis: Pick<LogAnalysis, 'sources'>, context: Che
       kind: 'skipped-folders', source: null,
       message: `${dirs.length} sub-folder${dirs.length === 1 ? '' : 's'} not read (${dirs.slice(0, 3).join(', ')}${dirs.length > 3 ? ', …' : ''}): add --recursive to read them`,
     });
+  }
+  const known = new Set(context.jobNames ?? []);
+  for (const name of context.allowOverlap ?? []) {
+    if (known.has(name)) continue;
+    const near = didYouMean(name, [...known]);
+    warnings.push({ kind: 'unknown-job', source: null, message: `--allow-overlap ${name}: no job of that name in the input${near}; it changes nothing` });
   }
   return { warnings, nothing: analysed === 0 };
 }
