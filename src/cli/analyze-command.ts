@@ -6,7 +6,7 @@ import { buildReport } from '../report/report';
 import { exitCodeFor, parseFailOn, parseMaxFindings } from './exit';
 import { applyControls, prepareControls, type ControlFlags } from './analyze-controls';
 import { pairTargets, type FlagUse, type Target } from './output-targets';
-import { emit, useColor } from './output';
+import { appendStepSummary, emit, useColor } from './output';
 import { outputWidth } from '../report/text-layout';
 import { didYouMean } from '../model/did-you-mean';
 import { addStoreOptions } from './store-flags';
@@ -87,6 +87,8 @@ export async function runAnalyze(logs: string[], flags: AnalyzeFlags): Promise<n
       width: t.output ? 80 : outputWidth(process.stdout), quiet: flags.quiet, allJobs: flags.allJobs, stdinName: flags.stdinFilename,
     };
     await emit(render(t.format, report, options), t.output);
+    // In GitHub Actions the step summary is the place people look: the Markdown report goes there too.
+    if (t.format === 'github' && process.env.GITHUB_STEP_SUMMARY) await appendStepSummary(process.env.GITHUB_STEP_SUMMARY, render('markdown', report, options));
   }
   if (flags.writeBaseline) {
     const n = await writeBaseline(flags.writeBaseline, report.findings);

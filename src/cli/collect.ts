@@ -5,6 +5,7 @@ import { analyzeLogs, sortFindings, type AnalyzeOptions, type LogAnalysis } from
 import { checkStore, linkStoreAndLog, loadStoreJobs } from '../engine/analyze-store';
 import type { StoreJob } from '../model/store-job';
 import { UserError } from '../model/errors';
+import { isoFromMicros } from '../model/time';
 import { recommend } from '../recommend/recommend';
 import type { Recommendation } from '../recommend/recommendation';
 import { parseNow, type StoreFlags } from './store-flags';
@@ -72,7 +73,7 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
     extra.store = {
       url: storeJobs[0]?.store ?? withoutCredentials(flags.db),
       rows: storeJobs.length,
-      jobs: storeJobs.map((j) => ({ id: j.row.id, name: j.state?.name ?? null, func: j.state?.func ?? null, trigger: j.state?.trigger.text ?? null, nextRunTime: j.row.nextRunTime, decodeError: j.decodeError ?? null })),
+      jobs: storeJobs.map((j) => ({ id: j.row.id, name: j.state?.name ?? null, func: j.state?.func ?? null, trigger: j.state?.trigger.text ?? null, nextRunTime: j.row.nextRunTime === null ? null : isoFromMicros(Math.round(j.row.nextRunTime * 1e6)), decodeError: j.decodeError ?? null })),
     };
   }
   const recommendations = recommend({ jobs: analysis.jobs, findings: analysis.findings, storeJobs, allowOverlap: flags.allowOverlap });

@@ -1,6 +1,17 @@
 // Where a rendered report goes: stdout, or a file written atomically.
 
+import { promises as fs } from 'node:fs';
+import { describeFsError, UserError } from '../model/errors';
 import { writeAtomically } from '../report/atomic-write';
+
+/** GitHub's step summary file is shared by every command of the step: append, never replace. */
+export async function appendStepSummary(path: string, markdown: string): Promise<void> {
+  try {
+    await fs.appendFile(path, markdown.endsWith('\n') ? markdown : markdown + '\n');
+  } catch (err) {
+    throw new UserError(`cannot write the step summary $GITHUB_STEP_SUMMARY (${path}): ${describeFsError(err)}`);
+  }
+}
 
 export async function emit(text: string, output: string | undefined): Promise<void> {
   if (output) {
