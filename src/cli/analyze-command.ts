@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { UserError } from '../model/errors';
-import { writeBaseline } from '../baseline/baseline-file';
+import { absentEntries, pruneBaseline, writeBaseline } from '../baseline/baseline-file';
+import type { Finding } from '../model/finding';
 import { FORMATS, render } from '../report/render';
 import { buildReport } from '../report/report';
 import { exitCodeFor, parseFailOn, parseMaxFindings } from './exit';
-import { applyControls, prepareControls, type ControlFlags } from './analyze-controls';
+import { applyControls, prepareControls, type ControlFlags, type Controls } from './analyze-controls';
 import { pairTargets, type FlagUse, type Target } from './output-targets';
 import { appendStepSummary, emit, useColor } from './output';
 import { outputWidth } from '../report/text-layout';
@@ -61,6 +62,14 @@ export function registerAnalyze(program: Command): void {
     });
 }
 
+/** --prune-baseline: drop the entries that no longer occur from the --baseline file; the report says how many. */
+async function prune(controls: Controls, findings: Finding[], extra: Record<string, unknown>): Promise<void> {
+  if (!controls.baseline) throw new UserError('--prune-baseline needs --baseline FILE (the file to prune)');
+  const absent = absentEntries(findings, controls.baseline);
+  if (absent.length) await pruneBaseline(controls.baseline, absent);
+  (extra.baseline as { pruned?: number }).pruned = absent.length;
+}
+
 export async function runAnalyze(logs: string[], flags: AnalyzeFlags): Promise<number> {
   const failOn = parseFailOn(flags.failOn);
   const targets = flags.targets ?? [{ format: flags.format, output: flags.output }];
@@ -71,6 +80,7 @@ export async function runAnalyze(logs: string[], flags: AnalyzeFlags): Promise<n
   const controls = prepareControls(flags);
   const { analysis, extra } = await collect(logs, { ...flags, ...controls.collectFlags }, controls.engine);
   applyControls(analysis, extra, controls);
+  if (flags.pruneBaseline) await prune(controls, analysis.findings, extra);
   const store = extra.store as { url: string; rows: number; jobs: { name: string | null }[] } | undefined;
   const jobNames = [...analysis.jobs.map((j) => j.name), ...(store?.jobs ?? []).map((j) => j.name).filter((n): n is string => n !== null)];
   const check = checkInputs(analysis, {
