@@ -6,6 +6,7 @@ import { checkStore, linkStoreAndLog, loadStoreJobs } from '../engine/analyze-st
 import type { StoreJob } from '../model/store-job';
 import { UserError } from '../model/errors';
 import { isoFromMicros } from '../model/time';
+import { startProgress } from './progress';
 import { recommend } from '../recommend/recommend';
 import type { Recommendation } from '../recommend/recommendation';
 import { parseNow, type StoreFlags } from './store-flags';
@@ -55,13 +56,16 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
   if (logs.filter((l) => l === '-').length > 1) throw new UserError('standard input (-) can be read only once');
   if (logs.length === 0 && !flags.db) throw new UserError('nothing to analyze: give log files, - for standard input, or --db URL');
   const now = parseNow(flags.now);
+  // Someone who typed `-` at a prompt sees why nothing happens.
+  if (logs.includes('-') && process.stdin.isTTY) process.stderr.write('sched-doctor: reading standard input (end it with Ctrl-D, or pass log files as arguments)\n');
+  const progress = startProgress(logs);
   const analysis: LogAnalysis = logs.length
     ? await analyzeLogs(logs, {
         logFormat: flags.logFormat, tz: flags.tz, sameProcess: flags.sameProcess,
         fields: flags.field?.length ? Object.assign({}, ...flags.field.map(parseFieldOption)) : undefined,
         hostFrom: flags.hostFrom as AnalyzeOptions['hostFrom'],
         ...engine,
-      })
+      }).finally(() => progress.stop())
     : { sources: [], jobs: [], findings: [], pairing: { exact: 0, ambiguous: 0, unmatched: 0 } };
   const extra: Record<string, unknown> = {};
   let storeJobs: StoreJob[] | undefined;
