@@ -111,7 +111,7 @@ function summaryLine(report: Report, v: Verdict, failOn: string): string {
   if (v.baselined) parts.push(`${v.baselined} in the baseline`);
   parts.push(failOn === 'never' ? 'never failing (--fail-on never)' : `${v.failing} at or above ${failOn}`);
   const records = report.sources.reduce((n, s) => n + s.records, 0);
-  parts.push(`${plural(report.jobs.length, 'job')}, ${plural(report.sources.length, 'log')}, ${plural(records, 'record')}`);
+  parts.push(`${plural(report.jobs.length, 'job')}, ${plural(records, 'record')}`);
   return `${v.fails ? 'failed' : 'passed'}: ${parts.join('; ')}`;
 }
 
