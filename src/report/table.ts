@@ -90,16 +90,17 @@ export function renderTable(report: Report, options: TableOptions): string {
 }
 
 function verdictLine(report: Report, v: Verdict, failOn: string, width: number, paint: (c: string, t: string) => string): string {
-  const jobs = report.jobs.length || ((report.store as { rows?: number } | undefined)?.rows ?? 0);
-  const jobText = plural(jobs, 'job');
+  const rows = (report.store as { rows?: number } | undefined)?.rows;
+  // What was looked at: the jobs of the log, else the rows of the store.
+  const scope = report.jobs.length || rows === undefined ? plural(report.jobs.length, 'job') : `a job store of ${plural(rows, 'row')}`;
   let text: string;
-  if (report.findings.length === 0) text = `OK: no findings in ${jobText}`;
+  if (report.findings.length === 0) text = `OK: no findings in ${scope}`;
   else {
     const head = v.fails ? 'FAIL' : 'OK';
     const below = v.fails ? '' : v.failing ? ` (within --max-findings)` : failOn === 'never' ? ' (--fail-on never)' : ` (none at or above ${failOn}${v.baselined ? ' outside the baseline' : ''})`;
     const affected = new Set(report.findings.filter((f) => f.job !== null).map((f) => f.job)).size;
-    const of = affected && affected < jobs ? `${affected} of ` : '';
-    text = `${head}: ${plural(v.counts.error, 'error')}, ${plural(v.counts.warning, 'warning')}${below} in ${of}${jobText}`;
+    const of = report.jobs.length && affected && affected < report.jobs.length ? `${affected} of ` : '';
+    text = `${head}: ${plural(v.counts.error, 'error')}, ${plural(v.counts.warning, 'warning')}${below} in ${of}${scope}`;
     if (v.main) text += `; main cause: ${v.main.rule}${v.main.job === null ? '' : ` (${elide(v.main.job, 30)})`}: ${v.main.message.slice(0, width).replace(/\s+/g, ' ')}`;
   }
   const line = cut(text, width);
@@ -111,7 +112,9 @@ function summaryLine(report: Report, v: Verdict, failOn: string): string {
   if (v.baselined) parts.push(`${v.baselined} in the baseline`);
   parts.push(failOn === 'never' ? 'never failing (--fail-on never)' : `${v.failing} at or above ${failOn}`);
   const records = report.sources.reduce((n, s) => n + s.records, 0);
-  parts.push(`${plural(report.jobs.length, 'job')}, ${plural(records, 'record')}`);
+  const store = report.store as { rows: number } | undefined;
+  const read = [...(report.sources.length ? [plural(report.jobs.length, 'job'), plural(records, 'record')] : []), ...(store ? [plural(store.rows, 'store row')] : [])];
+  parts.push(read.join(', '));
   return `${v.fails ? 'failed' : 'passed'}: ${parts.join('; ')}`;
 }
 
@@ -132,7 +135,13 @@ function findingLines(f: Finding, width: number, cwd: string, paint: (code: stri
   const head = `  ${paint(color, f.severity.toUpperCase().padEnd(7))} ${paint(BOLD, f.rule)}${job}  ×${f.count}${f.baseline === 'unchanged' ? paint(DIM, '  (in the baseline)') : ''}`;
   const lines = [head, ...wrap(f.message, width, INDENT)];
   if (f.firstTime) lines.push(...wrap(`first ${f.firstTime}${f.lastTime && f.lastTime !== f.firstTime ? `, last ${f.lastTime}` : ''}`, width, INDENT).map((l) => paint(DIM, l)));
-  for (const e of f.evidence) lines.push(paint(DIM, cut(`${INDENT}${placeText(placeOf(e, cwd))}  ${(e.text ?? '').split('\n')[0]}`, width)));
+  for (const e of f.evidence) {
+    // A store row is known by its id (the store is named under Read): the id must not be the part that is cut.
+    const place = placeOf(e, cwd);
+    const at = place.kind === 'row' ? `row ${place.row}` : placeText(place);
+    const text = place.kind === 'row' ? (e.text ?? '').replace(`id=${place.row} `, '') : (e.text ?? '');
+    lines.push(paint(DIM, cut(`${INDENT}${at}  ${text.split('\n')[0]}`, width)));
+  }
   return lines;
 }
 
