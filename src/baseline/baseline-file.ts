@@ -18,13 +18,20 @@ export interface BaselineEntry extends Identity {
 export interface Baseline {
   path: string;
   fingerprints: Set<string>;
+  /** The entries as written, by fingerprint: what is reported when one no longer occurs. */
+  entries: Map<string, BaselineEntry>;
 }
 
-export function readBaseline(path: string): Baseline {
+/**
+ * `firstRun`: the file is also the --write-baseline target, so a missing one is the empty
+ * baseline (the first run of a CI job that records its own baseline), not an error.
+ */
+export function readBaseline(path: string, firstRun = false): Baseline {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
+    if (firstRun && (err as NodeJS.ErrnoException)?.code === 'ENOENT') return { path, fingerprints: new Set(), entries: new Map() };
     const hint = (err as NodeJS.ErrnoException)?.code === 'ENOENT' ? ` (create it with --write-baseline ${path})` : '';
     throw new UserError(`cannot read baseline ${path}: ${describeFsError(err)}${hint}`);
   }
@@ -39,12 +46,27 @@ export function readBaseline(path: string): Baseline {
     throw new UserError(`baseline ${path}: not a sched-doctor baseline (version ${BASELINE_VERSION} with a findings list); write one with --write-baseline`);
   }
   const fingerprints = new Set<string>();
+  const entries = new Map<string, BaselineEntry>();
   for (const entry of doc.findings as unknown[]) {
     const fp = (entry as { fingerprint?: unknown })?.fingerprint;
     if (typeof fp !== 'string' || fp === '') throw new UserError(`baseline ${path}: an entry has no fingerprint`);
     fingerprints.add(fp);
+    entries.set(fp, entry as BaselineEntry);
   }
-  return { path, fingerprints };
+  return { path, fingerprints, entries };
+}
+
+/** The baseline's entries whose findings no longer occur: fixed, or their job is gone. */
+export function absentEntries(findings: Finding[], baseline: Baseline): BaselineEntry[] {
+  const seen = new Set(findings.map((f) => f.fingerprint));
+  return [...baseline.entries.values()].filter((e) => !seen.has(e.fingerprint));
+}
+
+/** --prune-baseline: the file without the absent entries, every other entry byte for byte as it was. */
+export async function pruneBaseline(baseline: Baseline, absent: BaselineEntry[]): Promise<void> {
+  const gone = new Set(absent.map((e) => e.fingerprint));
+  const kept = [...baseline.entries.values()].filter((e) => !gone.has(e.fingerprint));
+  await writeAtomically(baseline.path, entriesDocument(kept));
 }
 
 /** Marks each finding new or unchanged; findings must carry their fingerprints. */
@@ -65,8 +87,12 @@ export function baselineDocument(findings: Finding[]): string {
     const fingerprint = fingerprintOf(id);
     entries.set(fingerprint, { fingerprint, ...id });
   }
-  const sorted = [...entries.values()].sort((a, b) =>
-    cmp(a.rule, b.rule) || cmp(a.job ?? '', b.job ?? '') || cmp(a.trigger ?? '', b.trigger ?? '') || cmp(a.key, b.key));
+  return entriesDocument([...entries.values()]);
+}
+
+function entriesDocument(entries: BaselineEntry[]): string {
+  const sorted = [...entries].sort((a, b) =>
+    cmp(a.rule, b.rule) || cmp(a.job ?? '', b.job ?? '') || cmp(a.trigger ?? '', b.trigger ?? '') || cmp(a.key ?? '', b.key ?? ''));
   return JSON.stringify({ version: BASELINE_VERSION, tool: 'sched-doctor', findings: sorted }, null, 2) + '\n';
 }
 

@@ -1,14 +1,18 @@
 import type { Command } from 'commander';
 import { UserError } from '../model/errors';
-import { writeBaseline } from '../baseline/baseline-file';
+import { absentEntries, pruneBaseline, writeBaseline } from '../baseline/baseline-file';
+import type { Finding } from '../model/finding';
 import { FORMATS, render } from '../report/render';
 import { buildReport } from '../report/report';
 import { exitCodeFor, parseFailOn, parseMaxFindings } from './exit';
-import { applyControls, prepareControls, type ControlFlags } from './analyze-controls';
+import { applyControls, prepareControls, type ControlFlags, type Controls } from './analyze-controls';
 import { pairTargets, type FlagUse, type Target } from './output-targets';
-import { emit, useColor } from './output';
+import { appendStepSummary, emit, useColor } from './output';
+import { outputWidth } from '../report/text-layout';
+import { didYouMean } from '../model/did-you-mean';
 import { addStoreOptions } from './store-flags';
 import { addInputOptions, collect, type CollectFlags } from './collect';
+import { checkInputs, refuseEmpty, type CheckContext, type InputWarning } from './input-check';
 
 export interface AnalyzeFlags extends CollectFlags, Omit<ControlFlags, 'now' | 'logFormat' | 'tz'> {
   format: string;
@@ -18,6 +22,14 @@ export interface AnalyzeFlags extends CollectFlags, Omit<ControlFlags, 'now' | '
   maxFindings?: string;
   writeBaseline?: string;
   failOn: string;
+  /** A run in which no input gave a record is fine (else exit 2). */
+  allowEmpty?: boolean;
+  quiet?: boolean;
+  allJobs?: boolean;
+  /** --color / --no-color; undefined: FORCE_COLOR, NO_COLOR, then whether stdout is a terminal. */
+  color?: boolean;
+  stdinFilename?: string;
+  pruneBaseline?: boolean;
 }
 
 export { FORMATS };
@@ -36,24 +48,59 @@ export function registerAnalyze(program: Command): void {
     .option('--baseline <file>', 'findings recorded in this baseline do not fail the run; new ones still do')
     .option('--write-baseline <file>', 'record every finding of this run in a baseline file (written atomically)')
     .option('--since <time>', 'analyze from this instant: ISO 8601 with Z or an offset, or a span before --now (30m, 24h, 7d)')
-    .option('--until <time>', 'analyze up to (not including) this instant, same forms as --since');
+    .option('--until <time>', 'analyze up to (not including) this instant, same forms as --since')
+    .option('--allow-empty', 'exit 0 even when no input gives an APScheduler record (default: exit 2, a gate must not pass on nothing)')
+    .option('--prune-baseline', 'rewrite the --baseline file without the findings that no longer occur')
+    .option('-q, --quiet', 'only the verdict and the findings at or above --fail-on')
+    .option('--all-jobs', 'table: list every job, not only those with findings')
+    .option('--color', 'colour the table even when not writing to a terminal (also FORCE_COLOR=1)')
+    .option('--no-color', 'no colour (also NO_COLOR=1)')
+    .option('--stdin-filename <name>', 'the file name standard input stands for in sarif, github, junit and compact output');
   addStoreOptions(addInputOptions(command), false).action(async (logs: string[], flags: AnalyzeFlags) => {
       flags.targets = pairTargets(uses.splice(0));
       process.exitCode = await runAnalyze(logs, flags);
     });
 }
 
+/** --prune-baseline: drop the entries that no longer occur from the --baseline file; the report says how many. */
+async function prune(controls: Controls, findings: Finding[], extra: Record<string, unknown>): Promise<void> {
+  if (!controls.baseline) throw new UserError('--prune-baseline needs --baseline FILE (the file to prune)');
+  const absent = absentEntries(findings, controls.baseline);
+  if (absent.length) await pruneBaseline(controls.baseline, absent);
+  (extra.baseline as { pruned?: number }).pruned = absent.length;
+}
+
 export async function runAnalyze(logs: string[], flags: AnalyzeFlags): Promise<number> {
   const failOn = parseFailOn(flags.failOn);
   const targets = flags.targets ?? [{ format: flags.format, output: flags.output }];
-  for (const t of targets) if (!FORMATS.includes(t.format)) throw new UserError(`--format must be one of ${FORMATS.join(', ')} (got '${t.format}')`);
+  for (const t of targets) {
+    if (!FORMATS.includes(t.format)) throw new UserError(`--format must be one of ${FORMATS.join(', ')} (got '${t.format}')${didYouMean(t.format, FORMATS)}`);
+  }
   const maxFindings = parseMaxFindings(flags.maxFindings);
   const controls = prepareControls(flags);
   const { analysis, extra } = await collect(logs, { ...flags, ...controls.collectFlags }, controls.engine);
   applyControls(analysis, extra, controls);
+  if (flags.pruneBaseline) await prune(controls, analysis.findings, extra);
+  const store = extra.store as { url: string; rows: number; jobs: { name: string | null }[] } | undefined;
+  const jobNames = [...analysis.jobs.map((j) => j.name), ...(store?.jobs ?? []).map((j) => j.name).filter((n): n is string => n !== null)];
+  const check = checkInputs(analysis, {
+    allowOverlap: flags.allowOverlap, jobNames,
+    // Folders' sub-folders left unread (the folder reader reports them, when it does).
+    skippedDirs: (analysis as { skippedDirs?: string[] }).skippedDirs,
+    logFormat: controls.collectFlags.logFormat, fieldsGiven: (flags.field?.length ?? 0) > 0,
+    window: extra.window as CheckContext['window'], storeRows: store?.rows, storeLabel: store?.url,
+  });
+  if (check.nothing && !flags.allowEmpty) refuseEmpty(check);
+  if (check.warnings.length) extra.warnings = [...((extra.warnings as InputWarning[] | undefined) ?? []), ...check.warnings];
   const report = buildReport(analysis, extra);
   for (const t of targets) {
-    await emit(render(t.format, report, { failOn, cwd: process.cwd(), color: useColor(t.output), rules: controls.rules }), t.output);
+    const options = {
+      failOn, cwd: process.cwd(), color: useColor(t.output, flags.color), rules: controls.rules, maxFindings,
+      width: t.output ? 80 : outputWidth(process.stdout), quiet: flags.quiet, allJobs: flags.allJobs, stdinName: flags.stdinFilename,
+    };
+    await emit(render(t.format, report, options), t.output);
+    // In GitHub Actions the step summary is the place people look: the Markdown report goes there too.
+    if (t.format === 'github' && process.env.GITHUB_STEP_SUMMARY) await appendStepSummary(process.env.GITHUB_STEP_SUMMARY, render('markdown', report, options));
   }
   if (flags.writeBaseline) {
     const n = await writeBaseline(flags.writeBaseline, report.findings);

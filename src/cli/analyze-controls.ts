@@ -3,7 +3,8 @@
 // fails fast, exit 2); `applyControls` shapes the analysis afterwards.
 
 import type { AnalyzeOptions, LogAnalysis } from '../engine/analyze';
-import { applyBaseline, readBaseline, type Baseline } from '../baseline/baseline-file';
+import { absentEntries, applyBaseline, readBaseline, type Baseline } from '../baseline/baseline-file';
+import { resolve } from 'node:path';
 import { withFingerprints } from '../baseline/fingerprint';
 import type { Config } from '../config/config';
 import { jobFilter } from '../config/job-filter';
@@ -17,6 +18,7 @@ import { parseWindow, type Window } from './window';
 export interface ControlFlags {
   config?: string | false;
   baseline?: string;
+  writeBaseline?: string;
   since?: string;
   until?: string;
   now?: string;
@@ -38,7 +40,8 @@ export interface Controls {
 export function prepareControls(flags: ControlFlags, cwd: string = process.cwd()): Controls {
   const config = loadConfig(flags.config, cwd);
   const window = parseWindow(flags.since, flags.until, parseNow(flags.now));
-  const baseline = flags.baseline === undefined ? undefined : readBaseline(flags.baseline);
+  const firstRun = flags.writeBaseline !== undefined && flags.baseline !== undefined && resolve(cwd, flags.writeBaseline) === resolve(cwd, flags.baseline);
+  const baseline = flags.baseline === undefined ? undefined : readBaseline(flags.baseline, firstRun);
   return {
     config,
     window,
@@ -67,11 +70,14 @@ export function applyControls(analysis: LogAnalysis, extra: Record<string, unkno
       new: findings.filter((f) => f.baseline === 'new').length,
       unchanged: findings.filter((f) => f.baseline === 'unchanged').length,
       absent,
+      // Which accepted findings are gone, so the file can be reviewed (or pruned with --prune-baseline).
+      absentEntries: absentEntries(findings, controls.baseline).map(({ fingerprint, rule, job, trigger }) => ({ fingerprint, rule, job, trigger })),
     };
   }
   if (controls.config.path) extra.config = { file: controls.config.path };
   const { since, until } = controls.window;
   if (since !== undefined || until !== undefined) {
-    extra.window = { since: since === undefined ? null : isoFromMicros(since), until: until === undefined ? null : isoFromMicros(until) };
+    const outside = analysis.sources.reduce((n, s) => n + (s.outsideWindow ?? 0), 0);
+    extra.window = { since: since === undefined ? null : isoFromMicros(since), until: until === undefined ? null : isoFromMicros(until), outside };
   }
 }

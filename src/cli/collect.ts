@@ -5,6 +5,8 @@ import { analyzeLogs, sortFindings, type AnalyzeOptions, type LogAnalysis } from
 import { checkStore, linkStoreAndLog, loadStoreJobs } from '../engine/analyze-store';
 import type { StoreJob } from '../model/store-job';
 import { UserError } from '../model/errors';
+import { isoFromMicros } from '../model/time';
+import { startProgress } from './progress';
 import { recommend } from '../recommend/recommend';
 import type { Recommendation } from '../recommend/recommendation';
 import { parseNow, storeOptionsFrom, type StoreFlags } from './store-flags';
@@ -37,8 +39,15 @@ export interface CollectFlags extends Partial<StoreFlags> {
 
 /** The options that say how to read the inputs: shared by analyze and recommend. */
 export function addInputOptions(command: Command): Command {
+  // --config FILE and --no-config say opposite things: which one was meant is not ours to guess.
+  const said = new Set<string>();
+  const once = (flag: string) => () => {
+    said.add(flag);
+    if (said.size === 2) throw new UserError('--config and --no-config contradict each other: give one of them');
+  };
+  command.on('option:config', once('config')).on('option:no-config', once('no-config'));
   return command
-    .option('--log-format <format>', "the Python logging format of the log, e.g. '%(asctime)s - %(name)s - %(levelname)s - %(message)s'")
+    .option('--log-format <format>', "the Python logging format of the log, e.g. '%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s'")
     .option('--date-format <datefmt>', "Python's datefmt of the log's timestamps, e.g. '%d/%m/%Y %H:%M:%S' (day and month order then certain)")
     .option('--tz <zone>', 'time zone of log timestamps that carry no offset (IANA name, UTC, +08:00); default: inferred from the log')
     .option('--same-process', "the files are one process's log, not separate processes (rotated parts of one file are grouped without it)")
@@ -66,6 +75,9 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
   const storeJobs = flags.db ? await loadStoreJobs(flags.db, storeOptionsFrom(flags)) : undefined;
   // django-apscheduler keeps a row per run: read like a log, beside any log files.
   const history = flags.db && storeJobs ? djangoHistory(flags.db, storeJobs) : undefined;
+  // Someone who typed `-` at a prompt sees why nothing happens.
+  if (logs.includes('-') && process.stdin.isTTY) process.stderr.write('sched-doctor: reading standard input (end it with Ctrl-D, or pass log files as arguments)\n');
+  const progress = startProgress(logs);
   const analysis: LogAnalysis = logs.length || history
     ? await analyzeLogs(logs, {
         logFormat: flags.logFormat, dateFormat: flags.dateFormat, tz: flags.tz, sameProcess: flags.sameProcess,
@@ -74,7 +86,7 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
         history: history ? [history] : undefined,
         followSymlinks: flags.followSymlinks, recursive: flags.recursive,
         ...engine,
-      })
+      }).finally(() => progress.stop())
     : { sources: [], jobs: [], findings: [], pairing: { exact: 0, ambiguous: 0, unmatched: 0 } };
   const extra: Record<string, unknown> = {};
   if (flags.db && storeJobs) {
@@ -84,7 +96,7 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
     extra.store = {
       url: storeJobs[0]?.store ?? withoutCredentials(flags.db),
       rows: storeJobs.length,
-      jobs: storeJobs.map((j) => ({ id: j.row.id, name: j.state?.name ?? null, func: j.state?.func ?? null, trigger: j.state?.trigger.text ?? null, nextRunTime: j.row.nextRunTime, decodeError: j.decodeError ?? null })),
+      jobs: storeJobs.map((j) => ({ id: j.row.id, name: j.state?.name ?? null, func: j.state?.func ?? null, trigger: j.state?.trigger.text ?? null, nextRunTime: j.row.nextRunTime === null ? null : isoFromMicros(Math.round(j.row.nextRunTime * 1e6)), decodeError: j.decodeError ?? null })),
     };
   }
   const recommendations = recommend({ jobs: analysis.jobs, findings: analysis.findings, storeJobs, allowOverlap: flags.allowOverlap });

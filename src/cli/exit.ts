@@ -1,12 +1,15 @@
 import type { Finding } from '../model/finding';
 import { UserError } from '../model/errors';
+import { didYouMean } from '../model/did-you-mean';
 import { failsRun, type FailOn } from '../report/render-options';
 
 export type { FailOn };
 
+const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
+
 export function parseFailOn(value: string): FailOn {
-  if (value === 'error' || value === 'warning' || value === 'info' || value === 'never') return value;
-  throw new UserError(`--fail-on must be error, warning, info or never (got '${value}')`);
+  if ((FAIL_ON as readonly string[]).includes(value)) return value as FailOn;
+  throw new UserError(`--fail-on must be error, warning, info or never (got '${value}')${didYouMean(value, FAIL_ON)}`);
 }
 
 /**

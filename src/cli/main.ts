@@ -18,7 +18,7 @@ export function buildProgram(): Command {
     .description('Audit APScheduler: why did my job run three times, and what do I change?')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(commanderLine(s)) });
   registerAnalyze(program);
   registerRecommend(program);
   registerJobs(program);
@@ -33,11 +33,24 @@ export async function main(argv: string[]): Promise<void> {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
+  const program = buildProgram();
+  if (argv.length <= 2) {
+    // No command is a usage error: say what there is, on stderr, and fail.
+    process.stderr.write(program.helpInformation());
+    process.exitCode = 2;
+    return;
+  }
   try {
-    await buildProgram().parseAsync(argv);
+    await program.parseAsync(argv);
   } catch (err) {
     process.exitCode = handleError(err);
   }
+}
+
+/** Commander's `error: …` (and its `(Did you mean …?)` line) as one `sched-doctor: …` line. */
+export function commanderLine(text: string): string {
+  const one = text.trim().replace(/^error: /, '').replace(/\s*\n\(Did you mean (.+)\?\)/, ' (did you mean $1?)').replace(/\s*\n\s*/g, ' ');
+  return `sched-doctor: ${one}; see sched-doctor --help\n`;
 }
 
 export function handleError(err: unknown): number {
@@ -47,7 +60,8 @@ export function handleError(err: unknown): number {
     return 2;
   }
   if (err instanceof UserError) {
-    process.stderr.write(`sched-doctor: ${err.message}\n`);
+    // Several problems (one per input) are several lines, each one on its own.
+    for (const line of err.message.split('\n')) process.stderr.write(`sched-doctor: ${line}\n`);
     return 2;
   }
   const message = err instanceof Error ? err.message : String(err);

@@ -1,6 +1,17 @@
 // Where a rendered report goes: stdout, or a file written atomically.
 
+import { promises as fs } from 'node:fs';
+import { describeFsError, UserError } from '../model/errors';
 import { writeAtomically } from '../report/atomic-write';
+
+/** GitHub's step summary file is shared by every command of the step: append, never replace. */
+export async function appendStepSummary(path: string, markdown: string): Promise<void> {
+  try {
+    await fs.appendFile(path, markdown.endsWith('\n') ? markdown : markdown + '\n');
+  } catch (err) {
+    throw new UserError(`cannot write the step summary $GITHUB_STEP_SUMMARY (${path}): ${describeFsError(err)}`);
+  }
+}
 
 export async function emit(text: string, output: string | undefined): Promise<void> {
   if (output) {
@@ -10,6 +21,15 @@ export async function emit(text: string, output: string | undefined): Promise<vo
   await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
 }
 
-export function useColor(output: string | undefined): boolean {
-  return !output && process.stdout.isTTY === true && !process.env.NO_COLOR;
+/**
+ * --color/--no-color first, then FORCE_COLOR (CI logs render colour; `0` or `false` turn it off),
+ * then NO_COLOR (no-color.org: any non-empty value), then: colour only on a terminal. A report
+ * written to a file is never coloured unless asked for.
+ */
+export function useColor(output: string | undefined, flag?: boolean, env: NodeJS.ProcessEnv = process.env, tty = process.stdout.isTTY === true): boolean {
+  if (flag !== undefined) return flag;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  if (env.NO_COLOR) return false;
+  return !output && tty;
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { RULES, findRule } from '../analyzers';
 import { UserError } from '../model/errors';
 import { explainText } from '../report/rule-help';
+import { didYouMean } from '../model/did-you-mean';
 
 export { explainText };
 
@@ -19,7 +20,7 @@ export function registerRules(program: Command): void {
     .argument('<rule>', 'rule id, e.g. duplicate-run')
     .action((id: string) => {
       const rule = findRule(id);
-      if (!rule) throw new UserError(`unknown rule '${id}' (see 'sched-doctor rules')`);
+      if (!rule) throw new UserError(`unknown rule '${id}'${didYouMean(id, RULES.map((r) => r.id))} (see 'sched-doctor rules')`);
       process.stdout.write(explainText(rule) + '\n');
     });
 }

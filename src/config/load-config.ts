@@ -38,10 +38,10 @@ function shown(path: string, cwd: string): string {
 
 export function findConfig(cwd: string): string | undefined {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    for (const name of CONFIG_NAMES) {
-      const candidate = join(dir, name);
-      if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
-    }
+    const found = CONFIG_NAMES.map((name) => join(dir, name)).filter((c) => existsSync(c) && statSync(c).isFile());
+    // Which one would win is not obvious to whoever edits the other: refuse to guess.
+    if (found.length > 1) throw new UserError(`two config files in ${shown(dir, resolve(cwd)) || '.'}: ${CONFIG_NAMES.join(' and ')}; keep one (or name it with --config)`);
+    if (found.length === 1) return found[0];
     if (dirname(dir) === dir) return undefined;
   }
 }

@@ -4,6 +4,7 @@
 import { RULES, findRule } from '../analyzers';
 import type { Severity } from '../model/finding';
 import { UserError } from '../model/errors';
+import { didYouMean } from '../model/did-you-mean';
 import { zoneFromName } from '../readers/zone';
 import { compileLogFormat } from '../readers/python-logging-format';
 import { emptyConfig, type Config } from './config';
@@ -21,20 +22,23 @@ export function validateConfig(raw: unknown, path: string): Config {
   config.path = path;
   if (!isObject(raw)) fail('must be a JSON object');
   const top = raw as Record<string, unknown>;
-  for (const key of Object.keys(top)) if (!TOP_KEYS.includes(key)) fail(`unknown key '${key}' (allowed: ${TOP_KEYS.join(', ')})`);
+  for (const key of Object.keys(top)) if (!TOP_KEYS.includes(key)) fail(`unknown key '${key}'${didYouMean(key, TOP_KEYS)} (allowed: ${TOP_KEYS.join(', ')})`);
 
   if (top.rules !== undefined) {
     if (!isObject(top.rules)) fail("'rules' must be an object: rule id → severity, \"off\", or { \"severity\", \"options\" }");
     for (const [id, value] of Object.entries(top.rules as Record<string, unknown>)) {
       const rule = findRule(id);
-      if (!rule) fail(`unknown rule '${id}' in 'rules' (known: ${RULES.map((r) => r.id).join(', ')})`);
+      if (!rule) {
+        const near = didYouMean(id, RULES.map((r) => r.id));
+        fail(`unknown rule '${id}' in 'rules'${near || ` (known: ${RULES.map((r) => r.id).join(', ')})`}`);
+      }
       const at = `rules.${id}`;
       const entry = typeof value === 'string' ? { severity: value } : value;
       if (!isObject(entry)) fail(`'${at}' must be a severity (${SEVERITIES.join(', ')}) or an object { "severity", "options" }`);
       const e = entry as Record<string, unknown>;
       for (const key of Object.keys(e)) if (!RULE_KEYS.includes(key)) fail(`unknown key '${at}.${key}' (allowed: ${RULE_KEYS.join(', ')})`);
       if (e.severity !== undefined) {
-        if (typeof e.severity !== 'string' || !SEVERITIES.includes(e.severity)) fail(`'${at}' severity must be ${SEVERITIES.join(', ')} (got ${JSON.stringify(e.severity)})`);
+        if (typeof e.severity !== 'string' || !SEVERITIES.includes(e.severity)) fail(`'${at}' severity must be ${SEVERITIES.join(', ')} (got ${JSON.stringify(e.severity)})${typeof e.severity === 'string' ? didYouMean(e.severity, SEVERITIES) : ''}`);
         config.ruleSeverity[id] = e.severity as Severity | 'off';
       }
       const known = rule!.options ?? {};

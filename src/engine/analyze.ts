@@ -55,6 +55,8 @@ export interface AnalyzeOptions {
 export interface SourceReport extends Omit<SourceStats, 'firstTime' | 'lastTime'> {
   firstTime?: string;
   lastTime?: string;
+  /** With --since/--until: records of this source outside the window (not analyzed). */
+  outsideWindow?: number;
 }
 
 export interface LogAnalysis {
@@ -125,8 +127,17 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
     for (const l of onEvent) l.event!(event, state.id);
   };
 
+  // Per source, what the window left out: a window that drops everything must not look healthy.
+  const windowed = options.since !== undefined || options.until !== undefined;
+  const outside = new Map<string, number>();
   for await (const batch of mergeByTime(readers.map((r) => r.events()))) {
-    for (const event of batch) if (inWindow(event.ctx.time, options)) handle(event);
+    for (const event of batch) {
+      if (inWindow(event.ctx.time, options)) handle(event);
+      else {
+        const key = event.ctx.stream ?? event.ctx.source;
+        outside.set(key, (outside.get(key) ?? 0) + 1);
+      }
+    }
   }
 
   const end = { openRuns: tracker.openRuns(), instances: tracker.instances, lastTime };
@@ -138,7 +149,9 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
   return {
     sources: readers.map((r) => {
       const { firstTime, lastTime: last, ...rest } = r.stats;
-      return { ...rest, firstTime: firstTime === undefined ? undefined : isoFromMicros(firstTime), lastTime: last === undefined ? undefined : isoFromMicros(last) };
+      const report: SourceReport = { ...rest, firstTime: firstTime === undefined ? undefined : isoFromMicros(firstTime), lastTime: last === undefined ? undefined : isoFromMicros(last) };
+      if (windowed) report.outsideWindow = outside.get(r.stats.source) ?? 0;
+      return report;
     }),
     jobs: stats.summaries(),
     findings: sortFindings(findings),

@@ -15,7 +15,7 @@ import { peelEnvelopes } from './envelopes';
 import { readLines } from './line-source';
 import { matchLogFormat, type CompiledFormat } from './python-logging-format';
 import { describeFields, parsePrefix, type PrefixFields } from './record-prefix';
-import { exceptionLine, type FieldMap } from './json-fields';
+import { exceptionLine, type FieldMap, type JsonObject } from './json-fields';
 import { JSON_CANDIDATE, parseObject, readJsonRecord, type JsonRecord } from './json-record';
 import { findStamps, pickStamp, type Stamp } from './timestamp';
 import type { Zone } from './zone';
@@ -64,6 +64,10 @@ export interface SourceStats {
   skippedDirs?: string[];
   /** What the reader doubts about its reading (a --tz the log contradicts, an ambiguous date order). */
   warnings?: string[];
+  /** The top-level keys of the first JSON record whose APScheduler text was not read (to name the --field to give). */
+  jsonKeys?: string[];
+  /** In that record, the field holding APScheduler's text (`body.text`), when one does. */
+  jsonTextAt?: string;
 }
 
 const LEVEL_START = /^\s*\[?(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\b/;
@@ -230,10 +234,10 @@ export class LogReader {
     if (!o) return false;
     const record = readJsonRecord(o, this.options.fields, !this.formatNoted);
     if (!record) {
-      if (APSCHEDULER_LOGGER.test(text)) {
+      if (APSCHEDULER_LOGGER.test(text) || apschedulerTextIn(o) !== undefined) {
         this.endSplit(out);
         this.release(out);
-        this.unrecognised(lineNo, text);
+        this.unrecognised(lineNo, text, o);
       }
       return true;
     }
@@ -243,12 +247,12 @@ export class LogReader {
       if (envelope.stamp) record.stamp = pickStamp(record.stamp ? [envelope.stamp, record.stamp] : [envelope.stamp]);
     }
     if (record.stream) this.jsonStream(record, text, lineNo, out);
-    else this.jsonRecord(record, text, lineNo, out);
+    else this.jsonRecord(record, text, lineNo, out, o);
     return true;
   }
 
   /** A record whose message is the APScheduler message itself (python-json-logger, structlog, ECS). */
-  private jsonRecord(record: JsonRecord, raw: string, lineNo: number, out: LogEvent[]): void {
+  private jsonRecord(record: JsonRecord, raw: string, lineNo: number, out: LogEvent[], o: JsonObject): void {
     // A JSON record ends whatever came before it.
     this.endSplit(out);
     this.release(out);
@@ -263,7 +267,9 @@ export class LogReader {
     const parsed = m ? parseMessage(m[0], message.slice(m.index)) : undefined;
     if (!m || !parsed) {
       // An APScheduler logger with an unknown message is a gap; another logger's look-alike is not.
-      if (record.logger !== undefined ? APSCHEDULER_LOGGER.test(record.logger) : m || APSCHEDULER_LOGGER.test(message)) this.unrecognised(lineNo, raw);
+      // APScheduler's own text in a field that was not read as the message is a gap too (fields not detected).
+      if (record.logger !== undefined ? APSCHEDULER_LOGGER.test(record.logger) : m || APSCHEDULER_LOGGER.test(message)) this.unrecognised(lineNo, raw, o);
+      else if (!m && apschedulerTextIn(o) !== undefined) this.unrecognised(lineNo, raw, o);
       return;
     }
     const prefix = m.index > 0 ? parsePrefix(message.slice(0, m.index), this.options.dateFormat) : NO_PREFIX;
@@ -309,7 +315,9 @@ export class LogReader {
     if (found === undefined) {
       if (this.continuesTraceback(text)) return;
       this.release(out);
-      if (APSCHEDULER_LOGGER.test(text) && !/^\s/.test(text.slice(peelEnvelopes(text).offset))) {
+      // With --log-format, an APScheduler message on a line the format does not match is a gap too.
+      const looksLike = APSCHEDULER_LOGGER.test(text) || (this.options.logFormat !== undefined && MESSAGE_START.test(text));
+      if (looksLike && !/^\s/.test(text.slice(peelEnvelopes(text).offset))) {
         // A format with a newline before %(message)s: the record's head now, its message next.
         if (HEAD_ONLY.test(text)) this.head = { line: lineNo, text, around };
         else this.unrecognised(lineNo, around?.raw ?? text);
@@ -381,8 +389,13 @@ export class LogReader {
     this.split = undefined;
   }
 
-  private unrecognised(line: number, text: string): void {
+  private unrecognised(line: number, text: string, json?: JsonObject): void {
     this.stats.unrecognised++;
+    if (json && this.stats.jsonKeys === undefined) {
+      this.stats.jsonKeys = Object.keys(json).slice(0, 20);
+      const at = apschedulerTextIn(json);
+      if (at) this.stats.jsonTextAt = at;
+    }
     if (APSCHEDULER_4.test(text)) this.stats.apscheduler4++;
     if (this.stats.unrecognisedSamples.length < 3) {
       this.stats.unrecognisedSamples.push(this.files.length > 1 ? { line, text: text.slice(0, 300), file: this.file } : { line, text: text.slice(0, 300) });
@@ -558,4 +571,15 @@ function describeJson(around: AroundJson, text: string): string {
   const stamp = record.stamp ? (record.stamp.offsetMinutes === undefined ? ', time without offset' : '') : '';
   const fields = `${record.shape} (${paths.join(', ')}${stamp})`;
   return around.envelope ? `auto: JSON lines, ${fields}; the line inside: ${text}` : `auto: JSON lines, ${fields}`;
+}
+
+/** Where an APScheduler message sits in a JSON record's values (a dotted path, nested a few levels deep), if anywhere. */
+function apschedulerTextIn(v: unknown, path = '', depth = 0): string | undefined {
+  if (typeof v === 'string') return MESSAGE_START.test(v) ? path : undefined;
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || depth > 3) return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const hit = apschedulerTextIn(x, path ? `${path}.${k}` : k, depth + 1);
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
 }

@@ -4,11 +4,12 @@
 
 import type { Finding } from '../model/finding';
 import type { Report } from './report';
+import { jsonView } from './json';
 import { failsRun, severityCounts, type RenderOptions } from './render-options';
 
 export function* ndjsonLines(report: Report, options: Pick<RenderOptions, 'failOn'>): Generator<string> {
   for (const f of report.findings) yield JSON.stringify({ type: 'finding', ...f }) + '\n';
-  const { findings, ...rest } = report;
+  const { findings, ...rest } = jsonView(report);
   yield JSON.stringify({ type: 'summary', ...rest, counts: counts(findings, options) }) + '\n';
 }
 

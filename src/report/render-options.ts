@@ -14,6 +14,16 @@ export interface RenderOptions {
   color: boolean;
   /** Rules that ran (config "off" leaves a rule out): junit's test cases. Default: every rule. */
   rules?: string[];
+  /** --max-findings: the verdict tolerates this many failing findings. */
+  maxFindings?: number;
+  /** Text formats: the width to fit (the terminal's, COLUMNS, or 80). */
+  width?: number;
+  /** -q: only the verdict and the findings that fail the run. */
+  quiet?: boolean;
+  /** --all-jobs: the jobs table lists every job, not only those with findings. */
+  allJobs?: boolean;
+  /** --stdin-filename: the name standard input stands for in files-based formats. */
+  stdinName?: string;
 }
 
 /** True when this finding fails the run: at or above the threshold and not in the baseline. */

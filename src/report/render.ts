@@ -1,5 +1,6 @@
 // Every output format, by name: the one list `--format` accepts.
 
+import { renderCompact } from './compact';
 import { renderGithub } from './github';
 import { renderJson } from './json';
 import { renderJunit } from './junit';
@@ -11,7 +12,8 @@ import { renderSarif } from './sarif';
 import { renderTable } from './table';
 
 const RENDERERS: Record<string, (report: Report, options: RenderOptions) => string> = {
-  table: (r, o) => renderTable(r, { color: o.color }),
+  table: (r, o) => renderTable(r, o),
+  compact: renderCompact,
   json: (r) => renderJson(r),
   ndjson: renderNdjson,
   sarif: renderSarif,

@@ -5,7 +5,7 @@
 // finding across runs without line numbers.
 
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RULES } from '../analyzers';
 import type { Rule } from '../analyzers/rule';
@@ -14,27 +14,74 @@ import { placeOf } from './evidence-location';
 import type { Report } from './report';
 import type { RenderOptions } from './render-options';
 import { explainMarkdown, explainText } from './rule-help';
+import { warningsOf } from './notes';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json';
 const FINGERPRINT_KEY = 'schedDoctor/v1';
 
 type Json = Record<string, unknown>;
 
-export function renderSarif(report: Report, options: Pick<RenderOptions, 'cwd'>): string {
+/** Where the tool is documented: the package page (the README, with every rule's table row). */
+export const INFORMATION_URI = 'https://www.npmjs.com/package/sched-doctor';
+
+export function renderSarif(report: Report, options: Pick<RenderOptions, 'cwd' | 'stdinName'>): string {
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
+  const fallback = fallbackFile(report, options.cwd);
+  const config = report.config as { file: string } | undefined;
+  const window = report.window as Json | undefined;
+  const invocation: Json = {
+    executionSuccessful: true,
+    toolExecutionNotifications: warningsOf(report).map((w) => ({ level: 'warning', message: { text: w.message }, descriptor: { id: `input/${w.kind}` } })),
+  };
+  if (window) invocation.properties = { window };
   const log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'sched-doctor', semanticVersion: toolVersion(), rules: RULES.map(descriptor) } },
+        tool: { driver: { name: 'sched-doctor', semanticVersion: toolVersion(), informationUri: INFORMATION_URI, rules: RULES.map(descriptor) } },
+        invocations: [invocation],
         originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(options.cwd).href.replace(/\/?$/, '/') } },
-        results: report.findings.map((f) => result(f, ruleIndex.get(f.rule), options.cwd)),
+        ...(config ? { artifacts: [{ location: fileLocation(resolve(options.cwd, config.file), options.cwd), roles: ['userSpecifiedConfiguration'] }] } : {}),
+        results: report.findings.map((f) => result(f, ruleIndex.get(f.rule), { cwd: options.cwd, stdinName: options.stdinName, fallback })),
         columnKind: 'unicodeCodePoints',
       },
     ],
   };
   return JSON.stringify(log, null, 2) + '\n';
+}
+
+interface Where {
+  cwd: string;
+  stdinName?: string;
+  /** The file a result without one of its own points at (GitHub shows a result only on a file). */
+  fallback?: Json;
+}
+
+/**
+ * A result that has no log line of its own (a job-store row, standard input without
+ * --stdin-filename) still needs a file for code scanning to show it: the SQLite file when it is
+ * in the working folder, else the config file, else the first log read there. With none of
+ * them, the result keeps its logical location only.
+ */
+function fallbackFile(report: Report, cwd: string): Json | undefined {
+  const store = report.store as { url?: string } | undefined;
+  const sqlite = store?.url ? /^sqlite(?:\+\w+)?:\/\/\/(.+)$/.exec(store.url)?.[1] : undefined;
+  const config = report.config as { file: string } | undefined;
+  const candidates = [sqlite, config?.file, ...report.sources.map((s) => s.source).filter((s) => s !== '-')];
+  for (const c of candidates) {
+    if (c === undefined) continue;
+    const loc = fileLocation(resolve(cwd, c), cwd);
+    if (loc.uriBaseId) return loc;
+  }
+  return undefined;
+}
+
+/** Relative to SRCROOT under the working folder; an absolute file URI elsewhere. */
+function fileLocation(absolute: string, cwd: string): Json {
+  const rel = relative(cwd, absolute);
+  const inside = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  return inside ? { uri: rel.split(sep).map(encodeURIComponent).join('/'), uriBaseId: 'SRCROOT' } : { uri: pathToFileURL(absolute).href };
 }
 
 function descriptor(rule: Rule): Json {
@@ -44,21 +91,23 @@ function descriptor(rule: Rule): Json {
     shortDescription: { text: rule.summary },
     fullDescription: { text: rule.docs.what },
     help: { text: explainText(rule), markdown: explainMarkdown(rule) },
+    helpUri: `${INFORMATION_URI}#rules`,
     defaultConfiguration: { level: level(rule.severity) },
     properties: { tags: ['apscheduler', rule.scope === 'log' ? 'log' : 'job-store'] },
   };
 }
 
-function result(f: Finding, index: number | undefined, cwd: string): Json {
+function result(f: Finding, index: number | undefined, where: Where): Json {
   const [first, ...rest] = f.evidence;
   const jobLocation = f.job === null ? [] : [{ name: f.job, fullyQualifiedName: f.trigger ? `${f.job} ${f.trigger}` : f.job, kind: 'function' }];
-  const primary = first ? location(first, cwd, jobLocation) : jobLocation.length ? { logicalLocations: jobLocation } : undefined;
+  let primary: Json | undefined = first ? location(first, where, jobLocation) : jobLocation.length ? { logicalLocations: jobLocation } : undefined;
+  if (!primary?.physicalLocation && where.fallback) primary = { ...primary, physicalLocation: { artifactLocation: where.fallback, region: { startLine: 1 } } };
   const out: Json = { ruleId: f.rule };
   if (index !== undefined) out.ruleIndex = index;
   out.level = level(f.severity);
   out.message = { text: f.message };
   if (primary) out.locations = [primary];
-  if (rest.length) out.relatedLocations = rest.map((e, i) => ({ id: i + 1, ...location(e, cwd, []) }));
+  if (rest.length) out.relatedLocations = rest.map((e, i) => ({ id: i + 1, ...location(e, where, []) }));
   if (f.fingerprint) out.partialFingerprints = { [FINGERPRINT_KEY]: f.fingerprint };
   if (f.baseline) out.baselineState = f.baseline;
   const properties: Json = { job: f.job, count: f.count };
@@ -70,8 +119,8 @@ function result(f: Finding, index: number | undefined, cwd: string): Json {
   return out;
 }
 
-function location(e: Evidence, cwd: string, logical: Json[]): Json {
-  const place = placeOf(e, cwd);
+function location(e: Evidence, where: Where, logical: Json[]): Json {
+  const place = placeOf(e, where.cwd);
   const snippet = e.text ? { snippet: { text: e.text.split('\n')[0] } } : {};
   const withLogical = (loc: Json): Json => (logical.length ? { ...loc, logicalLocations: logical } : loc);
   switch (place.kind) {
@@ -81,8 +130,12 @@ function location(e: Evidence, cwd: string, logical: Json[]): Json {
         : { uri: pathToFileURL(place.absolute).href };
       return withLogical({ physicalLocation: { artifactLocation, region: { startLine: place.line, ...snippet } } });
     }
-    case 'stdin':
-      return withLogical({ physicalLocation: { artifactLocation: { description: { text: 'standard input' } }, region: { startLine: place.line, ...snippet } } });
+    case 'stdin': {
+      // --stdin-filename names the file the piped log is, so the line lands on it.
+      // Without it there is no file to name: the line is told in words, and the result falls back like a store row.
+      if (!where.stdinName) return withLogical({ message: { text: `standard input, line ${place.line}${e.text ? `: ${e.text.split('\n')[0]}` : ''}` } });
+      return withLogical({ physicalLocation: { artifactLocation: fileLocation(resolve(where.cwd, where.stdinName), where.cwd), region: { startLine: place.line, ...snippet } } });
+    }
     case 'row':
       return {
         logicalLocations: [...logical, { name: place.row, fullyQualifiedName: `${place.store}#${place.row}`, kind: 'object' }],

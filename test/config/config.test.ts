@@ -81,8 +81,10 @@ test('logFormat and tz come from the file; the command line wins', () => {
 });
 
 const BAD: [string, unknown, RegExp][] = [
-  ['unknown key', { rulez: {} }, /unknown key 'rulez' \(allowed: \$schema, rules, jobs, logFormat, tz\)/],
-  ['unknown rule', { rules: { 'duplicate-runs': 'off' } }, /unknown rule 'duplicate-runs' in 'rules' \(known: duplicate-run, /],
+  ['unknown key', { rulez: {} }, /unknown key 'rulez' \(did you mean 'rules'\?\) \(allowed: \$schema, rules, jobs, logFormat, tz\)/],
+  ['unknown rule', { rules: { 'duplicate-runs': 'off' } }, /unknown rule 'duplicate-runs' in 'rules' \(did you mean 'duplicate-run'\?\)$/],
+  ['unknown rule, nothing close', { rules: { 'zzz-top': 'off' } }, /unknown rule 'zzz-top' in 'rules' \(known: duplicate-run, /],
+  ['severity alias', { rules: { misfire: 'warn' } }, /'rules\.misfire' severity must be error, warning, info, off \(got "warn"\) \(did you mean 'warning'\?\)/],
   ['bad severity', { rules: { 'duplicate-run': 'fatal' } }, /'rules\.duplicate-run' severity must be error, warning, info, off \(got "fatal"\)/],
   ['unknown rule key', { rules: { misfire: { severity: 'info', threshold: 3 } } }, /unknown key 'rules\.misfire\.threshold' \(allowed: severity, options\)/],
   ['unknown option', { rules: { 'catch-up-burst': { options: { minRun: 3 } } } }, /unknown option 'rules\.catch-up-burst\.options\.minRun' \(options of catch-up-burst: minRuns, minLagSeconds, maxGapSeconds\)/],

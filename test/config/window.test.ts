@@ -34,15 +34,25 @@ test('the window keeps only the events inside it', () => {
   const all = run([]).report;
   const late = run(['--since', '2026-11-26T13:18:55Z']).report;
   const early = run(['--until', '2026-11-26T13:18:52Z']).report;
-  assert.deepEqual(late.window, { since: '2026-11-26T13:18:55.000Z', until: null });
+  // The records a window leaves out are counted: what --since X drops and what --until X drops are every record.
+  const rest = run(['--until', '2026-11-26T13:18:55Z']).report;
+  assert.equal(late.window.outside + rest.window.outside, all.sources[0].records);
+  assert.ok(late.window.outside > 0 && rest.window.outside > 0);
+  assert.deepEqual(late.window, { since: '2026-11-26T13:18:55.000Z', until: null, outside: late.window.outside });
+  assert.equal(late.sources[0].outsideWindow, late.window.outside);
   assert.ok(late.jobs[0].runs < all.jobs[0].runs && late.jobs[0].runs > 0);
   assert.ok(early.jobs[0].runs < late.jobs[0].runs);
   const relative = run(['--since', '5s', '--now', '2026-11-26T13:19:00Z']).report;
   assert.equal(relative.window.since, '2026-11-26T13:18:55.000Z');
   assert.equal(relative.jobs[0].runs, late.jobs[0].runs);
+  // A window that leaves nothing is not a pass: exit 2 unless --allow-empty.
   const empty = run(['--since', '2026-11-27T00:00:00Z']);
-  assert.equal(empty.code, 0);
-  assert.deepEqual(empty.report.findings, []);
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /all 43 APScheduler records are outside --since 2026-11-27T00:00:00.000Z/);
+  const allowed = run(['--since', '2026-11-27T00:00:00Z', '--allow-empty']);
+  assert.equal(allowed.code, 0);
+  assert.deepEqual(allowed.report.findings, []);
+  assert.equal(allowed.report.window.outside, 43);
 });
 
 test('window errors: one line, exit 2', () => {

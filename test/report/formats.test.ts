@@ -1,7 +1,8 @@
 // Each format's own rules: escaping, thresholds, line structure; and several reports from one run.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -12,7 +13,7 @@ import { renderJunit } from '../../src/report/junit';
 import { renderMarkdown } from '../../src/report/markdown';
 import { renderNdjson } from '../../src/report/ndjson';
 import { buildReport } from '../../src/report/report';
-import { ROOT, runCli } from '../support/cli';
+import { BIN, ROOT, runCli } from '../support/cli';
 import { GOLDEN_RUNS, normalise, renderAll } from './scenarios';
 
 process.chdir(ROOT);
@@ -52,11 +53,52 @@ test('junit: failures at or above --fail-on; the rest is output, not failure; XM
   assert.match(passing, /<system-out>warning \(below --fail-on error\): line one/);
 });
 
-test('junit: one test case per rule × job, plus one for scheduler-wide findings', async () => {
+test('junit: one test case per finding with its file and line, a passing case per job the rule did not report, an inputs suite', async () => {
   const seed = (await renderAll(GOLDEN_RUNS.find((r) => r.name === 'seed')!)).outputs.junit;
   const suites = [...seed.matchAll(/<testsuite name="([^"]+)" tests="(\d+)" failures="(\d+)"/g)].map((m) => `${m[1]}:${m[2]}:${m[3]}`);
   assert.ok(suites.includes('duplicate-run:2:1') && suites.includes('multiple-schedulers:2:1') && suites.includes('long-run:2:0'), suites.join(' '));
-  assert.equal(suites.length, 11, 'log rules only: no job store was read');
+  assert.equal(suites[0], 'inputs:1:0');
+  assert.equal(suites.length, 12, 'the inputs and the log rules only: no job store was read');
+  assert.match(seed, /<testcase classname="sched-doctor.duplicate-run" name="job_1 interval\[0:00:02\]" time="0" file="test\/fixtures\/seed\/app.log" line="10">\n      <failure type="error"/);
+  assert.match(seed, /<testcase classname="sched-doctor.multiple-schedulers" name="\(scheduler\)" time="0" file="test\/fixtures\/seed\/app.log" line="3">/);
+  assert.match(seed, /<testcase classname="sched-doctor.misfire" name="job_1 interval\[0:00:02\]" time="0"\/>/);
+  // Two findings of one rule on one job are two cases.
+  const two = renderJunit(buildReport({ ...report, findings: [tricky, { ...tricky, evidence: [{ source: 'logs/app.log', line: 9 }] }] }), { ...options, rules: ['job-error'] });
+  assert.equal([...two.matchAll(/<testcase classname="sched-doctor.job-error"/g)].length, 3, two);
+  assert.match(two, /#1" time="0" file="logs\/app.log" line="7"/);
+  assert.match(two, /#2" time="0" file="logs\/app.log" line="9"/);
+});
+
+test('junit and github: an empty input is skipped with its reason, and a warning', () => {
+  const r = buildReport({ ...report, sources: [{ source: 'logs/empty.log' } as never] }, { warnings: [{ kind: 'empty', source: 'logs/empty.log', message: 'logs/empty.log: empty (no lines)' }] });
+  assert.match(renderJunit(r, { ...options, rules: ['job-error'] }), /<testcase classname="sched-doctor.inputs" name="logs\/empty.log" time="0">\n      <skipped message="logs\/empty.log: empty \(no lines\)"\/>/);
+  assert.ok(renderGithub(r, options).startsWith('::warning title=sched-doctor input::logs/empty.log: empty (no lines)\n'));
+});
+
+test('github: past 10 annotations of a type, a notice says how many GitHub does not show', () => {
+  const many = buildReport({ ...report, findings: Array.from({ length: 13 }, (_, i) => ({ ...tricky, job: `job${i}` })) });
+  const out = renderGithub(many, options).trimEnd().split('\n');
+  assert.equal(out.filter((l) => l.startsWith('::warning ')).length, 13, 'every finding is still in the log');
+  assert.equal(out.at(-2), '::notice title=sched-doctor::3 warning annotations more than GitHub shows (10 per type per step): they are in this log and the step summary');
+  assert.equal(renderGithub(buildReport({ ...report, findings: Array(10).fill(tricky) }), options).includes('::notice'), false);
+});
+
+test('github: the Markdown report is appended to $GITHUB_STEP_SUMMARY when it is set', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sched-doctor-summary-'));
+  const summary = join(dir, 'summary.md');
+  writeFileSync(summary, 'earlier step\n');
+  const res = spawnSync(process.execPath, [BIN, 'analyze', '--no-config', 'test/fixtures/seed/app.log', '--format', 'github'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, GITHUB_STEP_SUMMARY: summary } });
+  assert.equal(res.status, 1, res.stderr);
+  const text = readFileSync(summary, 'utf8');
+  assert.ok(text.startsWith('earlier step\n<!-- sched-doctor-report -->\n## sched-doctor\n'), text.slice(0, 200));
+  assert.equal(text.slice('earlier step\n'.length), readFileSync(join(__dirname, 'golden', 'seed', 'comment.md'), 'utf8'));
+});
+
+test('markdown: a hidden marker first, paths relative even outside the working folder', () => {
+  const outside = buildReport({ ...report, findings: [{ ...tricky, evidence: [{ source: join(ROOT, '..', 'other', 'app.log'), line: 2 }] }] });
+  const md = renderMarkdown(outside, options);
+  assert.equal(md.split('\n')[0], '<!-- sched-doctor-report -->');
+  assert.ok(md.includes('`../other/app.log:2`') && !md.includes(ROOT), md);
 });
 
 test('ndjson: one finding per line, then one summary line', () => {
@@ -103,5 +145,5 @@ test('one run writes several reports, each the same as its own run', () => {
   assert.equal(bad.stderr.trim().split('\n').length, 1);
   const unknown = runCli(['analyze', '--no-config', 'test/fixtures/seed/app.log', '--format', 'xml']);
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /^sched-doctor: --format must be one of table, json, ndjson, sarif, junit, github, markdown \(got 'xml'\)\n$/);
+  assert.match(unknown.stderr, /^sched-doctor: --format must be one of table, compact, json, ndjson, sarif, junit, github, markdown \(got 'xml'\)\n$/);
 });

@@ -57,7 +57,7 @@ test('SARIF rules carry the docs written beside each rule', async () => {
   }
 });
 
-test('SARIF locations: log lines relative to the working folder, store rows as logical locations', async () => {
+test('SARIF locations: log lines relative to the working folder, store rows on the SQLite file and as logical locations', async () => {
   const seed = JSON.parse((await renderAll(GOLDEN_RUNS.find((r) => r.name === 'seed')!)).raw.sarif).runs[0];
   const loc = seed.results[0].locations[0].physicalLocation;
   assert.deepEqual(loc.artifactLocation, { uri: 'test/fixtures/seed/app.log', uriBaseId: 'SRCROOT' });
@@ -65,8 +65,10 @@ test('SARIF locations: log lines relative to the working folder, store rows as l
   assert.match(seed.originalUriBaseIds.SRCROOT.uri, /^file:\/\/.*\/$/);
 
   const store = JSON.parse((await renderAll(GOLDEN_RUNS.find((r) => r.name === 'store')!)).raw.sarif).runs[0];
+  assert.ok(store.results.length > 0);
   for (const result of store.results) {
-    assert.equal(result.locations[0].physicalLocation, undefined);
+    // GitHub shows a result only on a file: a store row points at the SQLite file in the working folder.
+    assert.deepEqual(result.locations[0].physicalLocation, { artifactLocation: { uri: 'test/fixtures/stores/restarts.sqlite', uriBaseId: 'SRCROOT' }, region: { startLine: 1 } });
     const row = result.locations[0].logicalLocations.find((l: { kind: string }) => l.kind === 'object');
     assert.ok(row && row.fullyQualifiedName.startsWith('sqlite:///test/fixtures/stores/restarts.sqlite#'), JSON.stringify(result.locations));
   }
@@ -77,6 +79,7 @@ test('SARIF locations: log lines relative to the working folder, store rows as l
 });
 
 test('SARIF: standard input, files outside the working folder, findings without evidence', () => {
+  // Every result gets a physical location when a file in the working folder can stand for it.
   const finding = (source: string, line: number) => ({
     rule: 'job-error', severity: 'warning' as const, job: 'j', trigger: 'interval[0:00:01]', count: 1, message: 'm',
     evidence: [{ source, line, text: 'a line' }],
@@ -88,8 +91,22 @@ test('SARIF: standard input, files outside the working folder, findings without 
   const sarif = JSON.parse(renderSarif(report, { cwd: '/work/project' }));
   assert.ok(validate(structuredClone(sarif)), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
   const [stdin, outside, noEvidence, scheduler] = sarif.runs[0].results;
-  assert.deepEqual(stdin.locations[0].physicalLocation.artifactLocation, { description: { text: 'standard input' } });
+  // No file in the working folder to fall back on: the logical location and the line in words.
+  assert.equal(stdin.locations[0].physicalLocation, undefined);
+  assert.equal(stdin.locations[0].message.text, 'standard input, line 3: a line');
   assert.deepEqual(outside.locations[0].physicalLocation.artifactLocation, { uri: 'file:///elsewhere/app%20log.txt' });
   assert.equal(noEvidence.locations[0].logicalLocations[0].name, 'j');
   assert.equal(scheduler.locations, undefined);
+
+  // --stdin-filename names the piped log; a config file in the working folder stands for results without a file.
+  const withConfig = buildReport({ ...report, sources: [{ source: '-' } as never] }, { config: { file: 'sched-doctor.config.json' }, warnings: [{ kind: 'empty', source: 'b.log', message: 'b.log: empty (no lines)' }] });
+  const named = JSON.parse(renderSarif(withConfig, { cwd: '/work/project', stdinName: 'logs/app.log' })).runs[0];
+  assert.ok(validate(structuredClone({ version: '2.1.0', runs: [named] })), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+  assert.deepEqual(named.results[0].locations[0].physicalLocation, { artifactLocation: { uri: 'logs/app.log', uriBaseId: 'SRCROOT' }, region: { startLine: 3, snippet: { text: 'a line' } } });
+  assert.deepEqual(named.results[2].locations[0].physicalLocation.artifactLocation, { uri: 'sched-doctor.config.json', uriBaseId: 'SRCROOT' });
+  assert.deepEqual(named.results[3].locations[0].physicalLocation.artifactLocation, { uri: 'sched-doctor.config.json', uriBaseId: 'SRCROOT' });
+  assert.deepEqual(named.artifacts, [{ location: { uri: 'sched-doctor.config.json', uriBaseId: 'SRCROOT' }, roles: ['userSpecifiedConfiguration'] }]);
+  assert.deepEqual(named.invocations[0].toolExecutionNotifications, [{ level: 'warning', message: { text: 'b.log: empty (no lines)' }, descriptor: { id: 'input/empty' } }]);
+  assert.match(named.tool.driver.informationUri, /^https:\/\//);
+  for (const rule of named.tool.driver.rules) assert.match(rule.helpUri, /^https:\/\//);
 });
