@@ -1,6 +1,6 @@
 import type { LogRule } from './rule';
 import { JobTally, plural } from './job-tally';
-import type { Evidence } from '../model/finding';
+import { MAX_EVIDENCE, type Evidence } from '../model/finding';
 import { detach } from '../model/detach';
 import { RecentRuns } from './recent-runs';
 
@@ -29,7 +29,7 @@ export const duplicateRun: LogRule = {
     const ring: Evidence[] = new Array(RING);
     let seq = 0;
     const keep = (e: Evidence): Evidence => ({ ...e, text: detach(e.text ?? '') });
-    const tally = new JobTally(() => ({ maxCopies: 0, instances: new Set<string>(), example: '' }));
+    const tally = new JobTally(() => ({ maxCopies: 0, instances: new Set<string>(), example: '', key: '', group: [] as Evidence[] }));
     return {
       runStart(run) {
         seq++;
@@ -48,19 +48,36 @@ export const duplicateRun: LogRule = {
           const first = seq - copies.firstSeq < RING ? ring[copies.firstSeq % RING] : undefined;
           copies.evidence.push(first ? keep(first) : { source: copies.firstSource, line: copies.firstLine });
         }
-        if (copies.evidence.length < 3) copies.evidence.push(keep(run.evidence));
-        const t = copies.count === 2 ? tally.hit(run.job, copies.time, copies.evidence) : tally.get(run.job)!;
-        if (copies.count > 2) for (const e of copies.evidence.slice(2)) if (t.evidence.length < 5 && !t.evidence.includes(e)) t.evidence.push(e);
-        t.data.maxCopies = Math.max(t.data.maxCopies, copies.count);
+        if (copies.evidence.length < MAX_EVIDENCE) copies.evidence.push(keep(run.evidence));
+        const t = copies.count === 2 ? tally.hit(run.job, copies.time) : tally.get(run.job)!;
+        // The evidence is one whole group of the largest size: every copy of one run, so the headline's number is visible.
+        if (copies.count > t.data.maxCopies) {
+          t.data.maxCopies = copies.count;
+          t.data.group = copies.evidence;
+          t.data.example = detach(run.scheduledAt.text);
+        }
+        t.data.key ||= detach(run.key);
         for (const i of copies.instances) t.data.instances.add(i);
-        t.data.example ||= detach(run.scheduledAt.text);
         if (run.start > (t.last ?? -Infinity)) t.last = run.start;
       },
-      finish() {
-        return tally.findings('duplicate-run', 'error', (t) => ({
-          message: `${t.job.name} ran up to ${t.data.maxCopies} times for the same scheduled time; ${plural(t.count, 'scheduled time')} ran more than once (e.g. scheduled at ${t.data.example}), by ${plural(t.data.instances.size, 'scheduler instance')}`,
-          data: { duplicatedTimes: t.count, maxCopies: t.data.maxCopies, instances: [...t.data.instances].sort().map(displayInstance) },
-        }));
+      finish(end) {
+        return tally.findings('duplicate-run', 'error', (t) => {
+          t.evidence.push(...t.data.group);
+          const instances = [...t.data.instances].sort();
+          // Schedulers behind the copies: one per process, more where one stream shows several.
+          const schedulers = instances.reduce((n, i) => n + end.census.forJob(i, t.data.key), 0);
+          const unattributed = instances.filter((i) => end.instances.get(i)?.pid === undefined && end.instances.get(i)?.host === undefined);
+          const attribution = schedulers >= t.data.maxCopies ? (unattributed.length > 0 ? 'inferred' : 'processes') : 'store-copies';
+          const by = attribution === 'processes'
+            ? `by ${plural(schedulers, 'scheduler')} (${instances.map(displayInstance).join(', ')})`
+            : attribution === 'inferred'
+              ? `by at least ${schedulers} schedulers writing ${instances.map(displayInstance).join(', ')} (a log without process ids: the count is what the log shows)`
+              : `within ${plural(instances.length, 'scheduler process', 'scheduler processes')} (${instances.map(displayInstance).join(', ')}): copies of the job in its store, not more schedulers`;
+          return {
+            message: `${t.job.name} ran up to ${t.data.maxCopies} times for the same scheduled time; ${plural(t.count, 'scheduled time')} ran more than once (e.g. scheduled at ${t.data.example}), ${by}`,
+            data: { duplicatedTimes: t.count, maxCopies: t.data.maxCopies, schedulers, attribution, instances: instances.map(displayInstance) },
+          };
+        });
       },
     };
   },

@@ -5,6 +5,8 @@ import { displayInstance } from './duplicate-run';
 import { addEvidence, plural } from './job-tally';
 import type { LogRule } from './rule';
 import { RecentRuns } from './recent-runs';
+import type { CensusBasis } from '../engine/scheduler-census';
+import type { DeploymentPrint } from '../engine/deployment-prints';
 
 
 interface Activity { first: number; last: number }
@@ -29,9 +31,6 @@ export const multipleSchedulers: LogRule = {
     const recent = new RecentRuns<string[]>(() => []);
     const linked = new Set<string>();
     const jobsByPair = new Map<string, Set<string>>();
-    // one stream, several schedulers: instance → evidence that its schedulers ran the same jobs
-    const sameStream = new Map<string, { jobs: Set<string>; evidence: Evidence[] }>();
-    const lastScheduled = new Map<string, number>();
     const startEvidence = new Map<string, Evidence[]>();
     const jobName = new Map<string, string>();
 
@@ -63,20 +62,6 @@ export const multipleSchedulers: LogRule = {
         }
         if (!who.includes(run.instance)) who.push(run.instance);
 
-        // One stream with several live schedulers: do its jobs run twice?
-        const state = context.instance(run.instance);
-        if (!state || state.maxActiveSchedulers < 2 || state.activeSchedulers < 2) return;
-        const streamKey = `${run.instance}\u0002${run.key}`;
-        const previous = lastScheduled.get(streamKey);
-        lastScheduled.set(streamKey, run.scheduledAt.at);
-        const period = intervalMicros(run.job.trigger);
-        const parallel = previous !== undefined && period !== undefined && previous !== run.scheduledAt.at && Math.abs(run.scheduledAt.at - previous) < 0.9 * period;
-        if (isCopy && who.length === 1 || parallel) {
-          const s = sameStream.get(run.instance) ?? { jobs: new Set<string>(), evidence: [] };
-          s.jobs.add(run.job.name);
-          addEvidence(s.evidence, run.evidence);
-          sameStream.set(run.instance, s);
-        }
       },
       finish(end) {
         const findings: Finding[] = [];
@@ -90,9 +75,13 @@ export const multipleSchedulers: LogRule = {
             for (let j = i + 1; j < list.length; j++) {
               const [ia, a] = list[i];
               const [ib, b] = list[j];
-              if (a.first > b.last || b.first > a.last) continue;
               const sa = end.instances.get(ia);
               const sb = end.instances.get(ib);
+              // A process is alive from its first start (or run) to its last line, not only while it runs this job.
+              const span = (x: Activity, st: typeof sa) => ({ first: Math.min(x.first, st?.starts[0] ?? Infinity), last: Math.max(x.last, st?.lastTime ?? -Infinity) });
+              const pa = span(a, sa);
+              const pb = span(b, sb);
+              if (!linked.has(pairKey(ia, ib)) && (pa.first > pb.last || pb.first > pa.last)) continue;
               const sameHost = sa && sb && (sa.host ?? sa.source) === (sb.host ?? sb.source) && sa.pid !== undefined && sb.pid !== undefined;
               if (!sameHost && !linked.has(pairKey(ia, ib))) continue;
               if (!sameHost) hosts = true;
@@ -103,30 +92,39 @@ export const multipleSchedulers: LogRule = {
           }
         }
         if (involved.size > 0) {
-          const evidence: Evidence[] = [];
-          for (const i of [...involved].sort()) for (const e of startEvidence.get(i) ?? []) addEvidence(evidence, e);
           const instances = [...involved].sort();
+          const print = [...new Set(instances.map(whereOf))].map((w) => end.census.prints.of(w)).find((p) => p !== undefined);
+          const evidence: Evidence[] = [];
+          for (const e of print?.evidence ?? []) pushEvidence(evidence, e);
+          // Each instance once: its first start.
+          for (const i of instances) { const e = startEvidence.get(i)?.[0]; if (e) pushEvidence(evidence, e); }
+          const schedulers = instances.reduce((n, i) => n + end.census.count(i).schedulers, 0);
           const pids = instances.map((i) => end.instances.get(i)?.pid).filter((p): p is string => p !== undefined);
           const hostNames = [...new Set(instances.map((i) => end.instances.get(i)?.host ?? end.instances.get(i)?.source ?? ''))];
+          const who = print && !hosts ? `${deploymentPhrase(print, schedulers)}; ` : '';
           findings.push({
-            rule: 'multiple-schedulers', severity: 'error', job: null, count: involved.size,
-            message: `${involved.size} schedulers ran the same jobs at the same time (${instances.map(displayInstance).join(', ')}): ${[...jobs].sort().join(', ')}`,
+            rule: 'multiple-schedulers', severity: 'error', job: null, count: schedulers,
+            message: `${who}${schedulers} schedulers ran the same jobs at the same time (${instances.map(displayInstance).join(', ')}): ${[...jobs].sort().join(', ')}`,
             firstTime: firstStart(end, instances), evidence,
-            data: { kind: hosts ? 'hosts' : 'processes', instances: instances.map(displayInstance), hosts: hostNames, pids, jobs: [...jobs].sort() },
+            data: { kind: hosts ? 'hosts' : 'processes', instances: instances.map(displayInstance), schedulers, hosts: hostNames, pids, jobs: [...jobs].sort(), deployment: print ? deploymentData(print) : null },
           });
         }
-        // One stream, no process ids: schedulers started again without a shutdown, same jobs twice.
-        for (const [instance, s] of sameStream) {
+        // One stream (or one process) that several schedulers wrote: what the census inferred.
+        for (const instance of [...end.instances.keys()].sort()) {
           if (involved.has(instance)) continue;
+          const c = end.census.count(instance);
+          if (c.schedulers < 2 || c.jobs.length === 0) continue;
           const state = end.instances.get(instance)!;
+          const print = end.census.prints.of(whereOf(instance));
           const evidence: Evidence[] = [];
-          for (const e of startEvidence.get(instance) ?? []) addEvidence(evidence, e);
-          for (const e of s.evidence) addEvidence(evidence, e);
+          for (const e of print?.evidence ?? []) pushEvidence(evidence, e);
+          for (const e of c.evidence) pushEvidence(evidence, e);
+          const who = print ? deploymentPhrase(print, c.schedulers) : undefined;
           findings.push({
-            rule: 'multiple-schedulers', severity: 'error', job: null, count: state.maxActiveSchedulers,
-            message: `${displayInstance(instance)}: \`Scheduler started\` ${plural(state.maxActiveSchedulers, 'time')} with no shutdown between, and the same jobs ran twice (${[...s.jobs].sort().join(', ')}): ${state.maxActiveSchedulers} schedulers were active at once`,
+            rule: 'multiple-schedulers', severity: 'error', job: null, count: c.schedulers,
+            message: `${displayInstance(instance)}: ${who ?? `at least ${c.schedulers} schedulers ran`}, with the same jobs (${c.jobs.join(', ')}): ${c.basis.map((b) => BASIS[b](c.schedulers)).join('; ')}${state.pid || print ? '' : '. With no process ids and no server lines in the log, web workers and a debug reloader cannot be told apart: add %(process)d to the log format'}`,
             firstTime: state.starts.length ? isoFromMicros(state.starts[0]) : undefined, evidence,
-            data: { kind: state.pid ? 'one-process' : 'one-stream', instances: [displayInstance(instance)], schedulers: state.maxActiveSchedulers, jobs: [...s.jobs].sort(), pids: state.pid ? [state.pid] : [] },
+            data: { kind: state.pid ? 'one-process' : 'one-stream', instances: [displayInstance(instance)], schedulers: c.schedulers, basis: c.basis, jobs: c.jobs, pids: state.pid ? [state.pid] : [], deployment: print ? deploymentData(print) : null },
           });
         }
         return findings;
@@ -134,6 +132,55 @@ export const multipleSchedulers: LogRule = {
     };
   },
 };
+
+/** The multiple-schedulers finding quotes the server's lines and one start per scheduler: a few more lines than most. */
+const MAX_LINES = 8;
+
+function pushEvidence(list: Evidence[], e: Evidence): void {
+  if (list.length >= MAX_LINES || list.some((x) => x.source === e.source && x.line === e.line)) return;
+  const before = list.length;
+  addEvidence(list, e);
+  if (list.length === before) list.push({ ...e, text: e.text === undefined ? undefined : e.text.slice(0, 400) });
+}
+
+/** `web-1|4107` → `web-1`: the stream a record belongs to, before its pid. */
+export function whereOf(instance: string): string {
+  const bar = instance.lastIndexOf('|');
+  return bar < 0 ? instance : instance.slice(0, bar);
+}
+
+const BASIS: Record<CensusBasis, (n: number) => string> = {
+  starts: (n) => `\`Scheduler started\` ${n} times with no run and no shutdown between, each adding the same jobs`,
+  copies: (n) => `one run (same job, same \`scheduled at\`) started ${n} times`,
+  phases: (n) => `${n} interleaved series of \`scheduled at\` instants, each stepping by the interval`,
+  skips: (n) => `the max-instances skip line written ${n} times for one fire time`,
+};
+
+/** Who started the schedulers, in the server's words (`3 gunicorn workers each started a scheduler`). */
+export function deploymentPhrase(p: DeploymentPrint, schedulers: number): string {
+  const each = (n: number, what: string) => (n === schedulers ? `${n} ${what} each started a scheduler` : `${what}: ${n} of them, at least ${schedulers} schedulers`);
+  switch (p.server) {
+    case 'gunicorn':
+      return p.startedBeforeWorkers ? `gunicorn's master started the scheduler before forking ${p.workers} workers` : each(p.workers, 'gunicorn workers');
+    case 'uwsgi':
+      return p.startedBeforeWorkers ? `the uWSGI master loaded the app before spawning ${p.workers} workers` : each(p.workers, 'uWSGI workers');
+    case 'uvicorn':
+      return p.parent ? each(p.workers, 'uvicorn worker processes (--workers)') : p.reloader ? `uvicorn --reload started ${p.workers} server processes one after another` : each(p.workers, 'uvicorn server processes');
+    case 'werkzeug':
+      return p.reloader ? 'the Werkzeug debug reloader ran the app twice (the watching parent and the serving child each started a scheduler)' : `the Flask development server ran ${schedulers} schedulers`;
+    case 'django':
+      return p.reloader ? "Django runserver's autoreloader ran the app twice (the watching parent and the serving child each started a scheduler)" : `Django runserver ran ${schedulers} schedulers`;
+    case 'mod_wsgi':
+      return each(p.workers, 'mod_wsgi daemon processes');
+    default:
+      return `${schedulers} schedulers`;
+  }
+}
+
+function deploymentData(p: DeploymentPrint): Record<string, unknown> {
+  return { server: p.server, version: p.version ?? null, workers: p.workers, workerPids: p.workerPids, reloader: p.reloader, parent: p.parent, startedBeforeWorkers: p.startedBeforeWorkers,
+    lines: p.evidence.map((e) => e.text ?? '') };
+}
 
 function firstStart(end: Parameters<NonNullable<ReturnType<LogRule['create']>['finish']>>[0], instances: string[]): string | undefined {
   const starts = instances.flatMap((i) => end.instances.get(i)?.starts ?? []);

@@ -16,6 +16,7 @@ import { describeFields, parsePrefix, type PrefixFields } from './record-prefix'
 import { exceptionLine, type FieldMap } from './json-fields';
 import { JSON_CANDIDATE, parseObject, readJsonRecord, type JsonRecord } from './json-record';
 import { findStamps, pickStamp, type Stamp } from './timestamp';
+import { matchServerLine } from './server-lines';
 import type { Zone } from './zone';
 
 export interface ReaderOptions {
@@ -278,6 +279,13 @@ export class LogReader {
     if (found === undefined) {
       if (this.continuesTraceback(text)) return;
       this.release(out);
+      // A web server's own line (gunicorn, uvicorn, Werkzeug…): evidence of how the app was started.
+      const server = matchServerLine(text);
+      if (server) {
+        const { kind: role, ...rest } = server;
+        const ctx: RecordContext = { source: this.file, line: lineNo, text: around?.raw ?? text, host: this.options.host ?? peelEnvelopes(text).fields.host, ...(this.files.length > 1 ? { stream: this.source } : {}) };
+        return this.forward({ event: { kind: 'server-line', ctx, role, ...rest } }, false, out);
+      }
       if (APSCHEDULER_LOGGER.test(text) && !/^\s/.test(text.slice(peelEnvelopes(text).offset))) {
         // A format with a newline before %(message)s: the record's head now, its message next.
         if (HEAD_ONLY.test(text)) this.head = { line: lineNo, text, around };
