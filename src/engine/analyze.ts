@@ -88,6 +88,8 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
       for (const l of onEvent) l.event!(event, '');
       return;
     }
+    // The interned job drops `next run at`; a skip line's is the fire time it skipped.
+    const nextRunAt = event.kind === 'max-instances' ? event.job.nextRunAt : undefined;
     if ('job' in event) event.job = registry.intern(event.job);
     const state = tracker.instanceOf(event);
     if (event.ctx.time !== undefined && (lastTime === undefined || event.ctx.time > lastTime)) lastTime = event.ctx.time;
@@ -118,7 +120,7 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
       default:
         stats.event(event);
     }
-    census.event(event, state.id);
+    census.event(event, state.id, nextRunAt);
     for (const l of onEvent) l.event!(event, state.id);
   };
 

@@ -89,7 +89,8 @@ export class SchedulerCensus {
     return s;
   }
 
-  event(event: LogEvent, instance: string): void {
+  /** `nextRunAt`: a skip line's `next run at` (the fire time it skipped), read before the job was interned. */
+  event(event: LogEvent, instance: string, nextRunAt?: string): void {
     const s = this.of(instance);
     switch (event.kind) {
       case 'scheduler-start':
@@ -104,9 +105,9 @@ export class SchedulerCensus {
         break;
       case 'max-instances': {
         const period = intervalMicros(event.job.trigger);
-        if (event.job.nextRunAt === undefined || (period !== undefined && period < MIN_SKIP_PERIOD)) break;
+        if (nextRunAt === undefined || (period !== undefined && period < MIN_SKIP_PERIOD)) break;
         const k = jobKey(event.job);
-        const key = `${k}\u0000${event.job.nextRunAt}`;
+        const key = `${k}\u0000${nextRunAt}`;
         if (s.skips.size >= MAX_SKIP_KEYS) s.skips.clear();
         let entry = s.skips.get(key);
         if (!entry) s.skips.set(key, (entry = { n: 0, evidence: [] }));
