@@ -82,7 +82,7 @@ export interface ServerLineMatch {
 }
 
 // Most lines are neither: a cheap look for a word every shape holds before any regex runs.
-const WORDS = /gunicorn|Booting worker|Worker exiting|Using worker|uWSGI|Started |Finished server|Flask app|Restarting with|Debug|Watching for file|development server|mod_wsgi/;
+const WORDS = /gunicorn|Booting worker|Worker exiting|Using worker|uWSGI|Operational MODE|Started |Finished server|Flask app|Restarting with|Debug|Watching for file|development server|mod_wsgi/;
 
 export function matchServerLine(text: string): ServerLineMatch | undefined {
   if (!WORDS.test(text)) return undefined;
