@@ -93,8 +93,8 @@ export const overlappingRuns: LogRule = {
         }
         return tally.findings('overlapping-runs', 'warning', (t) => {
           const parts = [
-            t.data.inProcess ? `${t.data.inProcess} inside one scheduler (max_instances)` : '',
-            t.data.crossScheduler ? `${t.data.crossScheduler} across schedulers (the deployment)` : '',
+            t.data.inProcess ? `${t.data.inProcess} on top of a run of the same scheduler (max_instances)` : '',
+            t.data.crossScheduler ? `${t.data.crossScheduler} on top of another scheduler's run (the deployment)` : '',
           ].filter(Boolean).join(', ');
           return {
             message: `${plural(t.count, 'run')} of ${t.job.name} started while another run was still running (up to ${t.data.maxConcurrent} at once): ${parts}`,

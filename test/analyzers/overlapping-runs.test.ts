@@ -19,7 +19,7 @@ test('three starts before any end, no timestamps, one scheduler: 2 runs on top o
   assert.equal(o.length, 1);
   assert.equal(o[0].count, 2);
   assert.deepEqual([o[0].data!.maxConcurrent, o[0].data!.inProcess, o[0].data!.crossScheduler], [3, 2, 0]);
-  assert.match(o[0].message, /2 inside one scheduler \(max_instances\)$/);
+  assert.match(o[0].message, /: 2 on top of a run of the same scheduler \(max_instances\)$/);
   // The evidence: the earlier run's start and end, and the start on top of it.
   assert.deepEqual(o[0].evidence.map((e) => e.line), [3, 4, 6]);
 });
@@ -35,7 +35,7 @@ test('two processes running one job at once: across schedulers, not max_instance
   const o = a.findings.find((f) => f.rule === 'overlapping-runs')!;
   assert.equal(o.count, 1);
   assert.deepEqual([o.data!.inProcess, o.data!.crossScheduler], [0, 1]);
-  assert.match(o.message, /1 across schedulers \(the deployment\)/);
+  assert.match(o.message, /: 1 on top of another scheduler's run \(the deployment\)$/);
 });
 
 test('valid: runs one after another, and a run cut off by a crash before a restart: nothing', async () => {
