@@ -179,7 +179,7 @@ export function deploymentPhrase(p: DeploymentPrint, schedulers: number): string
 
 function deploymentData(p: DeploymentPrint): Record<string, unknown> {
   return { server: p.server, version: p.version ?? null, workers: p.workers, workerPids: p.workerPids, reloader: p.reloader, parent: p.parent, startedBeforeWorkers: p.startedBeforeWorkers,
-    lines: p.evidence.map((e) => e.text ?? '') };
+    lines: p.processLines };
 }
 
 function firstStart(end: Parameters<NonNullable<ReturnType<LogRule['create']>['finish']>>[0], instances: string[]): string | undefined {

@@ -5,6 +5,7 @@
 import type { LogEvent } from '../model/event';
 import type { Evidence } from '../model/finding';
 import { addEvidence, evidenceOf } from '../analyzers/job-tally';
+import { detach } from '../model/detach';
 
 export interface DeploymentPrint {
   /** The server named by its lines (`gunicorn`, `uwsgi`, `uvicorn`, `werkzeug`, `django`, `mod_wsgi`). */
@@ -21,6 +22,8 @@ export interface DeploymentPrint {
   startedBeforeWorkers: boolean;
   /** The server's lines that show it, first of each kind, then the workers. */
   evidence: Evidence[];
+  /** The lines that show the processes which import the app (workers, reloader, parent): what advice quotes. */
+  processLines: string[];
 }
 
 interface Acc {
@@ -34,6 +37,7 @@ interface Acc {
   startsAfter: number;
   kinds: Set<string>;
   evidence: Evidence[];
+  processLines: string[];
 }
 
 export class DeploymentPrints {
@@ -44,7 +48,7 @@ export class DeploymentPrints {
   serverLine(event: Extract<LogEvent, { kind: 'server-line' }>, where: string): void {
     let a = this.byStream.get(where);
     if (!a) {
-      a = { server: event.server, workers: 0, workerPids: [], reloader: false, parent: false, startsBefore: this.earlyStarts.get(where) ?? 0, startsAfter: 0, kinds: new Set(), evidence: [] };
+      a = { server: event.server, workers: 0, workerPids: [], reloader: false, parent: false, startsBefore: this.earlyStarts.get(where) ?? 0, startsAfter: 0, kinds: new Set(), evidence: [], processLines: [] };
       this.byStream.set(where, a);
     }
     // A stream holds one server; a second one's lines (a proxy, a sidecar) do not change the first.
@@ -56,6 +60,7 @@ export class DeploymentPrints {
       if (event.pid !== undefined && a.workerPids.length < 64) a.workerPids.push(event.pid);
     }
     if (event.role === 'reloader') a.reloader = true;
+    if ((isWorker || event.role === 'reloader' || event.role === 'master') && a.processLines.length < 8 && !a.processLines.includes(event.ctx.text)) a.processLines.push(detach(event.ctx.text.trim()));
     if (event.role === 'master' && event.server === 'uvicorn') a.parent = true;
     // The start line, the reloader, every worker (up to the evidence limit): what the advice quotes.
     // gunicorn's `Using worker: sync` and the like say little; Werkzeug's `Debug mode: on` says a reloader.
@@ -84,6 +89,7 @@ export class DeploymentPrints {
       server: a.server, version: a.version, workers: a.workers, workerPids: [...a.workerPids], reloader: a.reloader, parent: a.parent,
       // gunicorn and uWSGI name a worker before it imports the app; uvicorn after, so it cannot tell.
       startedBeforeWorkers: (a.server === 'gunicorn' || a.server === 'uwsgi') && a.workers > 0 && a.startsBefore > 0 && a.startsAfter === 0, evidence: a.evidence,
+      processLines: [...a.processLines],
     };
   }
 

@@ -47,7 +47,7 @@ export function deploymentAdvice(findings: Finding[]): Recommendation | undefine
 }
 
 function quote(d: Deployment, n = 3): string {
-  const lines = d.lines.slice(0, n).map((l) => `"${l.trim()}"`);
+  const lines = d.lines.slice(0, n).map((l) => `"${l}"`);
   return lines.length ? ` (the log: ${lines.join(', ')})` : '';
 }
 
@@ -55,7 +55,7 @@ function serverAdvice(d: Deployment, n: number): Advice {
   switch (d.server) {
     case 'gunicorn':
       return { confidence: 'high', recommended: 'start the scheduler in one process: gunicorn --preload, started in the master',
-        reason: `${d.workers} gunicorn workers each imported the app and started a scheduler${quote(d, 4)}. Run gunicorn with --preload and start the scheduler in the master from a server hook (on_starting or when_ready in gunicorn.conf.py) instead of at import, or run the scheduler as its own process (a separate service or command) and keep it out of the web app, or guard start-up with a lock (a file lock, a database advisory lock). -w 1 is not a fix for a web app. ${UPGRADE}` };
+        reason: `${d.workers} gunicorn workers each imported the app and started a scheduler${quote(d)}. Run gunicorn with --preload and start the scheduler in the master from a server hook (on_starting or when_ready in gunicorn.conf.py) instead of at import, or run the scheduler as its own process (a separate service or command) and keep it out of the web app, or guard start-up with a lock (a file lock, a database advisory lock). -w 1 is not a fix for a web app. ${UPGRADE}` };
     case 'uwsgi':
       return { confidence: 'high', recommended: 'run the scheduler in a uWSGI mule, not in every worker',
         reason: `${d.workers} uWSGI workers each started a scheduler${quote(d)}. Start it in a mule (--mule=scheduler.py, the app's workers do not start it) or a dedicated process; without --lazy-apps the app is loaded in the master and forked, where the scheduler's thread does not survive unless --enable-threads; @postfork with a lock is the other way.` };

@@ -20,6 +20,7 @@ const CASES: Record<string, Case> = {
   'server-uvicorn-w2': { server: 'uvicorn', workers: 2, fix: /lifespan.*lock/ },
   'server-uvicorn-reload': { server: 'uvicorn', healthy: true },
   'server-django-runserver': { server: 'django', fix: /--noreload.*RUN_MAIN/ },
+  'server-uwsgi-lazy-apps': { server: 'uwsgi', workers: 2, fix: /mule/ },
 };
 
 interface Details { schedulers: { pid: number; job_ids: string[] }[]; multiple_schedulers?: { schedulers_sharing_jobs: number } }
