@@ -10,10 +10,22 @@ const MAX_IN_FLIGHT = 64;
 /** Overlaps whose evidence is kept per job (texts copied): the first one is shown. */
 const WITH_EVIDENCE = 3;
 
-/** What is kept of a run in flight: numbers, and its lines only when they may become evidence. */
-interface Flight { id: number; instance: string; at: number; evidence?: Evidence; end?: Evidence }
-/** A run that started while others were in flight; decided at the end, when crashes and the census are known. */
-interface Pending { key: string; job: Run['job']; instance: string; at: number; start: number; before: Flight[]; evidence?: Evidence }
+/**
+ * How a run r lies on top of a run o of the same job, as far as is known when r starts:
+ * another instance (across schedulers), or the same process (a pid: inside one scheduler), or,
+ * in a stream without pids, one of four shapes decided at the end by how many schedulers the
+ * census found in that stream: the same `scheduled at` (a copy), another series a fraction of an
+ * interval apart, another series further off, or the same series.
+ */
+const CROSS = 0, IN = 1, COPY = 2, NEAR = 3, FAR = 4, SAME = 5;
+type Category = typeof CROSS | typeof IN | typeof COPY | typeof NEAR | typeof FAR | typeof SAME;
+
+/** What is kept of a run in flight: numbers, the overlaps waiting for its end, and its lines only when they may become evidence. */
+interface Flight { instance: string; at: number; waiters: { entry: Entry; cat: Category }[]; evidence?: Evidence; end?: Evidence }
+/** A run that started on top of others; its counts grow as those end (a run that never ends was cut off by a crash). */
+interface Entry { key: string; job: Run['job']; instance: string; start: number; counts: number[]; waiting: number; first?: Flight; evidence?: Evidence }
+/** Overlapping runs with the same shape, summed: memory follows the shapes, not the runs. */
+interface Shape { key: string; job: Run['job']; instance: string; counts: number[]; n: number; first: number; last: number }
 
 export const overlappingRuns: LogRule = {
   id: 'overlapping-runs',
@@ -29,67 +41,98 @@ export const overlappingRuns: LogRule = {
   },
   create(context) {
     const inFlight = new Map<string, Flight[]>();
-    const pending: Pending[] = [];
-    const withEvidence = new Map<string, number>();
-    /** Ids of runs some pending overlap waits on, and those of them that ended. */
-    const awaited = new Set<number>();
-    const ended = new Set<number>();
     const flightOf = new WeakMap<Run, Flight>();
-    let seq = 0;
+    const live = new Set<Entry>();
+    const shapes = new Map<string, Shape>();
+    /** Per job, the first few overlaps with their lines: the first that counts is shown. */
+    const candidates = new Map<string, Entry[]>();
+    const keepsLines = (key: string) => (candidates.get(key)?.length ?? 0) < WITH_EVIDENCE;
+    const hasPid = (i: string) => context.instance(i)?.pid !== undefined || context.instance(i)?.host !== undefined;
+
+    const settle = (e: Entry) => {
+      live.delete(e);
+      if (e.counts.every((c) => c === 0)) return;
+      const sig = `${e.key}\u0000${e.instance}\u0000${e.counts.join(',')}`;
+      const shape = shapes.get(sig);
+      if (shape) {
+        shape.n++;
+        shape.first = Math.min(shape.first, e.start);
+        shape.last = Math.max(shape.last, e.start);
+      } else shapes.set(sig, { key: e.key, job: e.job, instance: e.instance, counts: e.counts, n: 1, first: e.start, last: e.start });
+      if (e.evidence && e.first) {
+        const list = candidates.get(e.key) ?? [];
+        if (list.length < WITH_EVIDENCE) list.push(e);
+        candidates.set(e.key, list);
+      }
+    };
+
     return {
       runStart(run) {
         let list = inFlight.get(run.key);
         if (!list) inFlight.set(run.key, (list = []));
-        const flight: Flight = { id: ++seq, instance: run.instance, at: run.scheduledAt.at };
+        const flight: Flight = { instance: run.instance, at: run.scheduledAt.at, waiters: [] };
         flightOf.set(run, flight);
         if (list.length > 0) {
-          const n = withEvidence.get(run.key) ?? 0;
-          const keepLines = n < WITH_EVIDENCE;
-          if (keepLines) withEvidence.set(run.key, n + 1);
-          for (const o of list) awaited.add(o.id);
-          pending.push({ key: run.key, job: run.job, instance: run.instance, at: run.scheduledAt.at, start: run.start, before: list.slice(), evidence: keepLines ? copy(run.evidence) : undefined });
+          const entry: Entry = { key: run.key, job: run.job, instance: run.instance, start: run.start, counts: [0, 0, 0, 0, 0, 0], waiting: 0 };
+          for (const o of list) {
+            const cat = categorize(run, o, hasPid(run.instance));
+            if (cat === undefined) continue;
+            entry.waiting++;
+            o.waiters.push({ entry, cat });
+            if (!entry.first && o.evidence) entry.first = o;
+          }
+          if (entry.waiting > 0) {
+            live.add(entry);
+            if (entry.first && keepsLines(run.key)) entry.evidence = copy(run.evidence);
+          }
         }
-        // Its own start line, should it become the earlier run of an overlap with evidence.
-        if ((withEvidence.get(run.key) ?? 0) < WITH_EVIDENCE) flight.evidence = copy(run.evidence);
+        // Its own start line, should it become the earlier run of an overlap that is shown.
+        if (keepsLines(run.key)) flight.evidence = copy(run.evidence);
         if (list.length >= MAX_IN_FLIGHT) list.shift();
         list.push(flight);
       },
       runEnd(run) {
         const flight = flightOf.get(run);
         if (!flight) return;
-        if (awaited.has(flight.id)) ended.add(flight.id);
-        if (flight.evidence) flight.end = copy({ source: run.evidence.source, line: 0, ...run.endEvidence });
+        if (flight.evidence && run.endEvidence) flight.end = copy(run.endEvidence);
+        for (const { entry, cat } of flight.waiters) {
+          entry.counts[cat]++;
+          if (--entry.waiting === 0) settle(entry);
+        }
+        flight.waiters = [];
         const list = inFlight.get(run.key);
         const i = list ? list.indexOf(flight) : -1;
         if (i >= 0) list!.splice(i, 1);
       },
       finish(end) {
+        // Overlaps still waiting on a run that never ended: counted with the runs that did.
+        for (const e of [...live]) settle(e);
+        const several = (instance: string, key: string) => !hasPid(instance) && end.census.forJob(instance, key) >= 2;
+        const decide = (counts: number[], instance: string, key: string) => {
+          const many = several(instance, key);
+          const c = counts;
+          return { cross: c[CROSS] + (many ? c[COPY] + c[NEAR] + c[FAR] + c[SAME] : 0), inside: c[IN] + (many ? 0 : c[FAR] + c[SAME]) };
+        };
         const tally = new JobTally(() => ({ maxConcurrent: 0, inProcess: 0, crossScheduler: 0 }));
-        for (const p of pending) {
-          let inProcess = 0;
-          let cross = 0;
-          let first: Flight | undefined;
-          for (const o of p.before) {
-            // A run that never ended was cut off by a crash, not running alongside.
-            if (!ended.has(o.id)) continue;
-            const kind = classify(p, o, (i) => end.census.forJob(i, p.key), (i) => context.instance(i)?.pid !== undefined || context.instance(i)?.host !== undefined);
-            if (kind === undefined) continue;
-            if (kind === 'in-process') inProcess++;
-            else cross++;
-            first ??= o;
-          }
-          if (!first) continue;
-          const t = tally.hit(p.job, p.start);
-          t.data.maxConcurrent = Math.max(t.data.maxConcurrent, inProcess + cross + 1);
+        for (const shape of shapes.values()) {
+          const { cross, inside } = decide(shape.counts, shape.instance, shape.key);
+          if (cross + inside === 0) continue;
+          const t = tally.hit(shape.job, shape.first);
+          t.count += shape.n - 1;
+          if (shape.last > (t.last ?? -Infinity)) t.last = shape.last;
+          t.data.maxConcurrent = Math.max(t.data.maxConcurrent, cross + inside + 1);
           // A run on top of both kinds counts in both: each has its own fix.
-          if (cross > 0) t.data.crossScheduler++;
-          if (inProcess > 0) t.data.inProcess++;
+          if (cross > 0) t.data.crossScheduler += shape.n;
+          if (inside > 0) t.data.inProcess += shape.n;
+        }
+        for (const [key, list] of candidates) {
+          const shown = list.find((e) => { const d = decide(e.counts, e.instance, key); return d.cross + d.inside > 0; });
+          const t = shown && tally.get(shown.job);
+          if (!shown || !t || t.evidence.length > 0) continue;
           // The first overlap measured: the earlier run's start and end, and the start on top of it.
-          if (t.evidence.length === 0 && p.evidence && first.evidence) {
-            t.evidence.push(first.evidence);
-            if (first.end && first.end.line > 0) t.evidence.push(first.end);
-            t.evidence.push(p.evidence);
-          }
+          t.evidence.push(shown.first!.evidence!);
+          if (shown.first!.end) t.evidence.push(shown.first!.end);
+          t.evidence.push(shown.evidence!);
         }
         return tally.findings('overlapping-runs', 'warning', (t) => {
           const parts = [
@@ -110,21 +153,17 @@ function copy(e: Evidence): Evidence {
   return { ...e, text: e.text === undefined ? undefined : detach(e.text.length > 400 ? e.text.slice(0, 400) + '…' : e.text) };
 }
 
-/**
- * Where run `r`, started while `o` was in flight, overlaps: inside one scheduler, across
- * schedulers, or not at all (another job of the same name; a copy inside one process, which is
- * the store's duplicate job). `schedulers(i)` is how many schedulers instance i held for this job.
- */
-function classify(r: Pending, o: Flight, schedulers: (instance: string) => number, hasPid: (instance: string) => boolean): 'in-process' | 'cross' | undefined {
-  if (o.instance !== r.instance) return 'cross';
-  const several = !hasPid(r.instance) && schedulers(r.instance) >= 2;
-  const delta = Math.abs(r.at - o.at);
-  if (delta === 0) return several ? 'cross' : undefined;
+/** The shape of run r on top of run o (see Category); undefined when it is no overlap at all. */
+function categorize(r: Run, o: Flight, pid: boolean): Category | undefined {
+  if (o.instance !== r.instance) return CROSS;
+  const delta = Math.abs(r.scheduledAt.at - o.at);
+  // A copy inside one process is its store's duplicate job (duplicate-run says so), not max_instances.
+  if (delta === 0) return pid ? undefined : COPY;
   const period = intervalMicros(r.job.trigger);
   if (period !== undefined && period > 0 && delta % period !== 0) {
-    // Another series of the same name and interval: another scheduler, or another job in this one.
-    if (several) return 'cross';
-    return delta < period / 2 ? undefined : 'in-process';
+    // Another series of the same name and interval: another job of this scheduler when near, else this job late.
+    if (pid) return delta < period / 2 ? undefined : IN;
+    return delta < period / 2 ? NEAR : FAR;
   }
-  return several ? 'cross' : 'in-process';
+  return pid ? IN : SAME;
 }
