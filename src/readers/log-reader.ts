@@ -16,7 +16,7 @@ import { describeFields, parsePrefix, type PrefixFields } from './record-prefix'
 import { exceptionLine, type FieldMap } from './json-fields';
 import { JSON_CANDIDATE, parseObject, readJsonRecord, type JsonRecord } from './json-record';
 import { findStamps, pickStamp, type Stamp } from './timestamp';
-import { matchServerLine } from './server-lines';
+import { ServerLineScanner } from './server-lines';
 import type { Zone } from './zone';
 
 export interface ReaderOptions {
@@ -110,6 +110,7 @@ export class LogReader {
   /** Non-empty lines still to look at for JSON behind an envelope. */
   private probe = PROBE_LINES;
   private jsonAfterEnvelope = false;
+  private servers = new ServerLineScanner();
 
   constructor(private readonly source: string, private readonly options: ReaderOptions) {
     this.clock = new Clock(options.zone);
@@ -280,7 +281,7 @@ export class LogReader {
       if (this.continuesTraceback(text)) return;
       this.release(out);
       // A web server's own line (gunicorn, uvicorn, Werkzeug…): evidence of how the app was started.
-      const server = matchServerLine(text);
+      const server = this.servers.scan(text, lineNo);
       if (server) {
         const { kind: role, ...rest } = server;
         const ctx: RecordContext = { source: this.file, line: lineNo, text: around?.raw ?? text, host: this.options.host ?? peelEnvelopes(text).fields.host, ...(this.files.length > 1 ? { stream: this.source } : {}) };
@@ -384,6 +385,7 @@ export class LogReader {
       text: around?.raw ?? text,
     };
     if (this.files.length > 1) ctx.stream = this.source;
+    this.servers.record(line);
     let naiveWall: number | undefined;
     if (stamp) {
       this.sawStamp = true;

@@ -81,18 +81,58 @@ export interface ServerLineMatch {
   version?: string;
 }
 
-// Most lines are neither: a cheap look for a word every shape holds before any regex runs.
-const WORDS = /gunicorn|Booting worker|Worker exiting|Using worker|uWSGI|Operational MODE|Started |Finished server|Flask app|Restarting with|Debug|Watching for file|development server|mod_wsgi/;
+/**
+ * Most lines are none of these: per server, substrings one of which its every line holds, looked
+ * for (a native substring search) before any of its regexes runs. A line that holds none is
+ * passed over for the price of a few searches.
+ */
+export const SERVER_GATES: Record<ServerName, string[]> = {
+  gunicorn: ['[INFO] '],
+  uwsgi: ['*** ', 'spawned uWSGI'],
+  uvicorn: ['INFO:     '],
+  werkzeug: ['* Serving Flask app', '* Restarting with', '* Debug'],
+  django: ['Watching for file changes', 'Starting development server'],
+  mod_wsgi: ['mod_wsgi (pid='],
+};
+
+const BY_SERVER = new Map<ServerName, ServerLineDef[]>();
+for (const def of SERVER_LINES) BY_SERVER.set(def.server, [...(BY_SERVER.get(def.server) ?? []), def]);
+const GATED = (Object.entries(SERVER_GATES) as [ServerName, string[]][]).map(([server, gates]) => ({ gates, defs: BY_SERVER.get(server) ?? [] }));
 
 export function matchServerLine(text: string): ServerLineMatch | undefined {
-  if (!WORDS.test(text)) return undefined;
-  for (const def of SERVER_LINES) {
-    const m = def.pattern.exec(text);
-    if (!m) continue;
-    const g = m.groups ?? {};
-    return { server: def.server, kind: def.kind, pid: g.pid, version: g.version };
+  for (const { gates, defs } of GATED) {
+    if (!gates.some((g) => text.includes(g))) continue;
+    for (const def of defs) {
+      const m = def.pattern.exec(text);
+      if (!m) continue;
+      const g = m.groups ?? {};
+      return { server: def.server, kind: def.kind, pid: g.pid, version: g.version };
+    }
   }
   return undefined;
+}
+
+/**
+ * Where a reader looks for server lines. The gates cost about as much as the search for an
+ * APScheduler message, and most lines of a busy log are the application's: so a source is
+ * searched in its first lines (where a server starts) and near APScheduler's own records (a
+ * worker booting is followed by its scheduler starting), not through long stretches of
+ * application output far from any scheduler.
+ */
+export class ServerLineScanner {
+  private lastRecord = -Infinity;
+
+  constructor(private readonly head = 5000, private readonly near = 500) {}
+
+  /** An APScheduler record was read at this line. */
+  record(line: number): void {
+    this.lastRecord = line;
+  }
+
+  scan(text: string, line: number): ServerLineMatch | undefined {
+    if (line > this.head && line - this.lastRecord > this.near) return undefined;
+    return matchServerLine(text);
+  }
 }
 
 /** How each server is named in a report. */

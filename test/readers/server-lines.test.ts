@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { LogReader } from '../../src/readers/log-reader';
-import { SERVER_LINES, matchServerLine } from '../../src/readers/server-lines';
+import { SERVER_LINES, ServerLineScanner, matchServerLine } from '../../src/readers/server-lines';
 
 test('each sample line is read as its own shape; near misses and APScheduler lines are not server lines', () => {
   for (const def of SERVER_LINES) {
@@ -44,4 +44,13 @@ test('the reader emits a server-line event per server line of a recorded gunicor
   assert.deepEqual(server.map((s) => s.line), [...server.map((s) => s.line)].sort((a, b) => a - b));
   // Server lines are not APScheduler records: the counts the report gives stay the same.
   assert.equal(reader.stats.unrecognised, 0);
+});
+
+test('a busy log is searched for server lines at its start and near APScheduler records, not through every application line', () => {
+  const scanner = new ServerLineScanner(100, 10);
+  const booting = '[2026-12-02 00:54:35 +0000] [16040] [INFO] Booting worker with pid: 16040';
+  assert.equal(scanner.scan(booting, 50)?.kind, 'worker', 'at the start');
+  assert.equal(scanner.scan(booting, 5000), undefined, 'far from any record');
+  scanner.record(7000);
+  assert.equal(scanner.scan(booting, 7008)?.kind, 'worker', 'near a record');
 });
