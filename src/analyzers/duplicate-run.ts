@@ -1,6 +1,6 @@
 import type { LogRule } from './rule';
 import { JobTally, plural } from './job-tally';
-import type { Evidence } from '../model/finding';
+import { MAX_EVIDENCE, type Evidence } from '../model/finding';
 import { detach } from '../model/detach';
 import { RecentRuns } from './recent-runs';
 
@@ -20,7 +20,7 @@ export const duplicateRun: LogRule = {
   docs: {
     what: 'The same run of a job — same name, same trigger, same `scheduled at` instant to the microsecond — started more than once. `count` is the number of scheduled times that ran more than once.',
     why: 'Every copy does the work again: emails sent twice, reports written three times, payments retried. It almost always means several schedulers read one job store (web workers, replicas, a reloader), each seeing the same `next_run_time` due.',
-    detection: 'Runs are identified by (name, trigger, `scheduled at`). `next run at` is ignored: APScheduler logs it racily. A record written twice by one process at the same instant (a logger with two handlers) is an echo, not a copy. Different jobs that share a function and interval have different `scheduled at` microseconds and are not reported.',
+    detection: 'Runs are identified by (name, trigger, `scheduled at`). `next run at` is ignored: APScheduler logs it racily. A record written twice by one process at the same instant (a logger with two handlers) is an echo, not a copy. Different jobs that share a function and interval have different `scheduled at` microseconds and are not reported. The copies are attributed as far as the log allows: to processes by pid or host; in a log without pids to at least as many schedulers as the log shows (never "1"); inside one process, to copies of the job in its store. The evidence is one whole group of copies of the largest size.',
     example: '2026-11-24 15:40:34,180 [3901] INFO apscheduler.executors.default: Running job "job_1 (trigger: interval[0:00:02], next run at: …)" (scheduled at 2026-11-24 15:40:34.176079+00:00)\n2026-11-24 15:40:34,183 [3903] INFO apscheduler.executors.default: Running job "job_1 (trigger: interval[0:00:02], next run at: …)" (scheduled at 2026-11-24 15:40:34.176079+00:00)',
     fix: 'Run one scheduler for the job store: a dedicated process, or start it once (gunicorn --preload, the WERKZEUG_RUN_MAIN guard, a lock). `max_instances` cannot help: it is counted per process.',
   },
@@ -29,7 +29,7 @@ export const duplicateRun: LogRule = {
     const ring: Evidence[] = new Array(RING);
     let seq = 0;
     const keep = (e: Evidence): Evidence => ({ ...e, text: detach(e.text ?? '') });
-    const tally = new JobTally(() => ({ maxCopies: 0, instances: new Set<string>(), example: '' }));
+    const tally = new JobTally(() => ({ maxCopies: 0, instances: new Set<string>(), example: '', key: '', group: [] as Evidence[] }));
     return {
       runStart(run) {
         seq++;
@@ -48,19 +48,36 @@ export const duplicateRun: LogRule = {
           const first = seq - copies.firstSeq < RING ? ring[copies.firstSeq % RING] : undefined;
           copies.evidence.push(first ? keep(first) : { source: copies.firstSource, line: copies.firstLine });
         }
-        if (copies.evidence.length < 3) copies.evidence.push(keep(run.evidence));
-        const t = copies.count === 2 ? tally.hit(run.job, copies.time, copies.evidence) : tally.get(run.job)!;
-        if (copies.count > 2) for (const e of copies.evidence.slice(2)) if (t.evidence.length < 5 && !t.evidence.includes(e)) t.evidence.push(e);
-        t.data.maxCopies = Math.max(t.data.maxCopies, copies.count);
+        if (copies.evidence.length < MAX_EVIDENCE) copies.evidence.push(keep(run.evidence));
+        const t = copies.count === 2 ? tally.hit(run.job, copies.time) : tally.get(run.job)!;
+        // The evidence is one whole group of the largest size: every copy of one run, so the headline's number is visible.
+        if (copies.count > t.data.maxCopies) {
+          t.data.maxCopies = copies.count;
+          t.data.group = copies.evidence;
+          t.data.example = detach(run.scheduledAt.text);
+        }
+        t.data.key ||= detach(run.key);
         for (const i of copies.instances) t.data.instances.add(i);
-        t.data.example ||= detach(run.scheduledAt.text);
         if (run.start > (t.last ?? -Infinity)) t.last = run.start;
       },
-      finish() {
-        return tally.findings('duplicate-run', 'error', (t) => ({
-          message: `${t.job.name} ran up to ${t.data.maxCopies} times for the same scheduled time; ${plural(t.count, 'scheduled time')} ran more than once (e.g. scheduled at ${t.data.example}), by ${plural(t.data.instances.size, 'scheduler instance')}`,
-          data: { duplicatedTimes: t.count, maxCopies: t.data.maxCopies, instances: [...t.data.instances].sort().map(displayInstance) },
-        }));
+      finish(end) {
+        return tally.findings('duplicate-run', 'error', (t) => {
+          t.evidence.push(...t.data.group);
+          const instances = [...t.data.instances].sort();
+          // Schedulers behind the copies: one per process, more where one stream shows several.
+          const schedulers = instances.reduce((n, i) => n + end.census.forJob(i, t.data.key), 0);
+          const unattributed = instances.filter((i) => end.instances.get(i)?.pid === undefined && end.instances.get(i)?.host === undefined);
+          const attribution = schedulers >= t.data.maxCopies ? (unattributed.length > 0 ? 'inferred' : 'processes') : 'store-copies';
+          const by = attribution === 'processes'
+            ? `by ${plural(schedulers, 'scheduler')} (${instances.map(displayInstance).join(', ')})`
+            : attribution === 'inferred'
+              ? `by at least ${schedulers} schedulers writing ${instances.map(displayInstance).join(', ')} (a log without process ids: the count is what the log shows)`
+              : `within ${plural(instances.length, 'scheduler process', 'scheduler processes')} (${instances.map(displayInstance).join(', ')}): copies of the job in its store, not more schedulers`;
+          return {
+            message: `${t.job.name} ran up to ${t.data.maxCopies} times for the same scheduled time; ${plural(t.count, 'scheduled time')} ran more than once (e.g. scheduled at ${t.data.example}), ${by}`,
+            data: { duplicatedTimes: t.count, maxCopies: t.data.maxCopies, schedulers, attribution, instances: instances.map(displayInstance) },
+          };
+        });
       },
     };
   },

@@ -1,4 +1,4 @@
-import { JobTally, plural, seconds } from './job-tally';
+import { addEvidence, JobTally, plural, seconds } from './job-tally';
 import type { LogRule } from './rule';
 
 export const longRun: LogRule = {
@@ -29,7 +29,12 @@ export const longRun: LogRule = {
         if (period === undefined) return;
         const duration = run.end - run.start;
         if (duration <= period) return;
-        const t = tally.hit(run.job, run.start, run.evidence);
+        const t = tally.hit(run.job, run.start);
+        // The evidence is the longest run's start and end: the headline's duration is read off these two lines.
+        if (duration > t.data.max) {
+          t.evidence.length = 0;
+          for (const e of pairOf(run)) addEvidence(t.evidence, e);
+        }
         t.data.max = Math.max(t.data.max, duration);
         t.data.period = period;
       },
@@ -44,6 +49,12 @@ export const longRun: LogRule = {
 };
 
 import { intervalMicros } from '../model/trigger';
+import type { Evidence } from '../model/finding';
+import type { Run } from '../model/run';
+
+function pairOf(run: Run): Evidence[] {
+  return run.endEvidence ? [run.evidence, run.endEvidence] : [run.evidence];
+}
 
 function periodOf(trigger: string, observedGap: number | undefined): number | undefined {
   const exact = intervalMicros(trigger);

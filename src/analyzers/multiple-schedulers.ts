@@ -5,6 +5,8 @@ import { displayInstance } from './duplicate-run';
 import { addEvidence, plural } from './job-tally';
 import type { LogRule } from './rule';
 import { RecentRuns } from './recent-runs';
+import type { CensusBasis } from '../engine/scheduler-census';
+import type { DeploymentPrint } from '../engine/deployment-prints';
 
 
 interface Activity { first: number; last: number }
@@ -17,7 +19,7 @@ export const multipleSchedulers: LogRule = {
   docs: {
     what: 'Several scheduler instances ran the same jobs during the same period: several processes or hosts ran one job, or one log stream shows `Scheduler started` again with no shutdown between while the jobs ran twice as often.',
     why: 'Each scheduler runs every job it holds. Several schedulers on one job store run each due job once per scheduler; several schedulers with their own memory stores each run their own copy. `max_instances` is per process and cannot prevent it.',
-    detection: 'Across processes on one host: two process ids running the same job (name and trigger) in overlapping periods. Across hosts or files: only when they ran the same scheduled time (jobs meant to run on every host are left alone). In one stream without process ids: a second `Scheduler started` with no shutdown between, confirmed by the jobs running twice (the same scheduled time, or two interleaved series closer than the interval). Two schedulers in one process with different jobs, and a restart after a crash, are not reported.',
+    detection: 'Across processes on one host: two process ids running the same job (name and trigger) while both were alive. Across hosts or files: only when they ran the same scheduled time (jobs meant to run on every host are left alone). In one stream without process ids, the count is a lower bound from what the log offers, and the message says which: `Scheduler started` n times with no run and no shutdown between, each start adding the same jobs (different jobs are two schedulers on purpose, and are not reported); one run started k times; one interval job whose `scheduled at` instants form several interleaved series (after a second start); the max-instances skip line doubled for one fire time. Copies that the job\'s own registrations explain (two jobs with one name) and copies inside one process (its store\'s duplicate jobs) are not schedulers. The server\'s own lines (gunicorn `Booting worker`, uvicorn `Started server process`, the Werkzeug and Django reloaders, uWSGI, mod_wsgi) name who started them.',
     example: '2026-11-26 14:00:40,880 [3901] INFO apscheduler.scheduler: Scheduler started\n2026-11-26 14:00:41,237 [3903] INFO apscheduler.scheduler: Scheduler started\n2026-11-26 14:00:41,625 [3905] INFO apscheduler.scheduler: Scheduler started',
     fix: 'Start exactly one scheduler per job store: a dedicated scheduler process, gunicorn --preload with the scheduler started in the master, `use_reloader=False` or the WERKZEUG_RUN_MAIN guard for the Flask/Django reloader, or a lock around start-up. APScheduler 4 supports several schedulers on one shared data store.',
   },
@@ -27,20 +29,12 @@ export const multipleSchedulers: LogRule = {
     // job key → scheduled time → instances that ran it
     // Per recent scheduled time, the instances that ran it: an array (one to three of them), not a Set.
     const recent = new RecentRuns<string[]>(() => []);
-    // instance → the instances it ran one scheduled time with. Nested sets, not pair strings: with
-    // N hosts logging the same runs there are N² pairs, and building a key string per pair per run
-    // made the rule quadratic in time per run.
-    const linked = new Map<string, Set<string>>();
-    const link = (a: string, b: string) => {
-      let s = linked.get(a);
-      if (!s) linked.set(a, (s = new Set()));
-      s.add(b);
-    };
-    // one stream, several schedulers: instance → evidence that its schedulers ran the same jobs
-    const sameStream = new Map<string, { jobs: Set<string>; evidence: Evidence[] }>();
-    const lastScheduled = new Map<string, number>();
+    const linked = new Set<string>();
+    const jobsByPair = new Map<string, Set<string>>();
     const startEvidence = new Map<string, Evidence[]>();
     const jobName = new Map<string, string>();
+
+    const pairKey = (a: string, b: string) => (a < b ? `${a}\u0001${b}` : `${b}\u0001${a}`);
 
     return {
       event(event, instance) {
@@ -60,25 +54,14 @@ export const multipleSchedulers: LogRule = {
         const { entry: who, seen: isCopy } = recent.get(run.key, run.scheduledAt.at);
         for (const other of who) {
           if (other === run.instance) continue;
-          link(other, run.instance);
-          link(run.instance, other);
+          const p = pairKey(other, run.instance);
+          linked.add(p);
+          const jobs = jobsByPair.get(p) ?? new Set<string>();
+          jobs.add(run.job.name);
+          jobsByPair.set(p, jobs);
         }
         if (!who.includes(run.instance)) who.push(run.instance);
 
-        // One stream with several live schedulers: do its jobs run twice?
-        const state = context.instance(run.instance);
-        if (!state || state.maxActiveSchedulers < 2 || state.activeSchedulers < 2) return;
-        const streamKey = `${run.instance}\u0002${run.key}`;
-        const previous = lastScheduled.get(streamKey);
-        lastScheduled.set(streamKey, run.scheduledAt.at);
-        const period = intervalMicros(run.job.trigger);
-        const parallel = previous !== undefined && period !== undefined && previous !== run.scheduledAt.at && Math.abs(run.scheduledAt.at - previous) < 0.9 * period;
-        if (isCopy && who.length === 1 || parallel) {
-          const s = sameStream.get(run.instance) ?? { jobs: new Set<string>(), evidence: [] };
-          s.jobs.add(run.job.name);
-          addEvidence(s.evidence, run.evidence);
-          sameStream.set(run.instance, s);
-        }
       },
       finish(end) {
         const findings: Finding[] = [];
@@ -92,11 +75,15 @@ export const multipleSchedulers: LogRule = {
             for (let j = i + 1; j < list.length; j++) {
               const [ia, a] = list[i];
               const [ib, b] = list[j];
-              if (a.first > b.last || b.first > a.last) continue;
               const sa = end.instances.get(ia);
               const sb = end.instances.get(ib);
+              // A process is alive from its first start (or run) to its last line, not only while it runs this job.
+              const span = (x: Activity, st: typeof sa) => ({ first: Math.min(x.first, st?.starts[0] ?? Infinity), last: Math.max(x.last, st?.lastTime ?? -Infinity) });
+              const pa = span(a, sa);
+              const pb = span(b, sb);
+              if (!linked.has(pairKey(ia, ib)) && (pa.first > pb.last || pb.first > pa.last)) continue;
               const sameHost = sa && sb && (sa.host ?? sa.source) === (sb.host ?? sb.source) && sa.pid !== undefined && sb.pid !== undefined;
-              if (!sameHost && !linked.get(ia)?.has(ib)) continue;
+              if (!sameHost && !linked.has(pairKey(ia, ib))) continue;
               if (!sameHost) hosts = true;
               involved.add(ia);
               involved.add(ib);
@@ -105,30 +92,39 @@ export const multipleSchedulers: LogRule = {
           }
         }
         if (involved.size > 0) {
-          const evidence: Evidence[] = [];
-          for (const i of [...involved].sort()) for (const e of startEvidence.get(i) ?? []) addEvidence(evidence, e);
           const instances = [...involved].sort();
+          const print = [...new Set(instances.map(whereOf))].map((w) => end.census.prints.of(w)).find((p) => p !== undefined);
+          const evidence: Evidence[] = [];
+          for (const e of print?.evidence ?? []) pushEvidence(evidence, e);
+          // Each instance once: its first start.
+          for (const i of instances) { const e = startEvidence.get(i)?.[0]; if (e) pushEvidence(evidence, e); }
+          const schedulers = instances.reduce((n, i) => n + end.census.count(i).schedulers, 0);
           const pids = instances.map((i) => end.instances.get(i)?.pid).filter((p): p is string => p !== undefined);
           const hostNames = [...new Set(instances.map((i) => end.instances.get(i)?.host ?? end.instances.get(i)?.source ?? ''))];
+          const who = print && !hosts ? `${deploymentPhrase(print, schedulers)}; ` : '';
           findings.push({
-            rule: 'multiple-schedulers', severity: 'error', job: null, count: involved.size,
-            message: `${involved.size} schedulers ran the same jobs at the same time (${instances.map(displayInstance).join(', ')}): ${[...jobs].sort().join(', ')}`,
+            rule: 'multiple-schedulers', severity: 'error', job: null, count: schedulers,
+            message: `${who}${schedulers} schedulers ran the same jobs at the same time (${instances.map(displayInstance).join(', ')}): ${[...jobs].sort().join(', ')}`,
             firstTime: firstStart(end, instances), evidence,
-            data: { kind: hosts ? 'hosts' : 'processes', instances: instances.map(displayInstance), hosts: hostNames, pids, jobs: [...jobs].sort() },
+            data: { kind: hosts ? 'hosts' : 'processes', instances: instances.map(displayInstance), schedulers, hosts: hostNames, pids, jobs: [...jobs].sort(), deployment: print ? deploymentData(print) : null },
           });
         }
-        // One stream, no process ids: schedulers started again without a shutdown, same jobs twice.
-        for (const [instance, s] of sameStream) {
+        // One stream (or one process) that several schedulers wrote: what the census inferred.
+        for (const instance of [...end.instances.keys()].sort()) {
           if (involved.has(instance)) continue;
+          const c = end.census.count(instance);
+          if (c.schedulers < 2 || c.jobs.length === 0) continue;
           const state = end.instances.get(instance)!;
+          const print = end.census.prints.of(whereOf(instance));
           const evidence: Evidence[] = [];
-          for (const e of startEvidence.get(instance) ?? []) addEvidence(evidence, e);
-          for (const e of s.evidence) addEvidence(evidence, e);
+          for (const e of print?.evidence ?? []) pushEvidence(evidence, e);
+          for (const e of c.evidence) pushEvidence(evidence, e);
+          const who = print ? deploymentPhrase(print, c.schedulers) : undefined;
           findings.push({
-            rule: 'multiple-schedulers', severity: 'error', job: null, count: state.maxActiveSchedulers,
-            message: `${displayInstance(instance)}: \`Scheduler started\` ${plural(state.maxActiveSchedulers, 'time')} with no shutdown between, and the same jobs ran twice (${[...s.jobs].sort().join(', ')}): ${state.maxActiveSchedulers} schedulers were active at once`,
+            rule: 'multiple-schedulers', severity: 'error', job: null, count: c.schedulers,
+            message: `${displayInstance(instance)}: ${who ?? `at least ${c.schedulers} schedulers ran`}, with the same jobs (${c.jobs.join(', ')}): ${c.basis.map((b) => BASIS[b](c.schedulers)).join('; ')}${state.pid || print ? '' : '. With no process ids and no server lines in the log, web workers and a debug reloader cannot be told apart: add %(process)d to the log format'}`,
             firstTime: state.starts.length ? isoFromMicros(state.starts[0]) : undefined, evidence,
-            data: { kind: state.pid ? 'one-process' : 'one-stream', instances: [displayInstance(instance)], schedulers: state.maxActiveSchedulers, jobs: [...s.jobs].sort(), pids: state.pid ? [state.pid] : [] },
+            data: { kind: state.pid ? 'one-process' : 'one-stream', instances: [displayInstance(instance)], schedulers: c.schedulers, basis: c.basis, jobs: c.jobs, pids: state.pid ? [state.pid] : [], deployment: print ? deploymentData(print) : null },
           });
         }
         return findings;
@@ -136,6 +132,55 @@ export const multipleSchedulers: LogRule = {
     };
   },
 };
+
+/** The multiple-schedulers finding quotes the server's lines and one start per scheduler: a few more lines than most. */
+const MAX_LINES = 8;
+
+function pushEvidence(list: Evidence[], e: Evidence): void {
+  if (list.length >= MAX_LINES || list.some((x) => x.source === e.source && x.line === e.line)) return;
+  const before = list.length;
+  addEvidence(list, e);
+  if (list.length === before) list.push({ ...e, text: e.text === undefined ? undefined : e.text.slice(0, 400) });
+}
+
+/** `web-1|4107` → `web-1`: the stream a record belongs to, before its pid. */
+export function whereOf(instance: string): string {
+  const bar = instance.lastIndexOf('|');
+  return bar < 0 ? instance : instance.slice(0, bar);
+}
+
+const BASIS: Record<CensusBasis, (n: number) => string> = {
+  starts: (n) => `\`Scheduler started\` ${n} times with no run and no shutdown between, each adding the same jobs`,
+  copies: (n) => `one run (same job, same \`scheduled at\`) started ${n} times`,
+  phases: (n) => `${n} interleaved series of \`scheduled at\` instants, each stepping by the interval`,
+  skips: (n) => `the max-instances skip line written ${n} times for one fire time`,
+};
+
+/** Who started the schedulers, in the server's words (`3 gunicorn workers each started a scheduler`). */
+export function deploymentPhrase(p: DeploymentPrint, schedulers: number): string {
+  const each = (n: number, what: string) => (n === schedulers ? `${n} ${what} each started a scheduler` : `${what}: ${n} of them, at least ${schedulers} schedulers`);
+  switch (p.server) {
+    case 'gunicorn':
+      return p.startedBeforeWorkers ? `gunicorn's master started the scheduler before forking ${p.workers} workers` : each(p.workers, 'gunicorn workers');
+    case 'uwsgi':
+      return p.startedBeforeWorkers ? `the uWSGI master loaded the app before spawning ${p.workers} workers` : each(p.workers, 'uWSGI workers');
+    case 'uvicorn':
+      return p.parent ? each(p.workers, 'uvicorn worker processes (--workers)') : p.reloader ? `uvicorn --reload started ${p.workers} server processes one after another` : each(p.workers, 'uvicorn server processes');
+    case 'werkzeug':
+      return p.reloader ? 'the Werkzeug debug reloader ran the app twice (the watching parent and the serving child each started a scheduler)' : `the Flask development server ran ${schedulers} schedulers`;
+    case 'django':
+      return p.reloader ? "Django runserver's autoreloader ran the app twice (the watching parent and the serving child each started a scheduler)" : `Django runserver ran ${schedulers} schedulers`;
+    case 'mod_wsgi':
+      return each(p.workers, 'mod_wsgi daemon processes');
+    default:
+      return `${schedulers} schedulers`;
+  }
+}
+
+function deploymentData(p: DeploymentPrint): Record<string, unknown> {
+  return { server: p.server, version: p.version ?? null, workers: p.workers, workerPids: p.workerPids, reloader: p.reloader, parent: p.parent, startedBeforeWorkers: p.startedBeforeWorkers,
+    lines: p.processLines };
+}
 
 function firstStart(end: Parameters<NonNullable<ReturnType<LogRule['create']>['finish']>>[0], instances: string[]): string | undefined {
   const starts = instances.flatMap((i) => end.instances.get(i)?.starts ?? []);

@@ -6,6 +6,7 @@ import type { LogEvent } from '../model/event';
 import type { Finding, Severity } from '../model/finding';
 import type { Run } from '../model/run';
 import type { StoreJob } from '../model/store-job';
+import type { SchedulerCensus } from '../engine/scheduler-census';
 
 export interface RuleDocs {
   /** What the finding means. */
@@ -37,6 +38,8 @@ export interface TimelineEnd {
   instances: Map<string, InstanceState>;
   /** The last instant of the whole timeline. */
   lastTime: number | undefined;
+  /** How many schedulers each instance held, inferred from the log, and the server lines per stream. */
+  census: SchedulerCensus;
 }
 
 export interface InstanceState {

@@ -18,6 +18,7 @@ import { JobStats, type JobSummary } from './job-stats';
 import { mergeByTime } from './merge';
 import { RunTracker, type PairingStats } from './run-tracker';
 import { JobRegistry } from './job-registry';
+import { SchedulerCensus } from './scheduler-census';
 
 export interface AnalyzeOptions {
   logFormat?: string;
@@ -93,21 +94,32 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
   const onStart = listeners.filter((l) => l.runStart);
   const onEnd = listeners.filter((l) => l.runEnd);
   const registry = new JobRegistry();
+  const census = new SchedulerCensus(tracker.instances);
 
   let lastTime: number | undefined;
   const handle = (event: LogEvent) => {
+    if (event.kind === 'server-line') {
+      // A server's line belongs to its stream, not to a scheduler process.
+      census.prints.serverLine(event, tracker.whereOf(event.ctx));
+      for (const l of onEvent) l.event!(event, '');
+      return;
+    }
+    // The interned job drops `next run at`; a skip line's is the fire time it skipped.
+    const nextRunAt = event.kind === 'max-instances' ? event.job.nextRunAt : undefined;
     if ('job' in event) event.job = registry.intern(event.job);
     const state = tracker.instanceOf(event);
     if (event.ctx.time !== undefined && (lastTime === undefined || event.ctx.time > lastTime)) lastTime = event.ctx.time;
     switch (event.kind) {
       case 'scheduler-start':
         tracker.schedulerStarted(state, event);
+        census.prints.schedulerStarted(tracker.whereOf(event.ctx));
         break;
       case 'scheduler-shutdown':
         tracker.schedulerStopped(state);
         break;
       case 'run-start': {
         const { run, open } = tracker.start(event, state);
+        census.runStart(run);
         stats.runStart(run, open);
         for (const l of onStart) l.runStart!(run, open);
         break;
@@ -124,6 +136,7 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
       default:
         stats.event(event);
     }
+    census.event(event, state.id, nextRunAt);
     for (const l of onEvent) l.event!(event, state.id);
   };
 
@@ -140,7 +153,8 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
     }
   }
 
-  const end = { openRuns: tracker.openRuns(), instances: tracker.instances, lastTime };
+  census.finish();
+  const end = { openRuns: tracker.openRuns(), instances: tracker.instances, lastTime, census };
   const findings: Finding[] = [];
   rules.forEach((rule, i) => {
     for (const f of listeners[i].finish(end)) findings.push(withSeverity(f, options.ruleSeverity?.[rule.id]));
@@ -153,7 +167,7 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
       if (windowed) report.outsideWindow = outside.get(r.stats.source) ?? 0;
       return report;
     }),
-    jobs: stats.summaries(),
+    jobs: stats.summaries(census),
     findings: sortFindings(findings),
     pairing: tracker.pairing,
   };

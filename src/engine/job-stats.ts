@@ -6,6 +6,7 @@ import { jobKey } from '../model/event';
 import type { Run } from '../model/run';
 import { intervalMicros } from '../model/trigger';
 import { Histogram } from '../stats/histogram';
+import type { SchedulerCensus } from './scheduler-census';
 
 export interface JobSummary {
   name: string;
@@ -16,6 +17,7 @@ export interface JobSummary {
   misfires: number;
   skips: number;
   maxConcurrency: number;
+  /** Schedulers that ran the job: processes, and in a stream without pids those the log shows (a lower bound). */
   instances: number;
   /** Seconds. */
   duration: { p50?: number; p95?: number; max?: number };
@@ -101,7 +103,7 @@ export class JobStats {
     return Number.isFinite(a.minGap) ? { micros: a.minGap, source: 'observed' } : undefined;
   }
 
-  summaries(): JobSummary[] {
+  summaries(census?: SchedulerCensus): JobSummary[] {
     const sec = (v: number | undefined) => (v === undefined ? undefined : round(v / 1e6));
     return [...this.jobs.entries()]
       .map(([key, a]) => {
@@ -115,7 +117,7 @@ export class JobStats {
           misfires: a.misfires,
           skips: a.skips,
           maxConcurrency: a.maxConcurrency,
-          instances: a.instances.size,
+          instances: census ? [...a.instances].reduce((n, i) => n + census.forJob(i, key), 0) : a.instances.size,
           duration: { p50: sec(a.durations.quantile(0.5)), p95: sec(a.durations.quantile(0.95)), max: sec(a.durations.quantile(1)) },
           lateness: { p50: sec(a.lateness.quantile(0.5)), p95: sec(a.lateness.quantile(0.95)), p99: sec(a.lateness.quantile(0.99)), max: sec(a.lateness.quantile(1)) },
           maxMissedBy: a.misfires ? sec(a.maxMissedBy) : undefined,

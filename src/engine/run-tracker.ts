@@ -28,9 +28,14 @@ export class RunTracker {
   /** The last few instances looked up: a log has few, and building an id per event is costly. */
   private recent: { where: string; pid: string | undefined; state: InstanceState }[] = [];
 
+  /** The stream a record belongs to, before its pid: its host, or its log. */
+  whereOf(ctx: LogEvent['ctx']): string {
+    return ctx.host ?? (this.sameProcess ? '' : ctx.stream ?? ctx.source);
+  }
+
   instanceOf(event: LogEvent): InstanceState {
     const ctx = event.ctx;
-    const where = ctx.host ?? (this.sameProcess ? '' : ctx.stream ?? ctx.source);
+    const where = this.whereOf(ctx);
     let state: InstanceState | undefined;
     for (const r of this.recent) {
       if (r.where === where && r.pid === ctx.pid) {
@@ -120,6 +125,7 @@ export class RunTracker {
     else this.pairing.exact++;
     run.pairing = pairing;
     run.end = event.ctx.time;
+    run.endEvidence = evidenceOf(event.ctx);
     run.outcome = event.outcome;
     run.exception = event.exception;
     return run;

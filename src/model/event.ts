@@ -68,6 +68,11 @@ export type LogEvent =
   | { kind: 'next-wakeup'; ctx: RecordContext; at: Micros }
   | { kind: 'no-jobs'; ctx: RecordContext }
   | { kind: 'scheduler-paused-debug'; ctx: RecordContext }
+  /**
+   * A web server's own line (gunicorn `Booting worker with pid: N`, uvicorn `Started server process`,
+   * the Werkzeug reloader…): how the app was started. `role` is the line's kind (readers/server-lines).
+   */
+  | { kind: 'server-line'; ctx: RecordContext; server: string; role: string; pid?: string; version?: string }
   /** An APScheduler-looking line that no pattern matched: counted so gaps are visible. */
   | { kind: 'unrecognised'; ctx: RecordContext };
 

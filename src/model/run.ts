@@ -21,6 +21,8 @@ export interface Run {
   /** Count of `Scheduler started` seen in this instance when the run began. */
   epoch: number;
   evidence: Evidence;
+  /** The end line, once the run ended. */
+  endEvidence?: Evidence;
 }
 
 /** Duration in microseconds, when both ends have real stamps. */

@@ -18,6 +18,7 @@ import { describeFields, parsePrefix, type PrefixFields } from './record-prefix'
 import { exceptionLine, type FieldMap, type JsonObject } from './json-fields';
 import { JSON_CANDIDATE, parseObject, readJsonRecord, type JsonRecord } from './json-record';
 import { findStamps, pickStamp, type Stamp } from './timestamp';
+import { ServerLineScanner } from './server-lines';
 import type { Zone } from './zone';
 
 export interface ReaderOptions {
@@ -140,6 +141,7 @@ export class LogReader {
   /** Non-empty lines still to look at for JSON behind an envelope. */
   private probe = PROBE_LINES;
   private jsonAfterEnvelope = false;
+  private servers = new ServerLineScanner();
 
   constructor(private readonly source: string, private readonly options: ReaderOptions) {
     this.clock = new Clock(options.zone);
@@ -315,6 +317,13 @@ export class LogReader {
     if (found === undefined) {
       if (this.continuesTraceback(text)) return;
       this.release(out);
+      // A web server's own line (gunicorn, uvicorn, Werkzeug…): evidence of how the app was started.
+      const server = this.servers.scan(text, lineNo);
+      if (server) {
+        const { kind: role, ...rest } = server;
+        const ctx: RecordContext = { source: this.file, line: lineNo, text: around?.raw ?? text, host: this.options.host ?? peelEnvelopes(text).fields.host, ...(this.files.length > 1 ? { stream: this.source } : {}) };
+        return this.forward({ event: { kind: 'server-line', ctx, role, ...rest } }, false, out);
+      }
       // With --log-format, an APScheduler message on a line the format does not match is a gap too.
       const looksLike = APSCHEDULER_LOGGER.test(text) || (this.options.logFormat !== undefined && MESSAGE_START.test(text));
       if (looksLike && !/^\s/.test(text.slice(peelEnvelopes(text).offset))) {
@@ -426,6 +435,7 @@ export class LogReader {
       text: raw.length > MAX_EVIDENCE ? raw.slice(0, MAX_EVIDENCE) + '…' : raw,
     };
     if (this.files.length > 1) ctx.stream = this.source;
+    this.servers.record(line);
     let naiveWall: number | undefined;
     let altWall: number | undefined;
     if (stamp) {

@@ -8,6 +8,7 @@ import { readableSeconds } from './readable-number';
 import type { Recommendation } from './recommendation';
 import { planStore } from './store-plan';
 import { shellWord } from './shell-word';
+import { deploymentAdvice } from './deployment';
 
 export interface RecommendInput {
   jobs: JobSummary[];
@@ -40,7 +41,9 @@ export function recommend(input: RecommendInput): Recommendation[] {
     const period = job.periodSeconds;
 
     // max_instances, or the interval when the job simply does not fit its schedule.
-    const overlap = byJob('overlapping-runs', job);
+    // Overlap across schedulers is the deployment's (above): max_instances governs one process only.
+    const anyOverlap = byJob('overlapping-runs', job);
+    const overlap = anyOverlap && anyOverlap.data?.inProcess !== 0 ? anyOverlap : undefined;
     const skips = byJob('max-instances-skip', job);
     if (overlap || skips) {
       const allowed = input.allowOverlap?.includes(job.name);
@@ -106,35 +109,3 @@ function suggestedId(func: string, name: string): string {
   return (name || func.split(':')[1] || 'job').replace(/[^\w.-]+/g, '_');
 }
 
-
-function deploymentAdvice(findings: Finding[]): Recommendation | undefined {
-  const multi = findings.find((f) => f.rule === 'multiple-schedulers');
-  const dup = findings.filter((f) => f.rule === 'duplicate-run');
-  if (!multi && dup.length === 0) return undefined;
-  const kind = (multi?.data?.kind as string | undefined) ?? 'unknown';
-  const common = 'max_instances is counted per scheduler process and cannot stop another process or host from running the same job.';
-  const upgrade = 'APScheduler 4 lets several schedulers share one data store safely (it leases schedules and jobs), if you need more than one.';
-  let recommended: string;
-  let reason: string;
-  switch (kind) {
-    case 'one-stream':
-      recommended = 'start the scheduler only in the serving process of the debug reloader';
-      reason = `two schedulers wrote one log with no process ids and no shutdown between: the Flask/Django debug reloader runs your app twice. Pass use_reloader=False, or start the scheduler only when os.environ.get("WERKZEUG_RUN_MAIN") == "true" (Django: in the autoreload child, RUN_MAIN == "true"). ${common}`;
-      break;
-    case 'hosts':
-      recommended = 'run the scheduler on one host only';
-      reason = `hosts ${(multi!.data!.hosts as string[]).join(', ')} ran the same scheduled runs from one job store: every host starts a scheduler. Run it in one dedicated service (one replica), or guard start-up with a distributed lock. ${common} ${upgrade}`;
-      break;
-    case 'one-process':
-      recommended = 'create and start the scheduler once per process';
-      reason = `one process started a scheduler twice with the same jobs (the module creating it was imported or run twice). ${common}`;
-      break;
-    default:
-      recommended = 'run one scheduler process, not one per web worker';
-      reason = `${multi ? `${multi.count} processes (pids ${(multi.data?.pids as string[] | undefined)?.join(', ')})` : 'several schedulers'} ran the same jobs from one job store: each web worker started its own scheduler. Start it in a dedicated process, or once with gunicorn --preload (start the scheduler in the master, on_starting hook), or behind a lock (e.g. a file lock or a database advisory lock at start-up). ${common} ${upgrade}`;
-  }
-  return {
-    job: null, setting: 'deployment', current: kind === 'hosts' ? 'one scheduler per host' : 'several schedulers', currentSource: 'log', recommended, confidence: 'high', reason,
-    evidence: { schedulers: multi?.count ?? null, instances: multi?.data?.instances ?? null, duplicatedRuns: dup.reduce((n, f) => n + f.count, 0) },
-  };
-}

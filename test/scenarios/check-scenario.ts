@@ -61,12 +61,11 @@ export function duplicatesFromTruth(truth: Truth): Record<string, number> {
   return out;
 }
 
-/** Runs that started while a run of the same job with another scheduled time was running, in one process. */
+/** Runs that started while another run of the same job was running, in whichever process (a crashed run never ended). */
 export function overlapsFromTruth(truth: Truth): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of truth.runs) {
-    const over = truth.runs.some((o) => o !== r && o.pid === r.pid && o.job_id === r.job_id && o.scheduled_run_time_us !== r.scheduled_run_time_us
-      && o.start_us < r.start_us && o.end_us !== null && o.end_us > r.start_us);
+    const over = truth.runs.some((o) => o !== r && o.job_id === r.job_id && o.start_us < r.start_us && o.end_us !== null && o.end_us > r.start_us);
     if (over) out[r.job_name] = (out[r.job_name] ?? 0) + 1;
   }
   return out;

@@ -1,0 +1,224 @@
+// How many schedulers wrote each log stream, when the records do not say (no pid, no host).
+// Every count is a lower bound taken from what the log offers, and says how it was found:
+// - `starts`: `Scheduler started` n times in one burst (no run and no shutdown between), the
+//   same jobs added in each → n schedulers holding the same jobs (different jobs: normal);
+// - `copies`: one run (name, trigger, `scheduled at`) started k times in one stream → ≥ k;
+// - `phases`: one interval job whose `scheduled at` instants form several interleaved series,
+//   each stepping by the interval (memory stores: a reloader, workers) → one per series;
+// - `skips`: the `maximum number of running instances` line written twice for one fire time.
+// With a pid on the records, one process is one scheduler unless it logged several starts: copies
+// inside it are copies of the job in its store (duplicate-job), not schedulers.
+
+import { jobKey, type LogEvent } from '../model/event';
+import type { Evidence } from '../model/finding';
+import type { Run } from '../model/run';
+import { intervalMicros } from '../model/trigger';
+import { detach } from '../model/detach';
+import { addEvidence, evidenceOf } from '../analyzers/job-tally';
+import { RecentRuns } from '../analyzers/recent-runs';
+import type { InstanceState } from '../analyzers/rule';
+import { DeploymentPrints } from './deployment-prints';
+
+export type CensusBasis = 'starts' | 'copies' | 'phases' | 'skips';
+
+export interface SchedulerCount {
+  /** At least this many schedulers wrote the stream (1 when nothing says more). */
+  schedulers: number;
+  /** What gave the count; empty when it is 1. */
+  basis: CensusBasis[];
+  /** Jobs seen held (or run) by more than one of them. */
+  jobs: string[];
+  /** The lines that show it: the starts of the burst, the copies, the series. */
+  evidence: Evidence[];
+  /** `Scheduler started` bursts whose schedulers added different jobs: several schedulers, on purpose. */
+  distinctStarts: number;
+}
+
+interface Signal { basis: CensusBasis; n: number; jobs: string[]; evidence: Evidence[]; /** The job, for per-job signals. */ key?: string }
+interface Burst { starts: number; added: Map<string, number>; evidence: Evidence[] }
+interface Phase { first: number; last: number; count: number; evidence: Evidence }
+
+const MAX_PHASES = 32;
+const MAX_SKIP_KEYS = 4096;
+/** Skip lines name their fire time to the second: below this interval two fire times share one. */
+const MIN_SKIP_PERIOD = 2e6;
+
+class StreamCensus {
+  burst: Burst = { starts: 0, added: new Map(), evidence: [] };
+  bestStarts = { n: 0, jobs: [] as string[], evidence: [] as Evidence[] };
+  distinctStarts = 0;
+  /** Per job key: the largest group of copies of one run, and the job's name. */
+  perJobCopies = new Map<string, { n: number; name: string; evidence: Evidence[] }>();
+  recent = new RecentRuns<{ n: number; evidence: Evidence[] }>(() => ({ n: 0, evidence: [] }));
+  phases = new Map<string, { name: string; byResidue: Map<number, Phase> }>();
+  skips = new Map<string, { n: number; evidence: Evidence[] }>();
+  perJobSkips = new Map<string, { n: number; name: string; evidence: Evidence[] }>();
+  /** Per job name, the most `Added job` lines one scheduler wrote at one start: jobs registered twice. */
+  addsPerStart = new Map<string, number>();
+
+  /** Copies or series of a job that its own registrations explain (two jobs, one name and trigger). */
+  explained(name: string, n: number): boolean {
+    return (this.addsPerStart.get(name) ?? 1) >= n;
+  }
+
+  closeBurst(): void {
+    const b = this.burst;
+    for (const [name, k] of b.added) {
+      const each = Math.ceil(k / Math.max(1, b.starts));
+      if (each > (this.addsPerStart.get(name) ?? 0)) this.addsPerStart.set(name, each);
+    }
+    if (b.starts >= 2) {
+      const shared = [...b.added.entries()].filter(([, n]) => n >= 2);
+      const n = Math.min(b.starts, Math.max(0, ...shared.map(([, k]) => k)));
+      if (n >= 2 && n > this.bestStarts.n) this.bestStarts = { n, jobs: shared.map(([name]) => name).sort(), evidence: b.evidence };
+      else if (shared.length === 0 && b.added.size > 0) this.distinctStarts = Math.max(this.distinctStarts, b.starts);
+    }
+    this.burst = { starts: 0, added: new Map(), evidence: [] };
+  }
+}
+
+export class SchedulerCensus {
+  private streams = new Map<string, StreamCensus>();
+  readonly prints = new DeploymentPrints();
+
+  constructor(private readonly instances: Map<string, InstanceState>) {}
+
+  private of(instance: string): StreamCensus {
+    let s = this.streams.get(instance);
+    if (!s) this.streams.set(instance, (s = new StreamCensus()));
+    return s;
+  }
+
+  /** `nextRunAt`: a skip line's `next run at` (the fire time it skipped), read before the job was interned. */
+  event(event: LogEvent, instance: string, nextRunAt?: string): void {
+    const s = this.of(instance);
+    switch (event.kind) {
+      case 'scheduler-start':
+        s.burst.starts++;
+        addEvidence(s.burst.evidence, evidenceOf(event.ctx));
+        break;
+      case 'job-added':
+        s.burst.added.set(event.name, (s.burst.added.get(event.name) ?? 0) + 1);
+        break;
+      case 'scheduler-shutdown':
+        s.closeBurst();
+        break;
+      case 'max-instances': {
+        const period = intervalMicros(event.job.trigger);
+        if (nextRunAt === undefined || (period !== undefined && period < MIN_SKIP_PERIOD)) break;
+        const k = jobKey(event.job);
+        const key = `${k}\u0000${nextRunAt}`;
+        if (s.skips.size >= MAX_SKIP_KEYS) s.skips.clear();
+        let entry = s.skips.get(key);
+        if (!entry) s.skips.set(key, (entry = { n: 0, evidence: [] }));
+        entry.n++;
+        addEvidence(entry.evidence, evidenceOf(event.ctx));
+        const best = s.perJobSkips.get(k);
+        if (!best || entry.n > best.n) s.perJobSkips.set(k, { n: entry.n, name: best?.name ?? detach(event.job.name), evidence: entry.evidence });
+        break;
+      }
+      default:
+    }
+  }
+
+  runStart(run: Run): void {
+    const s = this.of(run.instance);
+    if (s.burst.starts > 0 || s.burst.added.size > 0) s.closeBurst();
+    const { entry } = s.recent.get(run.key, run.scheduledAt.at);
+    entry.n++;
+    if (entry.evidence.length < 5) entry.evidence.push({ ...run.evidence, text: detach(run.evidence.text ?? '') });
+    const best = s.perJobCopies.get(run.key);
+    if (!best || entry.n > best.n) s.perJobCopies.set(run.key, { n: entry.n, name: best?.name ?? detach(run.job.name), evidence: entry.evidence });
+
+    const period = intervalMicros(run.job.trigger);
+    if (period === undefined || period <= 0) return;
+    let p = s.phases.get(run.key);
+    if (!p) s.phases.set(run.key, (p = { name: detach(run.job.name), byResidue: new Map() }));
+    const residue = ((run.scheduledAt.at % period) + period) % period;
+    const phase = p.byResidue.get(residue);
+    if (phase) {
+      phase.count++;
+      phase.last = Math.max(phase.last, run.scheduledAt.at);
+      phase.first = Math.min(phase.first, run.scheduledAt.at);
+    } else if (p.byResidue.size < MAX_PHASES) {
+      p.byResidue.set(residue, { first: run.scheduledAt.at, last: run.scheduledAt.at, count: 1, evidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
+    }
+  }
+
+  /** Call once, at the end of the timeline, before asking for counts. */
+  finish(): void {
+    for (const s of this.streams.values()) s.closeBurst();
+  }
+
+  /** The schedulers behind one instance (a stream, or a process when the records carry pids). */
+  count(instance: string): SchedulerCount {
+    const s = this.streams.get(instance);
+    const one: SchedulerCount = { schedulers: 1, basis: [], jobs: [], evidence: [], distinctStarts: s?.distinctStarts ?? 0 };
+    if (!s) return one;
+    const found = this.signals(instance, s);
+    if (found.length === 0) return one;
+    const n = Math.max(...found.map((c) => c.n));
+    const evidence: Evidence[] = [];
+    for (const c of found.sort((a, b) => b.n - a.n)) for (const e of c.evidence) addEvidence(evidence, e);
+    const jobs = [...new Set(found.flatMap((c) => c.jobs))].sort();
+    const basis = [...new Set(found.map((c) => c.basis))];
+    return { schedulers: n, basis, jobs, evidence, distinctStarts: s.distinctStarts };
+  }
+
+  /** Schedulers of one instance that ran one job (≥ 1). */
+  forJob(instance: string, key: string): number {
+    const s = this.streams.get(instance);
+    if (!s) return 1;
+    const name = s.perJobCopies.get(key)?.name ?? s.phases.get(key)?.name ?? s.perJobSkips.get(key)?.name;
+    const found = this.signals(instance, s).filter((c) => c.key === key || (c.key === undefined && name !== undefined && c.jobs.includes(name)));
+    return Math.max(1, ...found.map((c) => c.n));
+  }
+
+  /** Every signal of several schedulers in one instance, each with its count (≥ 2) and its lines. */
+  private signals(instance: string, s: StreamCensus): Signal[] {
+    const state = this.instances.get(instance);
+    const startedTwice = (state?.maxActiveSchedulers ?? 0) >= 2;
+    // In one process, copies are the store's duplicate jobs unless it started several schedulers.
+    const copiesCount = state?.pid === undefined || startedTwice;
+    const out: Signal[] = [];
+    if (s.bestStarts.n >= 2) out.push({ basis: 'starts', n: s.bestStarts.n, jobs: s.bestStarts.jobs, evidence: s.bestStarts.evidence });
+    for (const [key, c] of copiesCount ? s.perJobCopies : []) {
+      if (c.n >= 2 && !s.explained(c.name, c.n)) out.push({ basis: 'copies', key, n: c.n, jobs: [c.name], evidence: c.evidence });
+    }
+    for (const [key, k] of copiesCount ? s.perJobSkips : []) {
+      if (k.n >= 2 && !s.explained(k.name, k.n)) out.push({ basis: 'skips', key, n: k.n, jobs: [k.name], evidence: k.evidence });
+    }
+    // Series alone are confirmed only by a second start: two jobs of one name and interval, added
+    // before the log began, would look the same.
+    if (startedTwice) {
+      for (const [key, p] of s.phases) {
+        const r = this.phasesOf(p.byResidue);
+        if (r.n >= 2 && !s.explained(p.name, r.n)) out.push({ basis: 'phases', key, n: r.n, jobs: [p.name], evidence: r.evidence });
+      }
+    }
+    return out;
+  }
+
+  /** Series that ran at the same time: the most whose [first, last] ranges all overlap. */
+  private phasesOf(byResidue: Map<number, Phase> | undefined): { n: number; evidence: Evidence[] } {
+    if (!byResidue) return { n: 0, evidence: [] };
+    // A series is an instant repeated by the interval: one run alone may be jitter or a one-off.
+    const series = [...byResidue.values()].filter((p) => p.count >= 2);
+    if (series.length < 2) return { n: 0, evidence: [] };
+    const points = series.flatMap((p) => [{ t: p.first, d: 1, p }, { t: p.last, d: -1, p }]).sort((a, b) => a.t - b.t || b.d - a.d);
+    let cur = 0;
+    let best = 0;
+    const open = new Set<Phase>();
+    let evidence: Evidence[] = [];
+    for (const pt of points) {
+      cur += pt.d;
+      if (pt.d > 0) open.add(pt.p);
+      else open.delete(pt.p);
+      if (cur > best) {
+        best = cur;
+        evidence = [...open].map((p) => p.evidence);
+      }
+    }
+    return best >= 2 ? { n: best, evidence } : { n: 0, evidence: [] };
+  }
+}
