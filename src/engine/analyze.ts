@@ -16,6 +16,7 @@ import { JobStats, type JobSummary } from './job-stats';
 import { mergeByTime } from './merge';
 import { RunTracker, type PairingStats } from './run-tracker';
 import { JobRegistry } from './job-registry';
+import type { RunLog } from './run-log';
 
 export interface AnalyzeOptions {
   logFormat?: string;
@@ -40,6 +41,10 @@ export interface AnalyzeOptions {
    * every record of the file, whatever the records say). From `--host-from`.
    */
   hostFrom?: 'record' | 'filename';
+  /** Analyze only the jobs whose name this accepts (--job GLOB); scheduler-wide events stay. */
+  jobs?: (name: string) => boolean;
+  /** Collects every run for the timeline views (HTML, `runs`, markdown's chart). */
+  runLog?: RunLog;
 }
 
 export interface SourceReport extends Omit<SourceStats, 'firstTime' | 'lastTime'> {
@@ -71,6 +76,7 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
   const listeners: LogRuleListener[] = rules.map((r) =>
     r.create({ options: ruleOptions(r, options.ruleOptions), instance: (id) => tracker.instances.get(id) }),
   );
+  if (options.runLog) listeners.push(options.runLog.listener());
 
   // Hooks are looked up once: most rules listen to few of them, and this runs per event.
   const onEvent = listeners.filter((l) => l.event);
@@ -112,7 +118,7 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
   };
 
   for await (const batch of mergeByTime(readers.map((r) => r.events()))) {
-    for (const event of batch) if (inWindow(event.ctx.time, options)) handle(event);
+    for (const event of batch) if (inWindow(event.ctx.time, options) && ofJobs(event, options.jobs)) handle(event);
   }
 
   const end = { openRuns: tracker.openRuns(), instances: tracker.instances, lastTime };
@@ -135,6 +141,12 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
 // Events with no instant at all are kept: nothing says they fall outside the window.
 function inWindow(time: number | undefined, w: AnalyzeOptions): boolean {
   return time === undefined || ((w.since === undefined || time >= w.since) && (w.until === undefined || time < w.until));
+}
+
+function ofJobs(event: LogEvent, jobs: AnalyzeOptions['jobs']): boolean {
+  if (!jobs) return true;
+  if ('job' in event) return jobs(event.job.name);
+  return event.kind !== 'job-added' || jobs(event.name);
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {
