@@ -9,6 +9,7 @@ import { pairTargets, type FlagUse, type Target } from './output-targets';
 import { emit, useColor } from './output';
 import { addStoreOptions } from './store-flags';
 import { addInputOptions, collect, type CollectFlags } from './collect';
+import { timelineViews } from './timeline-flags';
 
 export interface AnalyzeFlags extends CollectFlags, Omit<ControlFlags, 'now' | 'logFormat' | 'tz'> {
   format: string;
@@ -18,6 +19,8 @@ export interface AnalyzeFlags extends CollectFlags, Omit<ControlFlags, 'now' | '
   maxFindings?: string;
   writeBaseline?: string;
   failOn: string;
+  /** --job GLOB: analyze only the matching jobs. */
+  job?: string;
 }
 
 export { FORMATS };
@@ -36,7 +39,8 @@ export function registerAnalyze(program: Command): void {
     .option('--baseline <file>', 'findings recorded in this baseline do not fail the run; new ones still do')
     .option('--write-baseline <file>', 'record every finding of this run in a baseline file (written atomically)')
     .option('--since <time>', 'analyze from this instant: ISO 8601 with Z or an offset, or a span before --now (30m, 24h, 7d)')
-    .option('--until <time>', 'analyze up to (not including) this instant, same forms as --since');
+    .option('--until <time>', 'analyze up to (not including) this instant, same forms as --since')
+    .option('--job <glob>', 'analyze only the jobs whose name matches (* and ? match any characters)');
   addStoreOptions(addInputOptions(command), false).action(async (logs: string[], flags: AnalyzeFlags) => {
       flags.targets = pairTargets(uses.splice(0));
       process.exitCode = await runAnalyze(logs, flags);
@@ -49,9 +53,11 @@ export async function runAnalyze(logs: string[], flags: AnalyzeFlags): Promise<n
   for (const t of targets) if (!FORMATS.includes(t.format)) throw new UserError(`--format must be one of ${FORMATS.join(', ')} (got '${t.format}')`);
   const maxFindings = parseMaxFindings(flags.maxFindings);
   const controls = prepareControls(flags);
-  const { analysis, extra } = await collect(logs, { ...flags, ...controls.collectFlags }, controls.engine);
+  const views = timelineViews(targets.map((t) => t.format), flags.job);
+  const { analysis, extra } = await collect(logs, { ...flags, ...controls.collectFlags }, { ...controls.engine, ...views.engine });
   applyControls(analysis, extra, controls);
   const report = buildReport(analysis, extra);
+  views.attach(report);
   for (const t of targets) {
     await emit(render(t.format, report, { failOn, cwd: process.cwd(), color: useColor(t.output), rules: controls.rules }), t.output);
   }

@@ -6,6 +6,7 @@ import type { Recommendation } from '../recommend/recommendation';
 import { placeOf, placeText } from './evidence-location';
 import type { Report } from './report';
 import { failsRun, severityCounts, type RenderOptions } from './render-options';
+import { markdownTimeline } from './markdown-timeline';
 
 export function renderMarkdown(report: Report, options: Pick<RenderOptions, 'failOn' | 'cwd'>): string {
   const out: string[] = ['## sched-doctor', ''];
@@ -29,6 +30,7 @@ export function renderMarkdown(report: Report, options: Pick<RenderOptions, 'fai
       if (withBaseline) row.push(f.baseline === 'unchanged' ? 'baselined' : '**new**');
       out.push(`| ${row.join(' | ')} |`);
     }
+    out.push(...markdownTimeline(report));
     out.push('', '<details><summary>Evidence</summary>', '');
     for (const f of findings) {
       out.push(`**${f.rule}**${f.job === null ? '' : ` ${code(f.job)}`}`, '', '```text', ...evidence(f, options.cwd), '```', '');
