@@ -80,8 +80,8 @@ export interface Lane {
 export interface RunLogSnapshot {
   origin: Micros;
   bucketMicros: Micros;
-  /** Buckets whose runs are all in `runs` (a chunk is a bucket). */
-  keptChunks: number[];
+  /** Buckets (a chunk is a bucket) whose runs were dropped for the budget: counted, not in `runs`. */
+  droppedChunks: number[];
   first?: Micros;
   last?: Micros;
   lanes: Lane[];
@@ -238,15 +238,13 @@ export class RunLog {
     }
     const runs: LoggedRun[] = [];
     const points: PointMark[] = [];
-    const keptChunks: number[] = [];
-    for (const [id, chunk] of this.chunks) {
-      keptChunks.push(id);
+    for (const chunk of this.chunks.values()) {
       for (const item of chunk.items) ('kind' in item ? points : runs).push(item as never);
     }
     runs.sort((a, b) => a.lane - b.lane || a.start - b.start);
     points.sort((a, b) => a.lane - b.lane || a.time - b.time);
     return {
-      origin: this.origin ?? 0, bucketMicros: this.width, keptChunks: keptChunks.sort((a, b) => a - b),
+      origin: this.origin ?? 0, bucketMicros: this.width, droppedChunks: [...this.evicted].sort((a, b) => a - b),
       first: this.first, last: this.last, lanes: this.lanes, runs, points, downtime: this.downtime(),
       sources: this.sources, totalRuns: this.totalRuns, droppedRuns: this.dropped,
     };

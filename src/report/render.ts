@@ -1,6 +1,7 @@
 // Every output format, by name: the one list `--format` accepts.
 
 import { renderGithub } from './github';
+import { renderHtml } from './html/render-html';
 import { renderJson } from './json';
 import { renderJunit } from './junit';
 import { renderMarkdown } from './markdown';
@@ -18,6 +19,7 @@ const RENDERERS: Record<string, (report: Report, options: RenderOptions) => stri
   junit: renderJunit,
   github: renderGithub,
   markdown: renderMarkdown,
+  html: renderHtml,
 };
 
 export const FORMATS = Object.keys(RENDERERS);
