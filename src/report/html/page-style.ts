@@ -9,7 +9,7 @@ h2 { font-size: 16px; margin: 16px 0 6px; }
 .verdict { margin: 0 0 8px; padding: 6px 10px; border-left: 5px solid; }
 .verdict.fail { border-color: #D55E00; background: #fdf0e8; }
 .verdict.pass { border-color: #009E73; background: #e8f6f1; }
-.findings { margin: 0; padding-left: 22px; }
+.findings { margin: 0; padding-left: 34px; max-height: 38vh; overflow-y: auto; }
 .finding { margin: 2px 0; }
 .finding button { font: inherit; text-align: left; background: none; border: 1px solid transparent; border-radius: 4px; padding: 2px 6px; cursor: pointer; color: inherit; vertical-align: top; }
 .finding button:hover, .finding button:focus-visible { border-color: #0072B2; background: #eef6fc; outline: none; }

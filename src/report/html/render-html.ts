@@ -22,7 +22,7 @@ export function renderHtml(report: Report, options: Pick<RenderOptions, 'failOn'
   const failing = findings.filter((f) => failsRun(f, options.failOn)).length;
   const verdict = failing
     ? `${failing} finding${failing === 1 ? '' : 's'} at or above ${options.failOn}`
-    : findings.length ? `No finding at or above ${options.failOn}` : 'No findings';
+    : !findings.length ? 'No findings' : options.failOn === 'never' ? `${findings.length} finding${findings.length === 1 ? '' : 's'}` : `No finding at or above ${options.failOn}`;
   const sources = data.sources.join(', ');
   const kept = data.totals.dropped > 0
     ? `<p class="note">${data.totals.runs.toLocaleString('en')} runs; exact bars for ${data.totals.kept.toLocaleString('en')} of them (the spans with the most problems), density counts for all.</p>`

@@ -9,7 +9,9 @@
 export const VIEWER_SCRIPT = String.raw`
 (function () {
   'use strict';
+  var started = performance.now();
   var D = JSON.parse(document.getElementById('timeline-data').textContent);
+  var parsed = performance.now();
   var F = D.flags;
   var COLORS = { run: '#56B4E9', runEdge: '#0072B2', duplicate: '#E69F00', overlap: '#CC79A7', failed: '#D55E00',
     unfinished: '#000000', noEnd: '#555555', misfire: '#0072B2', skip: '#009E73', missed: '#F0E442', other: '#000000', down: '#999999' };
@@ -204,10 +206,16 @@ export const VIEWER_SCRIPT = String.raw`
     ctx.fillStyle = '#1b1f24';
     ctx.font = row.type === 'lane' ? '12px system-ui, sans-serif' : 'bold 12px system-ui, sans-serif';
     var text = row.type === 'all' ? 'All jobs (scheduler-wide)' : row.type === 'job' ? row.job.n + '  ' + row.job.t : '  ' + row.lane.label;
-    ctx.fillText(clip(text, LABEL_W - 10), 6, ry + row.h / 2);
+    ctx.fillText(clip(text, LABEL_W - 10, row.type !== 'lane'), 6, ry + row.h / 2);
   }
-  function clip(text, w) {
+  // A job's name is read from its start; an instance (a path, then the pid) from its end.
+  function clip(text, w, keepStart) {
     if (ctx.measureText(text).width <= w) return text;
+    if (keepStart) {
+      var a = 0, z = text.length;
+      while (a < z) { var mm = (a + z + 1) >> 1; if (ctx.measureText(text.slice(0, mm) + '…').width <= w) a = mm; else z = mm - 1; }
+      return text.slice(0, a) + '…';
+    }
     var lo = 0, hi = text.length;
     while (lo < hi) { var m = (lo + hi + 1) >> 1; if (ctx.measureText('…' + text.slice(text.length - m)).width <= w) lo = m; else hi = m - 1; }
     return '…' + text.slice(text.length - lo);
@@ -483,7 +491,10 @@ export const VIEWER_SCRIPT = String.raw`
     run: function (i, k) { var l = lanes[i]; return { start: iso(l.S[k]), end: isNaN(l.E[k]) ? null : iso(l.E[k]), flags: l.F[k] }; },
   };
   window.addEventListener('resize', resize);
+  var decoded = performance.now();
   resize();
+  document.body.dataset.timing = 'script start ' + Math.round(started) + ' ms, parse ' + Math.round(parsed - started) + ' ms, decode ' + Math.round(decoded - parsed) + ' ms, first draw ' + Math.round(performance.now() - decoded) + ' ms';
+  document.body.dataset.readyMs = String(Math.round(performance.now()));
   document.body.dataset.ready = 'true';
 })();
 `;
