@@ -10,7 +10,9 @@ const MAX_PERIODS = 24;
 
 export function markdownTimeline(report: Report): string[] {
   const snap = timelineOf(report);
-  const top = report.findings.find((f) => f.firstTime !== undefined && f.job !== null);
+  // The top finding a reader acts on: a new one before one the baseline accepted.
+  const drawable = report.findings.filter((f) => f.firstTime !== undefined && f.job !== null);
+  const top = drawable.find((f) => f.baseline !== 'unchanged') ?? drawable[0];
   if (!snap || !top) return [];
   const lanes = snap.lanes.map((l, i) => ({ l, i })).filter(({ l }) => l.job === top.job).map(({ i }) => i);
   if (lanes.length === 0) return [];
