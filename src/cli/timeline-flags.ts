@@ -9,10 +9,12 @@ import type { Report } from '../report/report';
 import { attachTimeline } from '../report/timeline-attachment';
 
 const DRAWN = new Set(['html', 'markdown']);
+/** Exact runs kept for the views: about 4 MB of the HTML file (26 bytes a run), whatever the log's size. */
+const BUDGET = 150_000;
 
 export function timelineViews(formats: string[], job: string | undefined): { engine: Partial<AnalyzeOptions>; attach(report: Report): void } {
   const pattern = job === undefined ? undefined : globToRegExp(job);
-  const runLog = formats.some((f) => DRAWN.has(f)) ? new RunLog() : undefined;
+  const runLog = formats.some((f) => DRAWN.has(f)) ? new RunLog({ budget: BUDGET }) : undefined;
   return {
     engine: { ...(pattern ? { jobs: (name: string) => pattern.test(name) } : {}), ...(runLog ? { runLog } : {}) },
     attach: (report) => {

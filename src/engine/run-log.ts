@@ -182,9 +182,11 @@ export class RunLog {
   private runStart(run: Run, open: Run[]): void {
     this.totalRuns++;
     const lane = this.laneOf(run.job.name, run.job.trigger, run.instance, run.scheduledAt.offsetMinutes);
+    // Every field set up front: one object shape for all runs, its fields inside the object
+    // (fields added later would move to a separate store and double its size).
     const rec: LoggedRun = {
-      lane, scheduledAt: run.scheduledAt.at, start: run.start, flags: run.startInferred ? RUN_FLAG.startInferred : 0,
-      source: this.sourceOf(run.evidence.source), line: run.evidence.line, epoch: run.epoch,
+      lane, scheduledAt: run.scheduledAt.at, start: run.start, end: undefined, flags: run.startInferred ? RUN_FLAG.startInferred : 0,
+      copyOf: undefined, copies: undefined, source: this.sourceOf(run.evidence.source), line: run.evidence.line, exception: undefined, epoch: run.epoch,
     };
     // The same rule as overlapping-runs: another scheduled time of this job, in this scheduler,
     // at least half a period earlier (not a same-named job a few microseconds apart).

@@ -42,13 +42,19 @@ interface Timeline {
 }
 declare const schedDoctorTimeline: Timeline;
 
-/** The HTML report and the JSON findings of one log, from one run of the CLI. */
+const made = new Map<string, { html: string; findings: Finding[] }>();
+
+/** The HTML report and the JSON findings of one log, from one run of the CLI (once per log). */
 function report(name: string, log: string): { html: string; findings: Finding[] } {
+  const done = made.get(log);
+  if (done) return done;
   const html = join(dir, `${name}.html`);
   const json = join(dir, `${name}.json`);
   const r = runCli(['analyze', log, '--no-config', '--format', 'html', '--output', html, '--format', 'json', '--output', json]);
   assert.ok(r.code === 0 || r.code === 1, r.stderr);
-  return { html, findings: JSON.parse(readFileSync(json, 'utf8')).findings };
+  const result = { html, findings: JSON.parse(readFileSync(json, 'utf8')).findings };
+  made.set(log, result);
+  return result;
 }
 
 async function open(html: string): Promise<{ page: Page; errors: string[] }> {

@@ -135,7 +135,7 @@ export const VIEWER_SCRIPT = String.raw`
     else if (kind === 'run') { c.fillStyle = COLORS.run; c.strokeStyle = COLORS.runEdge; c.rect(x - r * 1.4, y - r * 0.6, r * 2.8, r * 1.2); c.fill(); c.stroke(); }
     else if (kind === 'downtime') { c.rect(x - r * 1.4, y - r, r * 2.8, r * 2); c.fillStyle = hatch(c); c.fill(); c.strokeStyle = COLORS.down; c.stroke(); }
     else if (kind === 'density') { c.fillStyle = COLORS.run; c.rect(x - r * 1.4, y + r * 0.2, r * 0.6, r * 0.8); c.rect(x - r * 0.6, y - r * 0.4, r * 0.6, r * 1.4); c.rect(x + r * 0.2, y - r, r * 0.6, r * 2); c.fill(); }
-    else if (kind === 'problems') { c.fillStyle = COLORS.failed; c.moveTo(x - r, y - r); c.lineTo(x + r, y - r); c.lineTo(x, y + r * 0.3); c.closePath(); c.fill(); }
+    else if (kind === 'problems') { c.fillStyle = COLORS.failed; c.rect(x - r, y - r * 0.9, r * 2, r * 0.7); c.fill(); }
     else { c.moveTo(x, y - r); for (var k = 1; k < 10; k++) { var a = -Math.PI / 2 + k * Math.PI / 5, rr = k % 2 ? r * 0.45 : r; c.lineTo(x + Math.cos(a) * rr, y + Math.sin(a) * rr); } c.closePath(); c.fillStyle = '#fff'; c.fill(); c.stroke(); }
     c.restore();
   }
