@@ -24,6 +24,8 @@ export function renderHtml(report: Report, options: Pick<RenderOptions, 'failOn'
     ? `${failing} finding${failing === 1 ? '' : 's'} at or above ${options.failOn}`
     : !findings.length ? 'No findings' : options.failOn === 'never' ? `${findings.length} finding${findings.length === 1 ? '' : 's'}` : `No finding at or above ${options.failOn}`;
   const sources = data.sources.join(', ');
+  // A job store alone (or a log without runs) has nothing to draw: no empty axis at 1970.
+  const drawable = data.lanes.length > 0;
   const kept = data.totals.dropped > 0
     ? `<p class="note">${data.totals.runs.toLocaleString('en')} runs; exact bars for ${data.totals.kept.toLocaleString('en')} of them (the spans with the most problems), density counts for all.</p>`
     : '';
@@ -47,7 +49,7 @@ Analyzed ${esc(sources || 'no log')} (${report.jobs.length} job${report.jobs.len
 <h2 id="findings-title">Findings</h2>
 ${findings.length ? `<ol class="findings">${findings.map((f, i) => findingItem(f, i, options.cwd)).join('\n')}</ol>` : '<p>No findings.</p>'}
 </section>
-<section aria-labelledby="timeline-title">
+${drawable ? `<section aria-labelledby="timeline-title">
 <h2 id="timeline-title">Timeline</h2>
 <p class="help">Times in ${esc(offsetName(data.offset))} (the offset of <code>scheduled at</code>). Wheel or <kbd>+</kbd>/<kbd>-</kbd> to zoom, drag or arrow keys to pan, wheel over the names to scroll; with the timeline focused, <kbd>↑</kbd>/<kbd>↓</kbd> pick a lane and <kbd>[</kbd>/<kbd>]</kbd> step through its runs; <kbd>0</kbd> shows the whole log. Click a finding to zoom to it.</p>
 ${kept}
@@ -56,11 +58,12 @@ ${kept}
 <ul id="legend" class="legend" aria-label="Legend"></ul>
 <details><summary>Lanes in words</summary><ul id="lane-list"></ul></details>
 <div id="announce" class="sr-only" aria-live="polite"></div>
+` : '<section><h2>Timeline</h2><p>No runs in the input: nothing to draw.</p>'}
 </section>
 </main>
 <div id="tooltip" role="tooltip" hidden></div>
-<script type="application/json" id="timeline-data">${scriptJson(data)}</script>
-<script>${VIEWER_SCRIPT}</script>
+${drawable ? `<script type="application/json" id="timeline-data">${scriptJson(data)}</script>
+<script>${VIEWER_SCRIPT}</script>` : ''}
 </body>
 </html>
 `;
