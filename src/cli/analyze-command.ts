@@ -13,6 +13,7 @@ import { didYouMean } from '../model/did-you-mean';
 import { addStoreOptions } from './store-flags';
 import { addInputOptions, collect, type CollectFlags } from './collect';
 import { checkInputs, refuseEmpty, type CheckContext, type InputWarning } from './input-check';
+import { timelineViews } from './timeline-flags';
 
 export interface AnalyzeFlags extends CollectFlags, Omit<ControlFlags, 'now' | 'logFormat' | 'tz'> {
   format: string;
@@ -30,6 +31,8 @@ export interface AnalyzeFlags extends CollectFlags, Omit<ControlFlags, 'now' | '
   color?: boolean;
   stdinFilename?: string;
   pruneBaseline?: boolean;
+  /** --job GLOB: analyze only the matching jobs. */
+  job?: string;
 }
 
 export { FORMATS };
@@ -55,7 +58,8 @@ export function registerAnalyze(program: Command): void {
     .option('--all-jobs', 'table: list every job, not only those with findings')
     .option('--color', 'colour the table even when not writing to a terminal (also FORCE_COLOR=1)')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
-    .option('--stdin-filename <name>', 'the file name standard input stands for in sarif, github, junit and compact output');
+    .option('--stdin-filename <name>', 'the file name standard input stands for in sarif, github, junit and compact output')
+    .option('--job <glob>', 'analyze only the jobs whose name matches (* and ? match any characters)');
   addStoreOptions(addInputOptions(command), false).action(async (logs: string[], flags: AnalyzeFlags) => {
       flags.targets = pairTargets(uses.splice(0));
       process.exitCode = await runAnalyze(logs, flags);
@@ -78,7 +82,8 @@ export async function runAnalyze(logs: string[], flags: AnalyzeFlags): Promise<n
   }
   const maxFindings = parseMaxFindings(flags.maxFindings);
   const controls = prepareControls(flags);
-  const { analysis, extra } = await collect(logs, { ...flags, ...controls.collectFlags }, controls.engine);
+  const views = timelineViews(targets.map((t) => t.format), flags.job);
+  const { analysis, extra } = await collect(logs, { ...flags, ...controls.collectFlags }, { ...controls.engine, ...views.engine });
   applyControls(analysis, extra, controls);
   if (flags.pruneBaseline) await prune(controls, analysis.findings, extra);
   const store = extra.store as { url: string; rows: number; jobs: { name: string | null }[] } | undefined;
@@ -93,6 +98,7 @@ export async function runAnalyze(logs: string[], flags: AnalyzeFlags): Promise<n
   if (check.nothing && !flags.allowEmpty) refuseEmpty(check);
   if (check.warnings.length) extra.warnings = [...((extra.warnings as InputWarning[] | undefined) ?? []), ...check.warnings];
   const report = buildReport(analysis, extra);
+  views.attach(report);
   for (const t of targets) {
     const options = {
       failOn, cwd: process.cwd(), color: useColor(t.output, flags.color), rules: controls.rules, maxFindings,

@@ -8,6 +8,7 @@ import { registerJobs } from './jobs-command';
 import { registerClean } from './clean-command';
 import { registerRestore } from './restore-command';
 import { registerRecommend } from './recommend-command';
+import { registerRuns } from './runs-command';
 
 const VERSION = '0.1.0';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerJobs(program);
   registerClean(program);
   registerRestore(program);
+  registerRuns(program);
   registerRules(program);
   for (const c of program.commands) c.exitOverride();
   return program;

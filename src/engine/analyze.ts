@@ -19,6 +19,7 @@ import { mergeByTime } from './merge';
 import { RunTracker, type PairingStats } from './run-tracker';
 import { JobRegistry } from './job-registry';
 import { SchedulerCensus } from './scheduler-census';
+import type { RunLog } from './run-log';
 
 export interface AnalyzeOptions {
   logFormat?: string;
@@ -51,6 +52,10 @@ export interface AnalyzeOptions {
   followSymlinks?: boolean;
   /** Folders are read with their sub-folders (--recursive). */
   recursive?: boolean;
+  /** Analyze only the jobs whose name this accepts (--job GLOB); scheduler-wide events stay. */
+  jobs?: (name: string) => boolean;
+  /** Collects every run for the timeline views (HTML, `runs`, markdown's chart). */
+  runLog?: RunLog;
 }
 
 export interface SourceReport extends Omit<SourceStats, 'firstTime' | 'lastTime'> {
@@ -88,6 +93,7 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
   const listeners: LogRuleListener[] = rules.map((r) =>
     r.create({ options: ruleOptions(r, options.ruleOptions), instance: (id) => tracker.instances.get(id) }),
   );
+  if (options.runLog) listeners.push(options.runLog.listener());
 
   // Hooks are looked up once: most rules listen to few of them, and this runs per event.
   const onEvent = listeners.filter((l) => l.event);
@@ -145,8 +151,9 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
   const outside = new Map<string, number>();
   for await (const batch of mergeByTime(readers.map((r) => r.events()))) {
     for (const event of batch) {
-      if (inWindow(event.ctx.time, options)) handle(event);
-      else {
+      if (inWindow(event.ctx.time, options)) {
+        if (ofJobs(event, options.jobs)) handle(event);
+      } else {
         const key = event.ctx.stream ?? event.ctx.source;
         outside.set(key, (outside.get(key) ?? 0) + 1);
       }
@@ -176,6 +183,12 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
 // Events with no instant at all are kept: nothing says they fall outside the window.
 function inWindow(time: number | undefined, w: AnalyzeOptions): boolean {
   return time === undefined || ((w.since === undefined || time >= w.since) && (w.until === undefined || time < w.until));
+}
+
+function ofJobs(event: LogEvent, jobs: AnalyzeOptions['jobs']): boolean {
+  if (!jobs) return true;
+  if ('job' in event) return jobs(event.job.name);
+  return event.kind !== 'job-added' || jobs(event.name);
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {

@@ -8,6 +8,7 @@ import type { Recommendation } from '../recommend/recommendation';
 import { placeOf, placeText } from './evidence-location';
 import type { Report } from './report';
 import { failsRun, severityCounts, type RenderOptions } from './render-options';
+import { markdownTimeline } from './markdown-timeline';
 
 /** A bot that posts this comment finds its earlier one by this line and updates it instead of adding another. */
 export const COMMENT_MARKER = '<!-- sched-doctor-report -->';
@@ -37,6 +38,7 @@ export function renderMarkdown(report: Report, options: Pick<RenderOptions, 'fai
       if (withBaseline) row.push(f.baseline === 'unchanged' ? 'baselined' : '**new**');
       out.push(`| ${row.join(' | ')} |`);
     }
+    out.push(...markdownTimeline(report));
     out.push('', '<details><summary>Evidence</summary>', '');
     for (const f of findings) {
       out.push(`**${f.rule}**${f.job === null ? '' : ` ${code(f.job)}`}`, '', '```text', ...evidence(f, options.cwd), '```', '');

@@ -2,6 +2,7 @@
 
 import { renderCompact } from './compact';
 import { renderGithub } from './github';
+import { renderHtml } from './html/render-html';
 import { renderJson } from './json';
 import { renderJunit } from './junit';
 import { renderMarkdown } from './markdown';
@@ -20,6 +21,7 @@ const RENDERERS: Record<string, (report: Report, options: RenderOptions) => stri
   junit: renderJunit,
   github: renderGithub,
   markdown: renderMarkdown,
+  html: renderHtml,
 };
 
 export const FORMATS = Object.keys(RENDERERS);

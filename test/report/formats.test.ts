@@ -145,5 +145,5 @@ test('one run writes several reports, each the same as its own run', () => {
   assert.equal(bad.stderr.trim().split('\n').length, 1);
   const unknown = runCli(['analyze', '--no-config', 'test/fixtures/seed/app.log', '--format', 'xml']);
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /^sched-doctor: --format must be one of table, compact, json, ndjson, sarif, junit, github, markdown \(got 'xml'\)\n$/);
+  assert.match(unknown.stderr, /^sched-doctor: --format must be one of table, compact, json, ndjson, sarif, junit, github, markdown, html \(got 'xml'\)\n$/);
 });
