@@ -122,6 +122,8 @@ export class RunLog {
   private lanes: Lane[] = [];
   private laneIds = new Map<string, Map<string, number>>();
   private open = new Map<Run, LoggedRun>();
+  /** Per job, its runs in flight in every scheduler: overlap is counted across schedulers, as overlapping-runs does. */
+  private flying = new Map<string, Set<Run>>();
   private copies = new RecentRuns<{ first?: LoggedRun; firstLane: number; count: number }>(() => ({ firstLane: -1, count: 0 }));
   private sources: string[] = [];
   private sourceIds = new Map<string, number>();
@@ -188,12 +190,19 @@ export class RunLog {
       lane, scheduledAt: run.scheduledAt.at, start: run.start, end: undefined, flags: run.startInferred ? RUN_FLAG.startInferred : 0,
       copyOf: undefined, copies: undefined, source: this.sourceOf(run.evidence.source), line: run.evidence.line, exception: undefined, epoch: run.epoch,
     };
-    // The same rule as overlapping-runs: another scheduled time of this job, in this scheduler,
-    // at least half a period earlier (not a same-named job a few microseconds apart).
+    // As overlapping-runs counts: another run of this job in flight in any scheduler; in this one,
+    // another scheduled time at least half a period earlier (not a same-named job microseconds apart).
     const period = intervalMicros(run.job.trigger);
-    if (open.some((r) => r.scheduledAt.at !== run.scheduledAt.at && r.epoch === run.epoch && (period === undefined || run.scheduledAt.at - r.scheduledAt.at >= period / 2))) {
-      rec.flags |= RUN_FLAG.overlap;
+    let flying = this.flying.get(run.key);
+    if (!flying) this.flying.set(run.key, (flying = new Set()));
+    for (const r of flying) {
+      const sameScheduler = r.instance === run.instance;
+      if (!sameScheduler || (r.scheduledAt.at !== run.scheduledAt.at && r.epoch === run.epoch && (period === undefined || run.scheduledAt.at - r.scheduledAt.at >= period / 2))) {
+        rec.flags |= RUN_FLAG.overlap;
+        break;
+      }
     }
+    flying.add(run);
     const { entry, seen } = this.copies.get(run.key, run.scheduledAt.at);
     entry.count++;
     if (!seen) {
@@ -219,6 +228,7 @@ export class RunLog {
     const rec = this.open.get(run);
     if (!rec) return;
     this.open.delete(run);
+    this.flying.get(run.key)?.delete(run);
     rec.end = run.end;
     if (endInferred) rec.flags |= RUN_FLAG.endInferred;
     if (run.outcome === 'error') {
