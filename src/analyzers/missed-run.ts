@@ -124,12 +124,13 @@ export const missedRun: LogRule = {
     };
 
     /** Fire times of a phase in (after, before), less those in meant downtime; min and max over the zones that fit. */
-    const count = (s: JobState, p: Phase, after: number, before: number, slack: number, closingRun: boolean) => {
-      const zones = s.schedule.kind === 'cron'
-        ? (s.offsets.length === 1 && p.lastOffset === s.offsets[0].offsetMinutes && before - after < 6 * 3600e6
-          ? [fixedZone(p.lastOffset * 60)]
-          : candidateZones(s.offsets, after, before))
-        : [fixedZone(0)];
+    const count = (s: JobState, p: Phase, after: number, before: number, slack: number, endOffset: number | undefined) => {
+      const closingRun = endOffset !== undefined;
+      // Both ends at one offset: no DST change between (two would take months), the fixed offset is exact.
+      // Otherwise every zone that fits the offsets seen, one per behaviour over the span.
+      const zones = s.schedule.kind !== 'cron' ? [fixedZone(0)]
+        : endOffset === p.lastOffset && before - after < 90 * 86400e6 ? [fixedZone(p.lastOffset * 60)]
+          : candidateZones(s.offsets, after, before);
       const results = zones.map((z) => {
         const all = countFireTimes(s.schedule, z, p.last, after, before, slack);
         let n = all.count;
@@ -151,8 +152,9 @@ export const missedRun: LogRule = {
       return { ...lo, uncertain: hi.count !== lo.count ? ([lo.count, hi.count] as [number, number]) : undefined };
     };
 
-    const record = (s: JobState, p: Phase, after: number, before: number, slack: number, cause: Cause, evidence: Evidence[], closingRun = false) => {
-      const c = count(s, p, after, before, slack, closingRun);
+    /** `endOffset`: the offset of the run that closes the gap; none for a job's tail. */
+    const record = (s: JobState, p: Phase, after: number, before: number, slack: number, causeOf: () => Cause, evidence: Evidence[], endOffset?: number) => {
+      const c = count(s, p, after, before, slack, endOffset);
       if (c.capped) s.capped = true;
       const used = s.pending.splice(0, Math.min(s.pending.length, c.count));
       const missed = c.count - used.length;
@@ -174,7 +176,7 @@ export const missedRun: LogRule = {
         }
       }
       s.missed += missed;
-      s.gaps.push({ after, before, missed, first, last, cause, uncertain: c.uncertain });
+      s.gaps.push({ after, before, missed, first, last, cause: causeOf(), uncertain: c.uncertain });
       for (const e of evidence) addEvidence(s.evidence, e);
     };
 
@@ -292,9 +294,12 @@ export const missedRun: LogRule = {
           s.phases.push({ first: at, last: at, lastOffset: run.scheduledAt.offsetMinutes, instance: run.instance, jitter: 0, lastEvidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
           return;
         }
-        if (s.schedule.kind === 'cron') record(s, p, p.last, at, SAME, causeOf(p.last, at, cronStep(s, p.last, at)), [p.lastEvidence, run.evidence], true);
+        if (s.schedule.kind === 'cron') record(s, p, p.last, at, SAME, () => causeOf(p.last, at, cronStep(s, p.last, at)), [p.lastEvidence, run.evidence], run.scheduledAt.offsetMinutes);
         // The steps between: the grid points before the closing run's own (a jittered run lies after it).
-        else if (found.steps > 1) record(s, p, p.last, p.last + found.steps * s.schedule.period, SAME, causeOf(p.last, at, s.schedule.period), [p.lastEvidence, run.evidence]);
+        else if (found.steps > 1) {
+          const period = s.schedule.period;
+          record(s, p, p.last, p.last + found.steps * period, SAME, () => causeOf(p.last, at, period), [p.lastEvidence, run.evidence]);
+        }
         // Unused accounted lines stay: in a catch-up burst the skips of fresh fire times are logged
         // between the replayed runs, before the gap they account for closes.
         p.last = at;
@@ -313,7 +318,7 @@ export const missedRun: LogRule = {
               // `Added job` before the new phase's first run; else one interval before that run).
               const readds = (added.get(s.job.name) ?? []).filter((t) => t > p.last && t < later.first);
               const end = Math.max(later.first - period, ...readds);
-              record(s, p, p.last, end + 1, SAME + p.jitter, 'replaced', [p.lastEvidence, later.lastEvidence]);
+              record(s, p, p.last, end + 1, SAME + p.jitter, () => 'replaced', [p.lastEvidence, later.lastEvidence]);
               continue;
             }
             // Until the job's end as the log shows it: removal, shutdown, a new trigger for the name, or the process's last line.
@@ -334,7 +339,7 @@ export const missedRun: LogRule = {
             const end = ends.reduce((a, b) => (b.at - b.grace < a.at - a.grace ? b : a));
             const before = end.at - end.grace;
             if (before <= p.last) continue;
-            record(s, p, p.last, before, SAME + p.jitter, causeOf(p.last, end.at, period || cronStep(s, p.last, end.at)), [p.lastEvidence]);
+            record(s, p, p.last, before, SAME + p.jitter, () => causeOf(p.last, end.at, period || cronStep(s, p.last, end.at)), [p.lastEvidence]);
           }
           if (s.missed > 0) findings.push(describe(s));
         }
