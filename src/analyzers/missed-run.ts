@@ -180,6 +180,19 @@ export const missedRun: LogRule = {
       for (const e of evidence) addEvidence(s.evidence, e);
     };
 
+    /** A line that names a fire time of a gap already counted (a misfire logged after the next run): one fewer missed. */
+    const retract = (s: JobState, at: number): boolean => {
+      for (let i = s.gaps.length - 1; i >= 0 && i >= s.gaps.length - 20; i--) {
+        const g = s.gaps[i];
+        if (at <= g.after + SAME || at >= g.before - SAME) continue;
+        g.missed--;
+        s.missed--;
+        if (g.missed === 0) s.gaps.splice(i, 1);
+        return true;
+      }
+      return false;
+    };
+
     const phaseFor = (s: JobState, at: number): { phase?: Phase; steps: number; duplicate: boolean } => {
       if (s.schedule.kind === 'cron') {
         const p = s.phases[0];
@@ -215,24 +228,27 @@ export const missedRun: LogRule = {
     };
 
     // Called for a run before its event: the stretch a run line ends must be known when its gap closes.
-    const noteTime = (t: number | undefined, instance: string) => {
+    // `lastReal` is a process's last sign that its scheduler thread was working: an end line
+    // only says a worker thread finished, so it does not extend a job's expected life.
+    const noteTime = (t: number | undefined, instance: string, scheduling: boolean) => {
       if (t === undefined) return;
       if (lastLine !== undefined && t - lastLine > QUIET) push(quiet, [lastLine, t]);
       if (lastLine === undefined || t > lastLine) lastLine = t;
-      if ((lastReal.get(instance) ?? -Infinity) < t) lastReal.set(instance, t);
+      if (scheduling && (lastReal.get(instance) ?? -Infinity) < t) lastReal.set(instance, t);
     };
 
     return {
       event(event: LogEvent, instance: string) {
         const t = event.ctx.timeInferred ? undefined : event.ctx.time;
-        noteTime(t, instance);
+        noteTime(t, instance, event.kind !== 'run-end');
         switch (event.kind) {
           case 'misfire':
           case 'max-instances':
           case 'submit-error': {
             const s = stateOf(event.job);
             // A misfire line is written its delay after the fire time; skips and submit errors at it.
-            if (s && s.pending.length < 1000) s.pending.push(t === undefined ? undefined : event.kind === 'misfire' ? t - event.lateMicros : t);
+            const named = t === undefined ? undefined : event.kind === 'misfire' ? t - event.lateMicros : t;
+            if (s && !(named !== undefined && retract(s, named)) && s.pending.length < 1000) s.pending.push(named);
             break;
           }
           case 'job-added':
@@ -277,7 +293,7 @@ export const missedRun: LogRule = {
         }
       },
       runStart(run: Run) {
-        if (!run.startInferred) noteTime(run.start, run.instance);
+        if (!run.startInferred) noteTime(run.start, run.instance, true);
         const s = stateOf(run.job);
         if (!s) return;
         const at = run.scheduledAt.at;
@@ -341,7 +357,7 @@ export const missedRun: LogRule = {
             if (before <= p.last) continue;
             record(s, p, p.last, before, SAME + p.jitter, () => causeOf(p.last, end.at, period || cronStep(s, p.last, end.at)), [p.lastEvidence]);
           }
-          if (s.missed > 0) findings.push(describe(s));
+          if (s.missed > 0 && s.gaps.length) findings.push(describe(s));
         }
         return findings;
       },

@@ -30,6 +30,12 @@ test('valid: the gap is accounted for by misfire and skip lines', async () => {
   assert.deepEqual(await findingsOf('missed-run', lines), []);
 });
 
+test('valid: a misfire line written after the next run still accounts for its fire time', async () => {
+  const misfire = line(T0 + 41_500, 'apscheduler.executors.default', 'WARNING', `Run time of job "sync (trigger: ${IV}, next run at: 2026-11-26 14:00:40 UTC)" was missed by 0:00:11.500000`);
+  const lines = sorted(every('sync', IV, T0, 10e3, 3), every('sync', IV, T0 + 40e3, 10e3, 3), at(T0 + 41_500, misfire));
+  assert.deepEqual(await findingsOf('missed-run', lines), []);
+});
+
 test('valid: a clean shutdown and a restart with a new phase (a deploy): the downtime was meant', async () => {
   const lines = sorted(at(T0 - 500, started(T0 - 500)), every('sync', IV, T0, 10e3, 4), at(T0 + 31e3, shutdown(T0 + 31e3)), at(T0 + 95e3, started(T0 + 95e3)), every('sync', IV, T0 + 104_321, 10e3, 4));
   assert.deepEqual(await findingsOf('missed-run', lines), []);
