@@ -154,6 +154,9 @@ export const missedRun: LogRule = {
 
     /** `endOffset`: the offset of the run that closes the gap; none for a job's tail. */
     const record = (s: JobState, p: Phase, after: number, before: number, slack: number, causeOf: () => Cause, evidence: Evidence[], endOffset?: number) => {
+      // Another scheduler ran this job meanwhile (a phase begun before the gap with runs inside it:
+      // web workers on memory stores, one of them restarted): its work was done, only not by this one.
+      if (s.phases.some((q) => q !== p && q.first < after && q.last > after + SAME)) return;
       const c = count(s, p, after, before, slack, endOffset);
       if (c.capped) s.capped = true;
       const used = s.pending.splice(0, Math.min(s.pending.length, c.count));

@@ -23,6 +23,11 @@ test('valid: two schedulers with memory stores, interleaved phases 3 s apart, no
   assert.deepEqual(await findingsOf('missed-run', lines), []);
 });
 
+test('valid: one of three schedulers (memory stores, no pids) restarted with a new phase while the others ran the job', async () => {
+  const lines = sorted(every('sync', IV, T0, 10e3, 12), every('sync', IV, T0 + 3000, 10e3, 12), every('sync', IV, T0 + 6000, 10e3, 4), every('sync', IV, T0 + 78_500, 10e3, 4));
+  assert.deepEqual(await findingsOf('missed-run', lines), []);
+});
+
 test('valid: the gap is accounted for by misfire and skip lines', async () => {
   const misfire = (ms: number) => line(ms, 'apscheduler.executors.default', 'WARNING', `Run time of job "sync (trigger: ${IV}, next run at: 2026-11-26 14:00:40 UTC)" was missed by 0:00:02.000100`);
   const skip = (ms: number) => line(ms, S, 'WARNING', `Execution of job "sync (trigger: ${IV}, next run at: 2026-11-26 14:00:50 UTC)" skipped: maximum number of running instances reached (1)`);
