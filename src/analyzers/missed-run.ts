@@ -313,7 +313,10 @@ export const missedRun: LogRule = {
           s.phases.push({ first: at, last: at, lastOffset: run.scheduledAt.offsetMinutes, instance: run.instance, jitter: 0, lastEvidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
           return;
         }
-        if (s.schedule.kind === 'cron') record(s, p, p.last, at, SAME, () => causeOf(p.last, at, cronStep(s, p.last, at)), [p.lastEvidence, run.evidence], run.scheduledAt.offsetMinutes);
+        // A `Removed job` of its process in the gap: the job was gone until added again, due only until then.
+        const removal = (removedIn.get(p.instance) ?? []).find((t) => t > p.last && t < at);
+        if (removal !== undefined) record(s, p, p.last, removal, SAME, () => causeOf(p.last, removal, s.schedule.kind === 'interval' ? s.schedule.period : cronStep(s, p.last, removal)), [p.lastEvidence]);
+        else if (s.schedule.kind === 'cron') record(s, p, p.last, at, SAME, () => causeOf(p.last, at, cronStep(s, p.last, at)), [p.lastEvidence, run.evidence], run.scheduledAt.offsetMinutes);
         // The steps between: the grid points before the closing run's own (a jittered run lies after it).
         else if (found.steps > 1) {
           const period = s.schedule.period;
@@ -336,7 +339,9 @@ export const missedRun: LogRule = {
               // Replaced: the old phase existed until the job was added again (the last
               // `Added job` before the new phase's first run; else one interval before that run).
               const readds = (added.get(s.job.name) ?? []).filter((t) => t > p.last && t < later.first);
-              const end = Math.max(later.first - period, ...readds);
+              // Removed on purpose before it came back (`Removed job`, then a new `add_job`): nothing was due meanwhile.
+              const removed = (removedIn.get(p.instance) ?? []).filter((t) => t > p.last && t < later.first);
+              const end = removed.length ? Math.min(...removed) : Math.max(later.first - period, ...readds);
               record(s, p, p.last, end + 1, SAME + p.jitter, () => 'replaced', [p.lastEvidence, later.lastEvidence]);
               continue;
             }

@@ -41,6 +41,13 @@ test('valid: a misfire line written after the next run still accounts for its fi
   assert.deepEqual(await findingsOf('missed-run', lines), []);
 });
 
+test('valid: a job removed and added again later with a new phase', async () => {
+  const removed = line(T0 + 21e3, S, 'INFO', 'Removed job sync');
+  const added = line(T0 + 80e3, S, 'INFO', 'Added job "sync" to job store "default"');
+  const lines = sorted(every('beat', 'interval[0:00:05]', T0, 5e3, 30), every('sync', IV, T0, 10e3, 3), at(T0 + 21e3, removed), at(T0 + 80e3, added), every('sync', IV, T0 + 90e3, 10e3, 6));
+  assert.deepEqual(await findingsOf('missed-run', lines), []);
+});
+
 test('valid: a clean shutdown and a restart with a new phase (a deploy): the downtime was meant', async () => {
   const lines = sorted(at(T0 - 500, started(T0 - 500)), every('sync', IV, T0, 10e3, 4), at(T0 + 31e3, shutdown(T0 + 31e3)), at(T0 + 95e3, started(T0 + 95e3)), every('sync', IV, T0 + 104_321, 10e3, 4));
   assert.deepEqual(await findingsOf('missed-run', lines), []);
