@@ -124,12 +124,13 @@ export const missedRun: LogRule = {
     };
 
     /** Fire times of a phase in (after, before), less those in meant downtime; min and max over the zones that fit. */
-    const count = (s: JobState, p: Phase, after: number, before: number, slack: number, closingRun: boolean) => {
-      const zones = s.schedule.kind === 'cron'
-        ? (s.offsets.length === 1 && p.lastOffset === s.offsets[0].offsetMinutes && before - after < 6 * 3600e6
-          ? [fixedZone(p.lastOffset * 60)]
-          : candidateZones(s.offsets, after, before))
-        : [fixedZone(0)];
+    const count = (s: JobState, p: Phase, after: number, before: number, slack: number, endOffset: number | undefined) => {
+      const closingRun = endOffset !== undefined;
+      // Both ends at one offset: no DST change between (two would take months), the fixed offset is exact.
+      // Otherwise every zone that fits the offsets seen, one per behaviour over the span.
+      const zones = s.schedule.kind !== 'cron' ? [fixedZone(0)]
+        : endOffset === p.lastOffset && before - after < 90 * 86400e6 ? [fixedZone(p.lastOffset * 60)]
+          : candidateZones(s.offsets, after, before);
       const results = zones.map((z) => {
         const all = countFireTimes(s.schedule, z, p.last, after, before, slack);
         let n = all.count;
@@ -151,8 +152,12 @@ export const missedRun: LogRule = {
       return { ...lo, uncertain: hi.count !== lo.count ? ([lo.count, hi.count] as [number, number]) : undefined };
     };
 
-    const record = (s: JobState, p: Phase, after: number, before: number, slack: number, cause: Cause, evidence: Evidence[], closingRun = false) => {
-      const c = count(s, p, after, before, slack, closingRun);
+    /** `endOffset`: the offset of the run that closes the gap; none for a job's tail. */
+    const record = (s: JobState, p: Phase, after: number, before: number, slack: number, causeOf: () => Cause, evidence: Evidence[], endOffset?: number) => {
+      // Another scheduler ran this job meanwhile (a phase begun before the gap with runs inside it:
+      // web workers on memory stores, one of them restarted): its work was done, only not by this one.
+      if (s.phases.some((q) => q !== p && q.first < after && q.last > after + SAME)) return;
+      const c = count(s, p, after, before, slack, endOffset);
       if (c.capped) s.capped = true;
       const used = s.pending.splice(0, Math.min(s.pending.length, c.count));
       const missed = c.count - used.length;
@@ -174,8 +179,21 @@ export const missedRun: LogRule = {
         }
       }
       s.missed += missed;
-      s.gaps.push({ after, before, missed, first, last, cause, uncertain: c.uncertain });
+      s.gaps.push({ after, before, missed, first, last, cause: causeOf(), uncertain: c.uncertain });
       for (const e of evidence) addEvidence(s.evidence, e);
+    };
+
+    /** A line that names a fire time of a gap already counted (a misfire logged after the next run): one fewer missed. */
+    const retract = (s: JobState, at: number): boolean => {
+      for (let i = s.gaps.length - 1; i >= 0 && i >= s.gaps.length - 20; i--) {
+        const g = s.gaps[i];
+        if (at <= g.after + SAME || at >= g.before - SAME) continue;
+        g.missed--;
+        s.missed--;
+        if (g.missed === 0) s.gaps.splice(i, 1);
+        return true;
+      }
+      return false;
     };
 
     const phaseFor = (s: JobState, at: number): { phase?: Phase; steps: number; duplicate: boolean } => {
@@ -213,24 +231,27 @@ export const missedRun: LogRule = {
     };
 
     // Called for a run before its event: the stretch a run line ends must be known when its gap closes.
-    const noteTime = (t: number | undefined, instance: string) => {
+    // `lastReal` is a process's last sign that its scheduler thread was working: an end line
+    // only says a worker thread finished, so it does not extend a job's expected life.
+    const noteTime = (t: number | undefined, instance: string, scheduling: boolean) => {
       if (t === undefined) return;
       if (lastLine !== undefined && t - lastLine > QUIET) push(quiet, [lastLine, t]);
       if (lastLine === undefined || t > lastLine) lastLine = t;
-      if ((lastReal.get(instance) ?? -Infinity) < t) lastReal.set(instance, t);
+      if (scheduling && (lastReal.get(instance) ?? -Infinity) < t) lastReal.set(instance, t);
     };
 
     return {
       event(event: LogEvent, instance: string) {
         const t = event.ctx.timeInferred ? undefined : event.ctx.time;
-        noteTime(t, instance);
+        noteTime(t, instance, event.kind !== 'run-end');
         switch (event.kind) {
           case 'misfire':
           case 'max-instances':
           case 'submit-error': {
             const s = stateOf(event.job);
             // A misfire line is written its delay after the fire time; skips and submit errors at it.
-            if (s && s.pending.length < 1000) s.pending.push(t === undefined ? undefined : event.kind === 'misfire' ? t - event.lateMicros : t);
+            const named = t === undefined ? undefined : event.kind === 'misfire' ? t - event.lateMicros : t;
+            if (s && !(named !== undefined && retract(s, named)) && s.pending.length < 1000) s.pending.push(named);
             break;
           }
           case 'job-added':
@@ -275,7 +296,7 @@ export const missedRun: LogRule = {
         }
       },
       runStart(run: Run) {
-        if (!run.startInferred) noteTime(run.start, run.instance);
+        if (!run.startInferred) noteTime(run.start, run.instance, true);
         const s = stateOf(run.job);
         if (!s) return;
         const at = run.scheduledAt.at;
@@ -292,9 +313,15 @@ export const missedRun: LogRule = {
           s.phases.push({ first: at, last: at, lastOffset: run.scheduledAt.offsetMinutes, instance: run.instance, jitter: 0, lastEvidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
           return;
         }
-        if (s.schedule.kind === 'cron') record(s, p, p.last, at, SAME, causeOf(p.last, at, cronStep(s, p.last, at)), [p.lastEvidence, run.evidence], true);
+        // A `Removed job` of its process in the gap: the job was gone until added again, due only until then.
+        const removal = (removedIn.get(p.instance) ?? []).find((t) => t > p.last && t < at);
+        if (removal !== undefined) record(s, p, p.last, removal, SAME, () => causeOf(p.last, removal, s.schedule.kind === 'interval' ? s.schedule.period : cronStep(s, p.last, removal)), [p.lastEvidence]);
+        else if (s.schedule.kind === 'cron') record(s, p, p.last, at, SAME, () => causeOf(p.last, at, cronStep(s, p.last, at)), [p.lastEvidence, run.evidence], run.scheduledAt.offsetMinutes);
         // The steps between: the grid points before the closing run's own (a jittered run lies after it).
-        else if (found.steps > 1) record(s, p, p.last, p.last + found.steps * s.schedule.period, SAME, causeOf(p.last, at, s.schedule.period), [p.lastEvidence, run.evidence]);
+        else if (found.steps > 1) {
+          const period = s.schedule.period;
+          record(s, p, p.last, p.last + found.steps * period, SAME, () => causeOf(p.last, at, period), [p.lastEvidence, run.evidence]);
+        }
         // Unused accounted lines stay: in a catch-up burst the skips of fresh fire times are logged
         // between the replayed runs, before the gap they account for closes.
         p.last = at;
@@ -312,8 +339,10 @@ export const missedRun: LogRule = {
               // Replaced: the old phase existed until the job was added again (the last
               // `Added job` before the new phase's first run; else one interval before that run).
               const readds = (added.get(s.job.name) ?? []).filter((t) => t > p.last && t < later.first);
-              const end = Math.max(later.first - period, ...readds);
-              record(s, p, p.last, end + 1, SAME + p.jitter, 'replaced', [p.lastEvidence, later.lastEvidence]);
+              // Removed on purpose before it came back (`Removed job`, then a new `add_job`): nothing was due meanwhile.
+              const removed = (removedIn.get(p.instance) ?? []).filter((t) => t > p.last && t < later.first);
+              const end = removed.length ? Math.min(...removed) : Math.max(later.first - period, ...readds);
+              record(s, p, p.last, end + 1, SAME + p.jitter, () => 'replaced', [p.lastEvidence, later.lastEvidence]);
               continue;
             }
             // Until the job's end as the log shows it: removal, shutdown, a new trigger for the name, or the process's last line.
@@ -334,9 +363,9 @@ export const missedRun: LogRule = {
             const end = ends.reduce((a, b) => (b.at - b.grace < a.at - a.grace ? b : a));
             const before = end.at - end.grace;
             if (before <= p.last) continue;
-            record(s, p, p.last, before, SAME + p.jitter, causeOf(p.last, end.at, period || cronStep(s, p.last, end.at)), [p.lastEvidence]);
+            record(s, p, p.last, before, SAME + p.jitter, () => causeOf(p.last, end.at, period || cronStep(s, p.last, end.at)), [p.lastEvidence]);
           }
-          if (s.missed > 0) findings.push(describe(s));
+          if (s.missed > 0 && s.gaps.length) findings.push(describe(s));
         }
         return findings;
       },

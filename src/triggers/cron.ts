@@ -281,6 +281,11 @@ export function nextFireTime(spec: CronSpec, zone: Zone, fromMicros: number): nu
   let fieldnum = 0;
   while (fieldnum >= 0 && fieldnum < spec.fields.length) {
     const field = spec.fields[fieldnum];
+    // A lone `*` accepts every value: APScheduler's walk moves on without changing the date.
+    if (field.exprs.length === 1 && field.exprs[0].kind === 'all' && !field.exprs[0].step) {
+      fieldnum++;
+      continue;
+    }
     const curr = getValue(field.name, date.wall);
     const next = fieldNext(field, date.wall);
     if (next === undefined) {

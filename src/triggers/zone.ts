@@ -17,8 +17,16 @@ export function fixedZone(offsetSeconds: number): Zone {
 // Transitions fall on whole quarter hours in every zone still in use: one lookup per quarter.
 const BUCKET = 900;
 
+// Zones are built once per name: an Intl formatter is costly, and candidate searches ask for all of them.
+const built = new Map<string, Zone | undefined>();
+
 /** An IANA zone, or undefined when the runtime does not know the name. */
 export function ianaZone(name: string): Zone | undefined {
+  if (!built.has(name)) built.set(name, buildZone(name));
+  return built.get(name);
+}
+
+function buildZone(name: string): Zone | undefined {
   let format: Intl.DateTimeFormat;
   try {
     format = new Intl.DateTimeFormat('en-US', {

@@ -23,10 +23,28 @@ test('valid: two schedulers with memory stores, interleaved phases 3 s apart, no
   assert.deepEqual(await findingsOf('missed-run', lines), []);
 });
 
+test('valid: one of three schedulers (memory stores, no pids) restarted with a new phase while the others ran the job', async () => {
+  const lines = sorted(every('sync', IV, T0, 10e3, 12), every('sync', IV, T0 + 3000, 10e3, 12), every('sync', IV, T0 + 6000, 10e3, 4), every('sync', IV, T0 + 78_500, 10e3, 4));
+  assert.deepEqual(await findingsOf('missed-run', lines), []);
+});
+
 test('valid: the gap is accounted for by misfire and skip lines', async () => {
   const misfire = (ms: number) => line(ms, 'apscheduler.executors.default', 'WARNING', `Run time of job "sync (trigger: ${IV}, next run at: 2026-11-26 14:00:40 UTC)" was missed by 0:00:02.000100`);
   const skip = (ms: number) => line(ms, S, 'WARNING', `Execution of job "sync (trigger: ${IV}, next run at: 2026-11-26 14:00:50 UTC)" skipped: maximum number of running instances reached (1)`);
   const lines = sorted(every('sync', IV, T0, 10e3, 4), at(T0 + 42e3, misfire(T0 + 42e3)), at(T0 + 50e3 + 5, skip(T0 + 50e3 + 5)), every('sync', IV, T0 + 60e3, 10e3, 4));
+  assert.deepEqual(await findingsOf('missed-run', lines), []);
+});
+
+test('valid: a misfire line written after the next run still accounts for its fire time', async () => {
+  const misfire = line(T0 + 41_500, 'apscheduler.executors.default', 'WARNING', `Run time of job "sync (trigger: ${IV}, next run at: 2026-11-26 14:00:40 UTC)" was missed by 0:00:11.500000`);
+  const lines = sorted(every('sync', IV, T0, 10e3, 3), every('sync', IV, T0 + 40e3, 10e3, 3), at(T0 + 41_500, misfire));
+  assert.deepEqual(await findingsOf('missed-run', lines), []);
+});
+
+test('valid: a job removed and added again later with a new phase', async () => {
+  const removed = line(T0 + 21e3, S, 'INFO', 'Removed job sync');
+  const added = line(T0 + 80e3, S, 'INFO', 'Added job "sync" to job store "default"');
+  const lines = sorted(every('beat', 'interval[0:00:05]', T0, 5e3, 30), every('sync', IV, T0, 10e3, 3), at(T0 + 21e3, removed), at(T0 + 80e3, added), every('sync', IV, T0 + 90e3, 10e3, 6));
   assert.deepEqual(await findingsOf('missed-run', lines), []);
 });
 

@@ -47,7 +47,7 @@ test('found in the working folder or any folder above; --config wins; --no-confi
 test('per-rule severity and off change the findings and the exit code', () => {
   const dir = project({ 'sched-doctor.config.json': JSON.stringify({ rules: { 'duplicate-run': 'warning', 'multiple-schedulers': { severity: 'off' }, 'long-run': 'info' } }) });
   const r = findings(dir, [SEED]);
-  assert.deepEqual(r.rules, ['duplicate-run:warning:job_1', 'overlapping-runs:warning:job_1', 'long-run:info:job_1']);
+  assert.deepEqual(r.rules, ['duplicate-run:warning:job_1', 'overlapping-runs:warning:job_1', 'submit-error:info:job_1', 'long-run:info:job_1']);
   assert.equal(r.code, 0, 'no error left');
 });
 
