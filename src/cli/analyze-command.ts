@@ -101,7 +101,7 @@ export async function runAnalyze(logs: string[], flags: AnalyzeFlags): Promise<n
   views.attach(report);
   for (const t of targets) {
     const options = {
-      failOn, cwd: process.cwd(), color: useColor(t.output, flags.color), rules: controls.rules, maxFindings,
+      failOn, cwd: process.cwd(), color: useColor(t.output, flags.color), rules: controls.rules, maxFindings, recording: flags.writeBaseline !== undefined,
       width: t.output ? 80 : outputWidth(process.stdout), quiet: flags.quiet, allJobs: flags.allJobs, stdinName: flags.stdinFilename,
     };
     await emit(render(t.format, report, options), t.output);

@@ -8,7 +8,7 @@ import { contextNotes, countsText, verdictOf, warningsOf } from './notes';
 import type { Report } from './report';
 import { failsRun, type RenderOptions } from './render-options';
 
-export function renderCompact(report: Report, options: Pick<RenderOptions, 'failOn' | 'cwd' | 'quiet' | 'maxFindings' | 'stdinName'>): string {
+export function renderCompact(report: Report, options: Pick<RenderOptions, 'failOn' | 'cwd' | 'quiet' | 'maxFindings' | 'recording' | 'stdinName'>): string {
   const out: string[] = [];
   for (const w of warningsOf(report)) out.push(`${w.source === null ? 'sched-doctor' : where(w.source, options)}: warning input: ${w.message}`);
   const shown = options.quiet ? report.findings.filter((f) => failsRun(f, options.failOn)) : report.findings;

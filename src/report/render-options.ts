@@ -16,6 +16,8 @@ export interface RenderOptions {
   rules?: string[];
   /** --max-findings: the verdict tolerates this many failing findings. */
   maxFindings?: number;
+  /** --write-baseline: this run records its findings as accepted, and passes (exit 0). */
+  recording?: boolean;
   /** Text formats: the width to fit (the terminal's, COLUMNS, or 80). */
   width?: number;
   /** -q: only the verdict and the findings that fail the run. */

@@ -12,7 +12,7 @@ import type { Report } from './report';
 import { failsRun, type RenderOptions } from './render-options';
 import { cut, elide, textTable, wrap } from './text-layout';
 
-export type TableOptions = Pick<RenderOptions, 'color' | 'failOn' | 'maxFindings' | 'width' | 'quiet' | 'allJobs'> & { cwd?: string };
+export type TableOptions = Pick<RenderOptions, 'color' | 'failOn' | 'maxFindings' | 'recording' | 'width' | 'quiet' | 'allJobs'> & { cwd?: string };
 
 const RED = '\x1b[31m';
 const GREEN = '\x1b[32m';
@@ -30,8 +30,8 @@ export function renderTable(report: Report, options: TableOptions): string {
   const failOn = options.failOn ?? 'error';
   const cwd = options.cwd ?? process.cwd();
   const paint = (code: string, text: string) => (options.color ? code + text + RESET : text);
-  const verdict = verdictOf(report, { failOn, maxFindings: options.maxFindings });
-  const out: string[] = [verdictLine(report, verdict, failOn, width, paint)];
+  const verdict = verdictOf(report, { failOn, maxFindings: options.maxFindings, recording: options.recording });
+  const out: string[] = [verdictLine(report, verdict, failOn, width, paint, options.recording === true)];
 
   for (const w of warningsOf(report)) out.push(...wrap(`warning: ${w.message}`, width).map((l) => paint(YELLOW, l)));
 
@@ -93,7 +93,7 @@ export function renderTable(report: Report, options: TableOptions): string {
   return out.join('\n') + '\n';
 }
 
-function verdictLine(report: Report, v: Verdict, failOn: string, width: number, paint: (c: string, t: string) => string): string {
+function verdictLine(report: Report, v: Verdict, failOn: string, width: number, paint: (c: string, t: string) => string, recording: boolean): string {
   const rows = (report.store as { rows?: number } | undefined)?.rows;
   // What was looked at: the jobs of the log, else the rows of the store.
   const scope = report.jobs.length || rows === undefined ? plural(report.jobs.length, 'job') : `a job store of ${plural(rows, 'row')}`;
@@ -101,7 +101,7 @@ function verdictLine(report: Report, v: Verdict, failOn: string, width: number, 
   if (report.findings.length === 0) text = `OK: no findings in ${scope}`;
   else {
     const head = v.fails ? 'FAIL' : 'OK';
-    const below = v.fails ? '' : v.failing ? ` (within --max-findings)` : failOn === 'never' ? ' (--fail-on never)' : ` (none at or above ${failOn}${v.baselined ? ' outside the baseline' : ''})`;
+    const below = v.fails ? '' : recording ? ' (written to the baseline)' : v.failing ? ` (within --max-findings)` : failOn === 'never' ? ' (--fail-on never)' : ` (none at or above ${failOn}${v.baselined ? ' outside the baseline' : ''})`;
     const affected = new Set(report.findings.filter((f) => f.job !== null).map((f) => f.job)).size;
     const of = report.jobs.length && affected && affected < report.jobs.length ? `${affected} of ` : '';
     text = `${head}: ${plural(v.counts.error, 'error')}, ${plural(v.counts.warning, 'warning')}${below} in ${of}${scope}`;

@@ -65,6 +65,8 @@ test('baseline: --baseline and --write-baseline on one missing file is a first r
   const first = runCli(['analyze', '--no-config', SEED, RELOADER, '--baseline', file, '--write-baseline', file]);
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stderr, /wrote 8 findings to the baseline/);
+  // The verdict agrees with the exit code: a run that records the baseline passes.
+  assert.match(first.stdout, /^OK: 4 errors, 3 warnings \(written to the baseline\)/);
   const again = runCli(['analyze', '--no-config', SEED, '--baseline', file, '--format', 'json']);
   assert.equal(again.code, 0, again.stderr);
   const b = JSON.parse(again.stdout).baseline;
