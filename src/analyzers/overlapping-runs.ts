@@ -59,9 +59,14 @@ export const overlappingRuns: LogRule = {
         shape.first = Math.min(shape.first, e.start);
         shape.last = Math.max(shape.last, e.start);
       } else shapes.set(sig, { key: e.key, job: e.job, instance: e.instance, counts: e.counts, n: 1, first: e.start, last: e.start });
-      if (e.evidence && e.first) {
+      if (e.evidence && e.first?.evidence) {
         const list = candidates.get(e.key) ?? [];
-        if (list.length < WITH_EVIDENCE) list.push(e);
+        if (list.length < WITH_EVIDENCE) {
+          // Copied now, once: until here they were the runs' own lines, held only while in flight.
+          e.evidence = copy(e.evidence);
+          e.first = { ...e.first, waiters: [], evidence: copy(e.first.evidence), end: e.first.end && copy(e.first.end) };
+          list.push(e);
+        }
         candidates.set(e.key, list);
       }
     };
@@ -83,18 +88,18 @@ export const overlappingRuns: LogRule = {
           }
           if (entry.waiting > 0) {
             live.add(entry);
-            if (entry.first && keepsLines(run.key)) entry.evidence = copy(run.evidence);
+            if (entry.first && keepsLines(run.key)) entry.evidence = run.evidence;
           }
         }
         // Its own start line, should it become the earlier run of an overlap that is shown.
-        if (keepsLines(run.key)) flight.evidence = copy(run.evidence);
+        if (keepsLines(run.key)) flight.evidence = run.evidence;
         if (list.length >= MAX_IN_FLIGHT) list.shift();
         list.push(flight);
       },
       runEnd(run) {
         const flight = flightOf.get(run);
         if (!flight) return;
-        if (flight.evidence && run.endEvidence) flight.end = copy(run.endEvidence);
+        if (flight.evidence && flight.waiters.length > 0 && run.endEvidence) flight.end = run.endEvidence;
         for (const { entry, cat } of flight.waiters) {
           entry.counts[cat]++;
           if (--entry.waiting === 0) settle(entry);

@@ -15,7 +15,6 @@ import type { Run } from '../model/run';
 import { intervalMicros } from '../model/trigger';
 import { detach } from '../model/detach';
 import { addEvidence, evidenceOf } from '../analyzers/job-tally';
-import { RecentRuns } from '../analyzers/recent-runs';
 import type { InstanceState } from '../analyzers/rule';
 import { DeploymentPrints } from './deployment-prints';
 
@@ -39,6 +38,14 @@ interface Burst { starts: number; added: Map<string, number>; evidence: Evidence
 interface Phase { first: number; last: number; count: number; evidence: Evidence }
 
 const MAX_PHASES = 32;
+/** The last RING runs' evidence, by sequence number (as duplicate-run keeps it). */
+const RING = 512;
+/** Scheduled times remembered per job and stream: a catch-up burst of one scheduler may come between two copies. */
+const SLOTS = 32;
+
+function keep(e: Evidence): Evidence {
+  return { ...e, text: e.text === undefined ? undefined : detach(e.text.length > 400 ? e.text.slice(0, 400) + '…' : e.text) };
+}
 const MAX_SKIP_KEYS = 4096;
 /** Skip lines name their fire time to the second: below this interval two fire times share one. */
 const MIN_SKIP_PERIOD = 2e6;
@@ -49,8 +56,9 @@ class StreamCensus {
   distinctStarts = 0;
   /** Per job key: the largest group of copies of one run, and the job's name. */
   perJobCopies = new Map<string, { n: number; name: string; evidence: Evidence[] }>();
-  recent = new RecentRuns<{ n: number; evidence: Evidence[] }>(() => ({ n: 0, evidence: [] }));
-  phases = new Map<string, { name: string; byResidue: Map<number, Phase> }>();
+  /** Per job, the last few scheduled times and how often each started: copies of one run arrive close together. */
+  recentTimes = new Map<string, { at: number[]; n: number[]; seq: number[]; evidence: (Evidence[] | undefined)[]; next: number }>();
+  phases = new Map<string, { name: string; period: number | undefined; byResidue: Map<number, Phase> }>();
   skips = new Map<string, { n: number; evidence: Evidence[] }>();
   perJobSkips = new Map<string, { n: number; name: string; evidence: Evidence[] }>();
   /** Per job name, the most `Added job` lines one scheduler wrote at one start: jobs registered twice. */
@@ -79,6 +87,8 @@ class StreamCensus {
 
 export class SchedulerCensus {
   private streams = new Map<string, StreamCensus>();
+  private seq = 0;
+  private ring: Evidence[] = new Array(RING);
   readonly prints = new DeploymentPrints();
 
   constructor(private readonly instances: Map<string, InstanceState>) {}
@@ -124,24 +134,49 @@ export class SchedulerCensus {
   runStart(run: Run): void {
     const s = this.of(run.instance);
     if (s.burst.starts > 0 || s.burst.added.size > 0) s.closeBurst();
-    const { entry } = s.recent.get(run.key, run.scheduledAt.at);
-    entry.n++;
-    if (entry.evidence.length < 5) entry.evidence.push({ ...run.evidence, text: detach(run.evidence.text ?? '') });
+    // Copies of one run arrive close together: the first is remembered by its place, and its
+    // text fetched from the ring of recent runs only if a second copy turns up.
+    const seq = ++this.seq;
+    this.ring[seq % RING] = run.evidence;
+    let w = s.recentTimes.get(run.key);
+    if (!w) s.recentTimes.set(run.key, (w = { at: new Array(SLOTS).fill(NaN), n: new Array(SLOTS).fill(0), seq: new Array(SLOTS).fill(0), evidence: new Array(SLOTS), next: 0 }));
+    let slot = w.at.indexOf(run.scheduledAt.at);
+    if (slot < 0) {
+      slot = w.next;
+      w.next = (w.next + 1) % SLOTS;
+      w.at[slot] = run.scheduledAt.at;
+      w.n[slot] = 1;
+      w.seq[slot] = seq;
+      w.evidence[slot] = undefined;
+      return this.phase(s, run);
+    }
+    const n = ++w.n[slot];
+    let evidence = w.evidence[slot];
+    if (!evidence) {
+      const first = seq - w.seq[slot] < RING ? this.ring[w.seq[slot] % RING] : undefined;
+      w.evidence[slot] = evidence = first ? [keep(first)] : [];
+    }
+    if (evidence.length < 5) evidence.push(keep(run.evidence));
     const best = s.perJobCopies.get(run.key);
-    if (!best || entry.n > best.n) s.perJobCopies.set(run.key, { n: entry.n, name: best?.name ?? detach(run.job.name), evidence: entry.evidence });
+    if (!best || n > best.n) s.perJobCopies.set(run.key, { n, name: best?.name ?? detach(run.job.name), evidence });
+    this.phase(s, run);
+  }
 
-    const period = intervalMicros(run.job.trigger);
-    if (period === undefined || period <= 0) return;
+  /** The interleaved series of an interval job: one per instant the scheduled times repeat by the interval. */
+  private phase(s: StreamCensus, run: Run): void {
     let p = s.phases.get(run.key);
-    if (!p) s.phases.set(run.key, (p = { name: detach(run.job.name), byResidue: new Map() }));
+    if (!p) s.phases.set(run.key, (p = { name: detach(run.job.name), period: intervalMicros(run.job.trigger), byResidue: new Map() }));
+    const period = p.period;
+    if (period === undefined || period <= 0) return;
     const residue = ((run.scheduledAt.at % period) + period) % period;
     const phase = p.byResidue.get(residue);
     if (phase) {
-      phase.count++;
-      phase.last = Math.max(phase.last, run.scheduledAt.at);
-      phase.first = Math.min(phase.first, run.scheduledAt.at);
+      // A copy of one run is not a step of its series.
+      if (run.scheduledAt.at !== phase.last && run.scheduledAt.at !== phase.first) phase.count++;
+      if (run.scheduledAt.at > phase.last) phase.last = run.scheduledAt.at;
+      if (run.scheduledAt.at < phase.first) phase.first = run.scheduledAt.at;
     } else if (p.byResidue.size < MAX_PHASES) {
-      p.byResidue.set(residue, { first: run.scheduledAt.at, last: run.scheduledAt.at, count: 1, evidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
+      p.byResidue.set(residue, { first: run.scheduledAt.at, last: run.scheduledAt.at, count: 1, evidence: keep(run.evidence) });
     }
   }
 
