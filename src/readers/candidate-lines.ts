@@ -11,8 +11,19 @@ import { MESSAGE_STARTS } from './apscheduler-messages';
 /** Short words most message starts contain; a start without one is a marker itself. */
 const WORDS = ['job', 'Job', 'heduler'];
 
+/**
+ * Web servers' own start-up lines (../shared/deployment-fingerprints.md: gunicorn, uWSGI, uvicorn,
+ * Werkzeug, Django runserver), which say how many schedulers a deployment started: a reader hook
+ * reads them, so they are never skipped.
+ */
+const SERVER_MARKERS = [
+  'orker', 'gunicorn', 'uWSGI', 'Listening at', 'Handling signal', 'process [', 'Will watch', 'application startup',
+  'Flask app', 'Debug', 'Restarting', 'Watching for file', 'system checks', 'development server',
+];
+
 export const CANDIDATE_MARKERS: readonly string[] = [
   ...WORDS,
+  ...SERVER_MARKERS,
   ...MESSAGE_STARTS.filter((s) => !WORDS.some((w) => s.includes(w))),
   'Traceback',
   '\x1b[',
