@@ -176,6 +176,9 @@ export const MESSAGES: MessageDef[] = [
   exact('Scheduler is paused; waiting until resume() is called', { kind: 'scheduler-paused-debug' }),
 ];
 
+/** Every message start, for searches that must find them all (candidate-lines.ts). */
+export const MESSAGE_STARTS: readonly string[] = [...new Set(MESSAGES.map((d) => d.start))];
+
 /** One regex finding the earliest message start in a line: the cheap search before any parse. */
 export const MESSAGE_START = new RegExp(
   [...new Set(MESSAGES.map((d) => d.start))]

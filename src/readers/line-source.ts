@@ -130,14 +130,21 @@ class PartialLine {
   }
 }
 
-function withoutCr(l: string): string {
-  return l.length > 0 && l.charCodeAt(l.length - 1) === 13 ? l.slice(0, -1) : l;
+/**
+ * What one chunk completes: `head`, the line that ended in it (begun in earlier chunks, or its
+ * first line), and `body`, the chunk's further complete lines as bytes (separated by newlines,
+ * without the last one), so a reader can choose which of them to decode.
+ */
+export interface LineBlock {
+  head: string;
+  body?: Buffer;
+  /** Lines of this block cut to MAX_LINE bytes (only `head` can be: a body line is shorter than a chunk). */
+  truncated?: number;
 }
 
-/** Lines of a text source; throws UserError for gzip corruption, binary content or a read error. */
-export async function* readLines(path: string): AsyncGenerator<LineBatch> {
+/** Blocks of lines of a text source; throws UserError for gzip corruption, binary content or a read error. */
+export async function* readBlocks(path: string): AsyncGenerator<LineBlock> {
   const partial = new PartialLine();
-  let lineNo = 1;
   let checked = false;
   try {
     for await (const chunk of bytesOf(await openBytes(path))) {
@@ -151,28 +158,14 @@ export async function* readLines(path: string): AsyncGenerator<LineBatch> {
         partial.add(chunk);
         continue;
       }
-      const lines: string[] = [];
-      let truncated = 0;
       partial.add(chunk.subarray(0, first));
       const head = partial.take();
-      lines.push(withoutCr(head.text));
-      if (head.cut) truncated++;
       const last = chunk.lastIndexOf(10);
-      if (last > first) {
-        // Every complete line of the chunk in one decode; a chunk is never longer than MAX_LINE
-        // by much, but a line inside it is cut like any other.
-        const middle = chunk.toString('utf8', first + 1, last).split('\n');
-        for (let l of middle) {
-          if (l.length > MAX_LINE) {
-            l = Buffer.from(l).subarray(0, MAX_LINE).toString('utf8');
-            truncated++;
-          }
-          lines.push(withoutCr(l));
-        }
-      }
+      const block: LineBlock = { head: withoutCr(head.text) };
+      if (last > first) block.body = chunk.subarray(first + 1, last);
+      if (head.cut) block.truncated = 1;
       partial.add(chunk.subarray(last + 1));
-      yield truncated ? { firstLine: lineNo, lines, truncated } : { firstLine: lineNo, lines };
-      lineNo += lines.length;
+      yield block;
     }
   } catch (err) {
     if (err instanceof UserError) throw err;
@@ -183,6 +176,28 @@ export async function* readLines(path: string): AsyncGenerator<LineBatch> {
   }
   if (!partial.empty) {
     const tail = partial.take();
-    yield tail.cut ? { firstLine: lineNo, lines: [withoutCr(tail.text)], truncated: 1 } : { firstLine: lineNo, lines: [withoutCr(tail.text)] };
+    yield tail.cut ? { head: withoutCr(tail.text), truncated: 1 } : { head: withoutCr(tail.text) };
+  }
+}
+
+/** The lines of a block's body, decoded (every one of them). */
+export function bodyLines(body: Buffer): string[] {
+  const lines = body.toString('utf8').split('\n');
+  for (let i = 0; i < lines.length; i++) lines[i] = withoutCr(lines[i]);
+  return lines;
+}
+
+export function withoutCr(l: string): string {
+  return l.length > 0 && l.charCodeAt(l.length - 1) === 13 ? l.slice(0, -1) : l;
+}
+
+/** Lines of a text source, every one decoded, in batches per chunk. */
+export async function* readLines(path: string): AsyncGenerator<LineBatch> {
+  let lineNo = 1;
+  for await (const block of readBlocks(path)) {
+    const lines = [block.head];
+    if (block.body) for (const l of bodyLines(block.body)) lines.push(l);
+    yield block.truncated ? { firstLine: lineNo, lines, truncated: block.truncated } : { firstLine: lineNo, lines };
+    lineNo += lines.length;
   }
 }

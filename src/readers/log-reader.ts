@@ -12,7 +12,8 @@ import type { CompiledDateFormat } from './date-format';
 import { DateOrder } from './date-order';
 import { EchoFilter } from './echo-filter';
 import { peelEnvelopes } from './envelopes';
-import { readLines } from './line-source';
+import { bodyLines, readBlocks, withoutCr } from './line-source';
+import { CandidateFinder, countNewlines } from './candidate-lines';
 import { matchLogFormat, type CompiledFormat } from './python-logging-format';
 import { describeFields, parsePrefix, type PrefixFields } from './record-prefix';
 import { exceptionLine, type FieldMap, type JsonObject } from './json-fields';
@@ -34,6 +35,8 @@ export interface ReaderOptions {
   files?: string[];
   /** Sub-folders of the folder this source came from that were not read (no --recursive). */
   skippedDirs?: string[];
+  /** Decode and look at every line (the reference the byte-level skip is tested against). */
+  everyLine?: boolean;
 }
 
 export interface SourceStats {
@@ -88,6 +91,9 @@ const MAX_EVIDENCE = 16 * 1024;
 const MIN_WALL = -2208988800e6; // 1900-01-01
 const MAX_WALL = 7258118400e6; // 2200-01-01
 
+/** A dense source is re-measured on one chunk in this many. */
+const DENSITY_SAMPLE = 16;
+
 /** Records held back at most while the echo filter learns whether a source doubles its records. */
 const MAX_WAITING = 2000;
 /** Lines looked at for JSON behind an envelope (`kubectl logs --timestamps` around JSON records). */
@@ -132,6 +138,11 @@ export class LogReader {
   private waitingEchoes = 0;
   private waitingOrder = 0;
   private dateOrder = new DateOrder();
+  private finder = new CandidateFinder();
+  /** Lines decoded by the candidate search, and whether the last measured chunk was mostly candidates. */
+  private decoded = 0;
+  private dense = false;
+  private chunks = 0;
   private sawOpenOrder = false;
   private formatNoted = false;
   private sawStamp = false;
@@ -160,11 +171,13 @@ export class LogReader {
     let before = 0;
     for (const file of this.files) {
       this.file = file;
-      for await (const batch of readLines(file)) {
-        if (batch.truncated) this.stats.longLines = (this.stats.longLines ?? 0) + batch.truncated;
+      let lineNo = 1;
+      for await (const block of readBlocks(file)) {
+        if (block.truncated) this.stats.longLines = (this.stats.longLines ?? 0) + block.truncated;
         const out: LogEvent[] = [];
-        for (let i = 0; i < batch.lines.length; i++) this.line(batch.lines[i], batch.firstLine + i, out);
-        this.stats.lines = before + batch.firstLine + batch.lines.length - 1;
+        this.line(block.head, lineNo++, out);
+        if (block.body) lineNo = this.body(block.body, lineNo, out);
+        this.stats.lines = before + lineNo - 1;
         if (out.length) yield this.noteTimes(out);
       }
       before = this.stats.lines;
@@ -191,6 +204,56 @@ export class LogReader {
       ? this.clock.description
       : this.sawStamp ? 'not needed (every stamp carries its offset)' : 'not needed (no timestamps on the lines)';
     if (out.length) yield this.noteTimes(out);
+  }
+
+  /**
+   * A chunk's lines. Skipping pays where candidates are sparse; where most lines are records,
+   * one decode and split of the whole chunk is cheaper than a search and a decode per line, so
+   * the reader measures the density on one chunk in DENSITY_SAMPLE and reads the next ones by it.
+   */
+  private body(body: Buffer, lineNo: number, out: LogEvent[]): number {
+    if (this.options.everyLine) return this.everyLine(body, lineNo, out);
+    if (this.dense && this.chunks++ % DENSITY_SAMPLE !== 0) return this.everyLine(body, lineNo, out);
+    const decodedBefore = this.decoded;
+    const next = this.candidateLines(body, lineNo, out);
+    this.dense = (this.decoded - decodedBefore) * 4 > next - lineNo;
+    return next;
+  }
+
+  private everyLine(body: Buffer, lineNo: number, out: LogEvent[]): number {
+    for (const l of bodyLines(body)) this.line(l, lineNo++, out);
+    return lineNo;
+  }
+
+  /**
+   * The lines of a chunk, on bytes: while every line matters (a record's lines are being gathered,
+   * the first lines are probed for an envelope around JSON) each is decoded; otherwise the reader
+   * jumps to the next line holding a candidate marker, counting the lines it skips.
+   * Returns the number of the line after the body.
+   */
+  private candidateLines(body: Buffer, lineNo: number, out: LogEvent[]): number {
+    const n = body.length;
+    let pos = 0;
+    while (pos <= n) {
+      if (!this.everyLineMatters()) {
+        const c = this.finder.find(body, pos);
+        if (c < 0) return lineNo + countNewlines(body, pos, n) + 1;
+        const start = Math.max(pos, body.lastIndexOf(10, c) + 1);
+        lineNo += countNewlines(body, pos, start);
+        pos = start;
+      }
+      let end = body.indexOf(10, pos);
+      if (end < 0) end = n;
+      this.line(withoutCr(body.toString('utf8', pos, end)), lineNo++, out);
+      this.decoded++;
+      pos = end + 1;
+    }
+    return lineNo;
+  }
+
+  /** Whether the next line must be looked at whatever it holds. */
+  private everyLineMatters(): boolean {
+    return this.pending() || this.head !== undefined || this.probe > 0 || this.jsonAfterEnvelope;
   }
 
   private line(text: string, lineNo: number, out: LogEvent[]): void {
