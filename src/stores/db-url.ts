@@ -126,6 +126,9 @@ export async function openByUrl<T>(url: string, open: { sqlite(path: string, dis
       checkSqlitePath(parsed.path, parsed.display);
       return open.sqlite(parsed.path, parsed.display);
     }
+    // node-postgres reads ~/.pgpass (or PGPASSFILE) itself when the URL has no password, and
+    // announces that this will change in pg 9 with a DeprecationWarning: noise on a CLI's stderr.
+    process.noDeprecation = true;
     return await open.postgres(parsed.connectionString, parsed.display);
   } catch (err) {
     if (err instanceof UserError) throw err;
