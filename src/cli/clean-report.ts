@@ -101,7 +101,7 @@ export function cleanJson(report: CleanReport) {
 }
 
 const CLEAN_COLUMNS = [
-  { head: 'id', max: 64 }, { head: 'rule', max: 17 }, { head: 'reason', max: 60 }, { head: 'next run', max: 20 }, { head: 'job', max: 40 },
+  { head: 'id', max: 64 }, { head: 'rule', max: 17 }, { head: 'reason', max: 72 }, { head: 'next run', max: 20 }, { head: 'job', max: 40 },
 ];
 
 export function cleanText(report: CleanReport): string {
@@ -116,7 +116,7 @@ export function cleanText(report: CleanReport): string {
       const a = actionOf(report, r);
       const done = a.action === 'deleted' ? 'deleted' : a.action === 'would-delete' ? 'would delete'
         : a.action === 'skipped' ? skipText(a.skipped!) : 'left for a later run (due within the safety window)';
-      return [r.job.row.id, r.rules, r.reasons, nextRun(r.job)?.replace(/\.\d+Z$/, 'Z') ?? 'paused', s ? [s.name, s.func, s.trigger.text] : ['undecodable'], done];
+      return [r.job.row.id, r.rules, r.reasons.flatMap((reason) => reason.split('; ')), nextRun(r.job)?.replace(/\.\d+Z$/, 'Z') ?? 'paused', s ? [s.name, s.func, s.trigger.text] : ['undecodable'], done];
     });
     out.push(renderTable([...CLEAN_COLUMNS, { head: report.apply ? 'done' : 'dry run', max: 60 }], rows).trimEnd());
   }

@@ -37,7 +37,7 @@ function jobJson(job: StoreJob) {
 }
 
 const JOB_COLUMNS: Column[] = [
-  { head: 'id' }, { head: 'name', max: 24 }, { head: 'func', max: 36 }, { head: 'trigger', max: 40 }, { head: 'next run', max: 34 },
+  { head: 'id' }, { head: 'name', max: 24 }, { head: 'func', max: 36 }, { head: 'trigger', max: 40 }, { head: 'next run', max: 46 },
   { head: 'executor', max: 12 }, { head: 'max inst.', align: 'right' }, { head: 'coalesce' }, { head: 'grace', align: 'right' }, { head: 'args / kwargs', max: 40 },
 ];
 

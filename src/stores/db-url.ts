@@ -209,6 +209,9 @@ export async function openByUrl<T>(url: string, open: Openers<T>): Promise<T> {
     }
     if (parsed.kind === 'mysql') return await open.mysql(parsed.connection, parsed.display);
     if (parsed.kind === 'redis') return await open.redis(parsed.connection, parsed.display);
+    // node-postgres reads ~/.pgpass (or PGPASSFILE) itself when the URL has no password, and
+    // announces that this will change in pg 9 with a DeprecationWarning: noise on a CLI's stderr.
+    process.noDeprecation = true;
     return await open.postgres(parsed.connectionString, parsed.display);
   } catch (err) {
     if (err instanceof UserError) throw err;

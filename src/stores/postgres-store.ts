@@ -20,6 +20,7 @@ export function describePgError(err: unknown): string {
   if (e.code === 'ECONNREFUSED') return 'connection refused (is PostgreSQL running on that host and port?)';
   if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return 'host not found';
   if (e.code === '28P01') return 'password authentication failed (the password is not shown)';
+  if (/client password must be a string/.test(e.message ?? '')) return 'the server asks for a password and none was given (set PGPASSWORD, or put it in ~/.pgpass or the file PGPASSFILE names)';
   if (e.code === '3D000') return redact(e.message ?? 'database does not exist');
   return redact((e.message ?? String(err)).split('\n')[0]);
 }
