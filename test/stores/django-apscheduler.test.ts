@@ -14,7 +14,7 @@ const DIR = join(__dirname, '..', 'fixtures', 'django-apscheduler');
 const DB = `sqlite:///${join(DIR, 'db.sqlite3')}`;
 
 type Event = { pid: number; kind: string; job: string; scheduled: number; at: number };
-const truth = JSON.parse(readFileSync(join(DIR, 'truth.json'), 'utf8')) as { jobs: Record<string, string>; events: Event[]; processes: number };
+const truth = JSON.parse(readFileSync(join(DIR, 'listener-events.json'), 'utf8')) as { jobs: Record<string, string>; events: Event[]; processes: number };
 
 /** Distinct scheduled instants per job and kind: the execution table has one row per (job, run_time). */
 function instants(job: string, kind: string): Set<number> {
