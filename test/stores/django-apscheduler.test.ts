@@ -1,7 +1,7 @@
 // A django-apscheduler database recorded from a real run (test/fixtures/gen/
 // django_apscheduler_scenario.py: Django 5, APScheduler 3.11, two scheduler processes on one
 // SQLite database): its job table read like apscheduler_jobs, and its execution table analysed
-// like a log. Every expected number comes from the APScheduler listeners' truth.json.
+// like a log. Every expected number comes from the APScheduler listeners' events (listener-events.json).
 
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync } from 'node:fs';
