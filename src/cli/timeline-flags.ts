@@ -14,7 +14,9 @@ const BUDGET = 150_000;
 
 export function timelineViews(formats: string[], job: string | undefined): { engine: Partial<AnalyzeOptions>; attach(report: Report): void } {
   const pattern = job === undefined ? undefined : globToRegExp(job);
-  const runLog = formats.some((f) => DRAWN.has(f)) ? new RunLog({ budget: BUDGET }) : undefined;
+  // `github` writes the Markdown report to the step summary when GitHub gives one: it draws runs too.
+  const summary = formats.includes('github') && Boolean(process.env.GITHUB_STEP_SUMMARY);
+  const runLog = summary || formats.some((f) => DRAWN.has(f)) ? new RunLog({ budget: BUDGET }) : undefined;
   return {
     engine: { ...(pattern ? { jobs: (name: string) => pattern.test(name) } : {}), ...(runLog ? { runLog } : {}) },
     attach: (report) => {

@@ -60,7 +60,7 @@ test('junit: one test case per finding with its file and line, a passing case pe
   assert.ok(suites.includes('duplicate-run:2:1') && suites.includes('multiple-schedulers:2:1') && suites.includes('long-run:2:0'), suites.join(' '));
   assert.equal(suites[0], 'inputs:1:0');
   assert.equal(suites.length, LOG_RULES.length + 1, 'the inputs and the log rules only: no job store was read');
-  assert.match(seed, /<testcase classname="sched-doctor.duplicate-run" name="job_1 interval\[0:00:02\]" time="0" file="test\/fixtures\/seed\/app.log" line="10">\n      <failure type="error"/);
+  assert.match(seed, /<testcase classname="sched-doctor.duplicate-run" name="job_1 interval\[0:00:02\]" time="0" file="test\/fixtures\/seed\/app.log" line="25">\n      <failure type="error"/);
   assert.match(seed, /<testcase classname="sched-doctor.multiple-schedulers" name="\(scheduler\)" time="0" file="test\/fixtures\/seed\/app.log" line="3">/);
   assert.match(seed, /<testcase classname="sched-doctor.misfire" name="job_1 interval\[0:00:02\]" time="0"\/>/);
   // Two findings of one rule on one job are two cases.

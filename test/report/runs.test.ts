@@ -42,7 +42,7 @@ test('runs --format json: every run of the job, its instance and outcome, the ne
   assert.equal(doc.runs.length, inWindow.length);
   assert.ok(doc.runs.every((x: { outcome: string }) => x.outcome === 'ran'));
   assert.equal(doc.runs.filter((x: { duplicateOf?: string }) => x.duplicateOf).length, expected.length - 1);
-  assert.deepEqual([...new Set(doc.findings.map((f: { rule: string }) => f.rule))].sort(), ['duplicate-run', 'long-run', 'overlapping-runs']);
+  assert.deepEqual([...new Set(doc.findings.map((f: { rule: string }) => f.rule))].sort(), ['duplicate-run', 'long-run', 'overlapping-runs', 'submit-error']);
 });
 
 test('runs without --at: every run; failed runs say so', () => {
