@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { formatDistanceStrict } from 'date-fns';
-import { loadStoreJobs } from '../engine/analyze-store';
+import { loadStoreJobs, storeJobBatches, type StoreRead } from '../engine/analyze-store';
+import type { StoreOptions } from '../stores/store';
+import { openOutput } from './stream-output';
 import type { StoreJob } from '../model/store-job';
 import { UserError } from '../model/errors';
 import { addStoreOptions, parseNow, type StoreFlags } from './store-flags';
@@ -16,11 +18,38 @@ export function registerJobs(program: Command): void {
     .option('-o, --output <file>', 'write to a file (atomically)')
     .action(async (flags: StoreFlags & { format: string; output?: string }) => {
       if (flags.format !== 'table' && flags.format !== 'json') throw new UserError(`--format must be table or json (got '${flags.format}')`);
+      if (flags.format === 'json') return writeJobsJson(flags.db!, { table: flags.table, schema: flags.schema }, flags.output);
       const jobs = await loadStoreJobs(flags.db!, { table: flags.table, schema: flags.schema });
       const now = parseNow(flags.now) ?? Date.now() * 1000;
-      const text = flags.format === 'json' ? JSON.stringify({ version: 1, store: jobs[0]?.store ?? null, jobs: jobs.map(jobJson) }, null, 2) + '\n' : jobsTable(jobs, now, useColor(flags.output));
-      await emit(text, flags.output);
+      await emit(jobsTable(jobs, now, useColor(flags.output)), flags.output);
     });
+}
+
+/**
+ * `jobs --format json`, streamed: each batch of rows is decoded and written before the next is
+ * read, so memory stays flat however large the store. The text is what
+ * JSON.stringify({version, store, read, jobs}, null, 2) would give for the whole document.
+ */
+async function writeJobsJson(url: string, options: StoreOptions, output: string | undefined): Promise<void> {
+  let info: StoreRead = { display: '', table: '', readMode: null };
+  const out = await openOutput(output);
+  let count = 0;
+  try {
+    const header = () => `{\n  "version": 1,\n  "store": ${JSON.stringify(info.display)},\n  "read": ${JSON.stringify(info.readMode)},\n  "jobs": [`;
+    for await (const batch of storeJobBatches(url, options, (i) => (info = i))) {
+      let text = count === 0 ? header() : '';
+      for (const job of batch) {
+        // Re-indented by two levels: JSON strings hold no raw newline, so every \n is structure.
+        text += (count++ === 0 ? '\n    ' : ',\n    ') + JSON.stringify(jobJson(job), null, 2).replace(/\n/g, '\n    ');
+      }
+      await out.write(text);
+    }
+    await out.write(count === 0 ? `${header()}]\n}\n` : '\n  ]\n}\n');
+    await out.finish();
+  } catch (err) {
+    await out.abandon();
+    throw err;
+  }
 }
 
 function jobJson(job: StoreJob) {

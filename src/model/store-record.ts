@@ -145,6 +145,10 @@ export interface PyTimedelta {
 
 export interface RawStoreRow {
   id: string;
+  /** The column as stored: float seconds since the epoch (may be -inf or out of range if corrupt). */
   nextRunTime: number | null;
+  /** The pickle. Empty when the column was not a BLOB (see `invalid`) or was not kept. */
   jobState: Buffer;
+  /** Why the row cannot be an APScheduler job whatever its pickle (a NULL job_state, a -inf time). */
+  invalid?: string;
 }

@@ -33,7 +33,6 @@ const PY2_MODULES: Record<string, string> = {
 // accessor (a getter call per case under CommonJS interop).
 const OP: typeof OPCODES = { ...OPCODES };
 
-const RESERVED_KEYS = new Set(['__class__', '__global__']);
 
 type Dict = { [key: string]: PyValue };
 
@@ -53,9 +52,14 @@ class Machine implements Builder {
   private byteData = new Map<unknown, Buffer>();
   private globals = new Map<unknown, string>();
 
-  constructor(private readonly r: Reader) {}
+  private r: Reader = new Reader(Buffer.alloc(0));
 
-  run(): PyValue {
+  decode(buf: Buffer): PyValue {
+    this.r = new Reader(buf);
+    return this.run();
+  }
+
+  private run(): PyValue {
     const r: Reader = this.r;
     for (;;) {
       if (r.pos >= r.buf.length) {
@@ -409,7 +413,7 @@ class Machine implements Builder {
     const d = target as Dict;
     for (let i = 0; i < flat.length; i += 2) {
       const k = flat[i];
-      if (typeof k !== 'string' || RESERVED_KEYS.has(k)) {
+      if (typeof k !== 'string' || k === '__class__' || k === '__global__') {
         this.toItems(d);
         this.setItems(d, flat.slice(i));
         return;
@@ -484,5 +488,6 @@ function append<T>(target: T[], items: T[]): void {
  * linear in the pickle's size: repeated references give the same object, never a copy.
  */
 export function decodePickle(buf: Buffer): PyValue {
-  return new Machine(new Reader(buf)).run();
+  return new Machine().decode(buf);
 }
+
