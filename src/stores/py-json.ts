@@ -82,10 +82,10 @@ export class JsonRenderer {
     const copied = '__global__' in v || (typeof cls === 'string' && COPIED.has(cls));
     if (!copied) {
       const first = this.placed.get(v);
-      if (first) return { __class__: 'ref', pointer: pointer(first) };
+      if (first) return this.ref(first);
       this.placed.set(v, at);
     } else if (this.open.has(v)) {
-      return { __class__: 'ref', pointer: pointer(this.placed.get(v)!) }; // inside itself
+      return this.ref(this.placed.get(v)!); // inside itself
     } else if (!this.placed.has(v)) {
       this.placed.set(v, at);
     }
@@ -107,6 +107,12 @@ export class JsonRenderer {
     }
     this.open.delete(v);
     return out;
+  }
+
+  private ref(at: Place): JsonValue {
+    const p = pointer(at);
+    this.spend(p.length);
+    return { __class__: 'ref', pointer: p };
   }
 
   /** For bigIntJson. */
