@@ -2,7 +2,7 @@
 // and derive the recommendations.
 
 import { analyzeLogs, sortFindings, type AnalyzeOptions, type LogAnalysis } from '../engine/analyze';
-import { checkStore, linkStoreAndLog, loadStoreJobs } from '../engine/analyze-store';
+import { checkStore, linkStoreAndLog, loadStore } from '../engine/analyze-store';
 import type { StoreJob } from '../model/store-job';
 import { UserError } from '../model/errors';
 import { recommend } from '../recommend/recommend';
@@ -58,13 +58,16 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
   const extra: Record<string, unknown> = {};
   let storeJobs: StoreJob[] | undefined;
   if (flags.db) {
-    storeJobs = await loadStoreJobs(flags.db, { table: flags.table ?? 'apscheduler_jobs', schema: flags.schema });
+    // Analysis needs the decoded rows, not their pickles (most of a large store's memory).
+    const store = await loadStore(flags.db, { table: flags.table ?? 'apscheduler_jobs', schema: flags.schema }, { keepPickles: false });
+    storeJobs = store.jobs;
     analysis.findings.push(...checkStore(storeJobs, { now, sourceDir: flags.source, ruleOptions: engine.ruleOptions, ruleSeverity: engine.ruleSeverity }));
     if (logs.length) analysis.findings.push(...linkStoreAndLog(storeJobs, analysis.jobs));
     analysis.findings = sortFindings(analysis.findings);
     extra.store = {
       url: storeJobs[0]?.store ?? withoutCredentials(flags.db),
       rows: storeJobs.length,
+      read: store.readMode,
       jobs: storeJobs.map((j) => ({ id: j.row.id, name: j.state?.name ?? null, func: j.state?.func ?? null, trigger: j.state?.trigger.text ?? null, nextRunTime: j.row.nextRunTime, decodeError: j.decodeError ?? null })),
     };
   }
