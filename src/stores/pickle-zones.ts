@@ -289,8 +289,13 @@ function parsePosixTz(s: string): TzifData['footer'] {
  */
 function tzifOffsetAt(zone: string, utcSeconds: number): number | null {
   const data = loadTzif(zone);
-  if (!data || data.transitions.length === 0) return null;
-  const { transitions, types, infos } = data;
+  if (!data) return null;
+  const { transitions, types, infos, footer } = data;
+  if (transitions.length === 0) {
+    // A fixed zone (UTC, Etc/GMT+5): one offset, or a footer without daylight saving.
+    if (footer && footer.dst === null) return footer.stdOffset;
+    return infos.length === 1 ? infos[0].offset : null;
+  }
   if (utcSeconds >= transitions[transitions.length - 1]) return null; // the POSIX rule's time
   if (utcSeconds < transitions[0]) return (infos.find((t) => !t.isDst) ?? infos[0])?.offset ?? null;
   let lo = 0;
