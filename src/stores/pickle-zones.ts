@@ -293,7 +293,7 @@ function tzifOffsetAt(zone: string, utcSeconds: number): number | null {
   const { transitions, types, infos, footer } = data;
   if (transitions.length === 0) {
     // A fixed zone (UTC, Etc/GMT+5): one offset, or a footer without daylight saving.
-    if (footer && footer.dst === null) return footer.stdOffset;
+    if (footer && footer.dst === null) return footer.stdOffset + 0; // + 0: "UTC0" parses as -0
     return infos.length === 1 ? infos[0].offset : null;
   }
   if (utcSeconds >= transitions[transitions.length - 1]) return null; // the POSIX rule's time
