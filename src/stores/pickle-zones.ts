@@ -88,7 +88,10 @@ const TZ_CLASSES = new Set<string>([
 ]);
 
 export function isTz(v: unknown): v is PyTzInfo {
-  return typeof v === 'object' && v !== null && TZ_CLASSES.has((v as PyTzInfo).__class__);
+  // The shape too: an instance of a zone class that the pickle built some other way (NEWOBJ with
+  // arguments we did not read) carries the class name but none of the fields.
+  return typeof v === 'object' && v !== null && TZ_CLASSES.has((v as PyTzInfo).__class__) &&
+    typeof (v as PyTzInfo).name === 'string' && typeof (v as PyTzInfo).kind === 'string';
 }
 
 export function isTimedelta(v: unknown): v is PyTimedelta {

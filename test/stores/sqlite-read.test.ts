@@ -122,3 +122,30 @@ os.wait()`, path);
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('corrupt columns (an integer job_state, a -inf next_run_time) are undecodable-job findings, not an internal error', { skip: !pythonHere && 'no /usr/bin/python3' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sd-bad-'));
+  try {
+    const path = join(dir, 'jobs.sqlite');
+    const fixture = join(__dirname, '..', 'fixtures', 'stores', 'mixed.sqlite');
+    const r = python(`
+import shutil, sqlite3, sys
+shutil.copy(sys.argv[1], sys.argv[2])
+db = sqlite3.connect(sys.argv[2])
+db.execute("UPDATE apscheduler_jobs SET job_state = 42 WHERE id = 'tick'")
+db.execute("UPDATE apscheduler_jobs SET next_run_time = -1e999 WHERE id = 'once'")
+db.commit()`, fixture, path);
+    assert.equal(r.status, 0, r.stderr);
+    const out = spawnSync(bin, ['analyze', '--db', `sqlite:///${path}`, '--format', 'json', '--now', '2026-11-26T12:00:00Z'], { encoding: 'utf8' });
+    assert.equal(out.status, 1, out.stderr);
+    assert.equal(out.stderr, '');
+    const doc = JSON.parse(out.stdout);
+    const undecodable = doc.findings.filter((f: { rule: string }) => f.rule === 'undecodable-job').map((f: { job: string; data: { error: string } }) => [f.job, f.data.error]);
+    assert.deepEqual(undecodable.sort(), [
+      ['once', 'next_run_time -Infinity is not a time APScheduler can load'],
+      ['tick', 'job_state is the number 42, not a pickle'],
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
