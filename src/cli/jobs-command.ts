@@ -25,6 +25,9 @@ export function registerJobs(program: Command): void {
     });
 }
 
+const ITEMS_START = '{\n  "jobs": [\n';
+const ITEMS_END = '\n  ]\n}';
+
 /**
  * `jobs --format json`, streamed: each batch of rows is decoded and written before the next is
  * read, so memory stays flat however large the store. The text is what
@@ -37,12 +40,13 @@ async function writeJobsJson(url: string, options: StoreOptions, output: string 
   try {
     const header = () => `{\n  "version": 1,\n  "store": ${JSON.stringify(info.display)},\n  "read": ${JSON.stringify(info.readMode)},\n  "jobs": [`;
     for await (const batch of storeJobBatches(url, options, (i) => (info = i))) {
-      let text = count === 0 ? header() : '';
-      for (const job of batch) {
-        // Re-indented by two levels: JSON strings hold no raw newline, so every \n is structure.
-        text += (count++ === 0 ? '\n    ' : ',\n    ') + JSON.stringify(jobJson(job), null, 2).replace(/\n/g, '\n    ');
-      }
-      await out.write(text);
+      if (batch.length === 0) continue;
+      // One stringify per batch, at the depth the jobs have in the document: the items come out
+      // indented as they would be in the whole, without re-indenting each job's text.
+      const doc = JSON.stringify({ jobs: batch.map(jobJson) }, null, 2);
+      const items = doc.slice(ITEMS_START.length, doc.length - ITEMS_END.length);
+      await out.write((count === 0 ? `${header()}\n` : ',\n') + items);
+      count += batch.length;
     }
     await out.write(count === 0 ? `${header()}]\n}\n` : '\n  ]\n}\n');
     await out.finish();

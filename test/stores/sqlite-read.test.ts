@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore, ROWS_PER_TRANSACTION } from '../../src/stores/sqlite-store';
@@ -145,6 +145,25 @@ db.commit()`, fixture, path);
       ['once', 'next_run_time -Infinity is not a time APScheduler can load'],
       ['tick', 'job_state is the number 42, not a pickle'],
     ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('jobs --format json is streamed batch by batch, and is exactly the whole document JSON.stringify would give', { skip: !pythonHere && 'no /usr/bin/python3' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sd-json-'));
+  try {
+    const path = join(dir, 'jobs.sqlite');
+    makeStore(path, 2 * ROWS_PER_TRANSACTION + 17);
+    const out = spawnSync(bin, ['jobs', '--db', `sqlite:///${path}`, '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    assert.equal(out.status, 0, out.stderr);
+    const doc = JSON.parse(out.stdout);
+    assert.equal(doc.jobs.length, 2 * ROWS_PER_TRANSACTION + 17);
+    assert.equal(out.stdout, JSON.stringify(doc, null, 2) + '\n');
+    const file = join(dir, 'out.json');
+    const toFile = spawnSync(bin, ['jobs', '--db', `sqlite:///${path}`, '--format', 'json', '-o', file], { encoding: 'utf8' });
+    assert.equal(toFile.status, 0, toFile.stderr);
+    assert.equal(readFileSync(file, 'utf8'), out.stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
