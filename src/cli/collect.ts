@@ -2,7 +2,7 @@
 // and derive the recommendations.
 
 import { analyzeLogs, sortFindings, type AnalyzeOptions, type LogAnalysis } from '../engine/analyze';
-import { checkStore, linkStoreAndLog, loadStoreJobs } from '../engine/analyze-store';
+import { checkStore, linkStoreAndLog, loadStore } from '../engine/analyze-store';
 import type { StoreJob } from '../model/store-job';
 import { UserError } from '../model/errors';
 import { isoFromMicros } from '../model/time';
@@ -35,6 +35,8 @@ export interface CollectFlags extends Partial<StoreFlags> {
   hostFrom?: string;
   followSymlinks?: boolean;
   recursive?: boolean;
+  /** Keep each store row's pickle (recommend writes the jobs back as Python from them). */
+  keepPickles?: boolean;
 }
 
 /** The options that say how to read the inputs: shared by analyze and recommend. */
@@ -72,7 +74,10 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
   if (logs.filter((l) => l === '-').length > 1) throw new UserError('standard input (-) can be read only once');
   if (logs.length === 0 && !flags.db) throw new UserError('nothing to analyze: give log files, - for standard input, or --db URL');
   const now = parseNow(flags.now);
-  const storeJobs = flags.db ? await loadStoreJobs(flags.db, storeOptionsFrom(flags)) : undefined;
+  // Analysis needs the decoded rows, not their pickles (most of a large store's memory); the
+  // Python that recommend prints is made from the pickles.
+  const store = flags.db ? await loadStore(flags.db, storeOptionsFrom(flags), { keepPickles: flags.keepPickles === true }) : undefined;
+  const storeJobs = store?.jobs;
   // django-apscheduler keeps a row per run: read like a log, beside any log files.
   const history = flags.db && storeJobs ? djangoHistory(flags.db, storeJobs) : undefined;
   // Someone who typed `-` at a prompt sees why nothing happens.
@@ -96,7 +101,8 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
     extra.store = {
       url: storeJobs[0]?.store ?? withoutCredentials(flags.db),
       rows: storeJobs.length,
-      jobs: storeJobs.map((j) => ({ id: j.row.id, name: j.state?.name ?? null, func: j.state?.func ?? null, trigger: j.state?.trigger.text ?? null, nextRunTime: j.row.nextRunTime === null ? null : isoFromMicros(Math.round(j.row.nextRunTime * 1e6)), decodeError: j.decodeError ?? null })),
+      read: store?.readMode ?? null,
+      jobs: storeJobs.map((j) => ({ id: j.row.id, name: j.state?.name ?? null, func: j.state?.func ?? null, trigger: j.state?.trigger.text ?? null, nextRunTime: j.row.nextRunTime === null || !Number.isFinite(j.row.nextRunTime) ? null : isoFromMicros(Math.round(j.row.nextRunTime * 1e6)), decodeError: j.decodeError ?? null })),
     };
   }
   const recommendations = recommend({ jobs: analysis.jobs, findings: analysis.findings, storeJobs, allowOverlap: flags.allowOverlap });

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { formatDistanceStrict } from 'date-fns';
-import { loadStoreJobs } from '../engine/analyze-store';
+import { loadStoreJobs, storeJobBatches, type StoreRead } from '../engine/analyze-store';
+import type { StoreOptions } from '../stores/store';
+import { openOutput } from './stream-output';
 import type { StoreJob } from '../model/store-job';
 import { UserError } from '../model/errors';
 import { addStoreOptions, parseNow, storeOptionsFrom, type StoreFlags } from './store-flags';
@@ -17,14 +19,46 @@ export function registerJobs(program: Command): void {
     .option('--wide', 'the table shows whole ids (as it does when piped or written to a file) and whole cells')
     .action(async (flags: StoreFlags & { format: string; output?: string; wide?: boolean }) => {
       if (flags.format !== 'table' && flags.format !== 'json') throw new UserError(`--format must be table or json (got '${flags.format}')`);
+      if (flags.format === 'json') return writeJobsJson(flags.db!, storeOptionsFrom(flags), flags.output);
       const jobs = await loadStoreJobs(flags.db!, storeOptionsFrom(flags));
       const now = parseNow(flags.now) ?? Date.now() * 1000;
-      const text = flags.format === 'json' ? JSON.stringify({ version: 1, store: jobs[0]?.store ?? null, jobs: jobs.map(jobJson) }, null, 2) + '\n' : jobsTable(jobs, now, {
+      const text = jobsTable(jobs, now, {
         wholeIds: Boolean(flags.wide) || flags.output !== undefined || process.stdout.isTTY !== true,
         wholeCells: Boolean(flags.wide),
       });
       await emit(text, flags.output);
     });
+}
+
+const ITEMS_START = '{\n  "jobs": [\n';
+const ITEMS_END = '\n  ]\n}';
+
+/**
+ * `jobs --format json`, streamed: each batch of rows is decoded and written before the next is
+ * read, so memory stays flat however large the store. The text is what
+ * JSON.stringify({version, store, read, jobs}, null, 2) would give for the whole document.
+ */
+async function writeJobsJson(url: string, options: StoreOptions, output: string | undefined): Promise<void> {
+  let info: StoreRead = { display: '', table: '', readMode: null };
+  const out = await openOutput(output);
+  let count = 0;
+  try {
+    const header = () => `{\n  "version": 1,\n  "store": ${JSON.stringify(info.display)},\n  "read": ${JSON.stringify(info.readMode)},\n  "jobs": [`;
+    for await (const batch of storeJobBatches(url, options, (i) => (info = i))) {
+      if (batch.length === 0) continue;
+      // One stringify per batch, at the depth the jobs have in the document: the items come out
+      // indented as they would be in the whole, without re-indenting each job's text.
+      const doc = JSON.stringify({ jobs: batch.map(jobJson) }, null, 2);
+      const items = doc.slice(ITEMS_START.length, doc.length - ITEMS_END.length);
+      await out.write((count === 0 ? `${header()}\n` : ',\n') + items);
+      count += batch.length;
+    }
+    await out.write(count === 0 ? `${header()}]\n}\n` : '\n  ]\n}\n');
+    await out.finish();
+  } catch (err) {
+    await out.abandon();
+    throw err;
+  }
 }
 
 function jobJson(job: StoreJob) {

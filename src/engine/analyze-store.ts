@@ -5,26 +5,66 @@ import { STORE_RULES } from '../analyzers';
 import { ruleOptions, withSeverity } from '../analyzers/rule-settings';
 import type { Finding, Severity } from '../model/finding';
 import type { StoreJob } from '../model/store-job';
+import type { RawStoreRow } from '../model/store-record';
 import { openStore } from '../stores/open-store';
 import type { StoreOptions } from '../stores/store';
 import { decodeJobState } from '../stores/job-state';
 import type { JobSummary } from './job-stats';
 import { rowEvidence } from '../analyzers/store-evidence';
 
-export async function loadStoreJobs(url: string, options: StoreOptions): Promise<StoreJob[]> {
+export interface StoreRead {
+  display: string;
+  table: string;
+  /** How the rows were read (one snapshot, or bounded transactions), for the report. */
+  readMode: string | null;
+}
+
+export interface LoadOptions {
+  /**
+   * Keep each row's pickle (`row.jobState`): `clean` needs the bytes to back up and to match its
+   * delete. Analysis does not, and a large store's pickles are most of its memory.
+   */
+  keepPickles?: boolean;
+}
+
+const NO_PICKLE = Buffer.alloc(0);
+
+/** One row → a StoreJob: decoded, or with the reason it cannot be (never an exception). */
+export function decodeRow(display: string, table: string, row: RawStoreRow, keepPickle = true): StoreJob {
+  const kept = keepPickle ? row : { ...row, jobState: NO_PICKLE };
+  if (row.invalid) return { store: display, table, row: kept, decodeError: row.invalid };
+  try {
+    return { store: display, table, row: kept, state: decodeJobState(row.jobState) };
+  } catch (err) {
+    const message = err instanceof RangeError ? 'the pickle nests too deeply to decode' : (err as Error).message;
+    return { store: display, table, row: kept, decodeError: message };
+  }
+}
+
+/** The store's jobs, decoded a batch at a time as they are read: for output that streams. */
+export async function* storeJobBatches(url: string, options: StoreOptions, read: (info: StoreRead) => void = () => undefined, load: LoadOptions = {}): AsyncIterable<StoreJob[]> {
   const store = await openStore(url, options);
   try {
-    const rows = await store.readRows();
-    return rows.map((row) => {
-      try {
-        return { store: store.display, table: store.table, row, state: decodeJobState(row.jobState) };
-      } catch (err) {
-        return { store: store.display, table: store.table, row, decodeError: (err as Error).message };
-      }
-    });
+    for await (const rows of store.batches()) {
+      read({ display: store.display, table: store.table, readMode: store.readMode });
+      yield rows.map((row) => decodeRow(store.display, store.table, row, load.keepPickles ?? true));
+    }
+    read({ display: store.display, table: store.table, readMode: store.readMode });
   } finally {
     await store.close();
   }
+}
+
+/** Every job of the store, with how it was read. */
+export async function loadStore(url: string, options: StoreOptions, load: LoadOptions = {}): Promise<StoreRead & { jobs: StoreJob[] }> {
+  const jobs: StoreJob[] = [];
+  let info: StoreRead = { display: '', table: '', readMode: null };
+  for await (const batch of storeJobBatches(url, options, (i) => (info = i), load)) for (const j of batch) jobs.push(j);
+  return { ...info, jobs };
+}
+
+export async function loadStoreJobs(url: string, options: StoreOptions, load: LoadOptions = {}): Promise<StoreJob[]> {
+  return (await loadStore(url, options, load)).jobs;
 }
 
 export interface StoreCheckOptions {

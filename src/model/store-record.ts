@@ -145,8 +145,9 @@ export interface PyTimedelta {
 
 export interface RawStoreRow {
   id: string;
-  /** Epoch seconds as the store indexes it (the column, or Redis's run-times score); null: paused. */
+  /** Epoch seconds as the store indexes it (the column, or Redis's run-times score); null: paused. May be -inf or out of range if corrupt. */
   nextRunTime: number | null;
+  /** The pickle. Empty when the column was not a BLOB (see `invalid`) or was not kept. */
   jobState: Buffer;
   /**
    * Stores that keep the state and the due-time index apart (Redis: a hash and a sorted set):
@@ -158,4 +159,6 @@ export interface RawStoreRow {
    * compares and a restore writes back, so the round trip is exact whatever the float says.
    */
   nextRunTimeText?: string | null;
+  /** Why the row cannot be an APScheduler job whatever its pickle (a NULL job_state, a -inf time). */
+  invalid?: string;
 }

@@ -5,12 +5,11 @@
 
 import { decodePickle, isTz } from './pickle';
 import type { PyValue, PyObject, PyDateTime, PyDate, PyTimedelta } from '../model/store-record';
+import { JsonLimitError, JsonRenderer, expansionBudget, type JsonValue } from './py-json';
 
 // str(timedelta) is needed by the log side too; it lives with the decoder.
 export { formatTimedelta } from './pickle';
-
-/** A JSON-safe rendering of a decoded value (big ints and non-finite floats become markers). */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonValue } from './py-json';
 
 export interface DateInfo {
   /** Python's isoformat(), offset included when known. */
@@ -88,31 +87,60 @@ export class JobStateError extends Error {
 
 /** Decode a `job_state` blob. Throws PickleError for a bad pickle, JobStateError for a non-job. */
 export function decodeJobState(buf: Buffer): JobState {
-  return jobStateFromValue(decodePickle(buf));
+  return jobStateFromValue(decodePickle(buf), expansionBudget(buf.length));
 }
 
-/** The same, from an already decoded pickle (stores that nest the state, e.g. ZooKeeper). */
-export function jobStateFromValue(value: PyValue): JobState {
+/**
+ * The same, from an already decoded pickle (stores that nest the state, e.g. ZooKeeper). Every
+ * field APScheduler's Job.__setstate__ reads must have the type it gives it: a row that would
+ * make APScheduler fail (or a half-readable job) is a JobStateError, shown as undecodable.
+ */
+export function jobStateFromValue(value: PyValue, budget = expansionBudget(0)): JobState {
   const s = asDict(value);
   if (!s) throw new JobStateError('job state is not a dict');
   if (typeof s.id !== 'string' || !('trigger' in s)) {
     throw new JobStateError('job state has no id or trigger: not an APScheduler 3.x job');
   }
-  const trigger = triggerFromObject(s.trigger);
-  const nextRunTime = dateInfo(s.next_run_time ?? null);
-  const name = typeof s.name === 'string' ? s.name : '';
+  const field = <T>(key: string, ok: (v: PyValue) => boolean, what: string, missing: T): PyValue | T => {
+    if (!(key in s)) return missing;
+    const v = s[key];
+    if (!ok(v)) throw new JobStateError(`job state field '${key}' is ${pyTypeName(v)}, not ${what}`);
+    return v;
+  };
+  const version = field('version', (v) => Number.isInteger(v), 'an int', null) as number | null;
+  const name = field('name', (v) => typeof v === 'string', 'a str', '') as string;
+  const executor = field('executor', (v) => typeof v === 'string', 'a str', 'default') as string;
+  const func = field('func', (v) => typeof v === 'string' || isGlobal(v), 'a text reference', null);
+  const args = field('args', Array.isArray, 'a tuple', []) as PyValue[];
+  const kwargs = field('kwargs', (v) => asDict(v) !== null || isItemsDict(v), 'a dict', {});
+  const grace = field('misfire_grace_time', (v) => v === null || (typeof v === 'number' && v >= 0), 'an int or None', null) as number | null;
+  const coalesce = field('coalesce', (v) => typeof v === 'boolean', 'a bool', false) as boolean;
+  const maxInstances = field('max_instances', (v) => Number.isInteger(v) && (v as number) > 0, 'a positive int', 1) as number;
+  const next = field('next_run_time', (v) => v === null || isDateTime(v), 'a datetime or None', null);
+  const trigger = triggerFromObject(s.trigger, new Set(), 0);
+  const nextRunTime = dateInfo(next);
   const status = nextRunTime ? `next run at: ${nextRunTime.text}` : 'paused';
+  const renderer = new JsonRenderer(budget);
+  let argsJson: JsonValue[];
+  let kwargsJson: { [key: string]: JsonValue };
+  try {
+    argsJson = renderer.render(args, 'args') as JsonValue[];
+    kwargsJson = kwargsToJson(kwargs, renderer);
+  } catch (err) {
+    if (err instanceof JsonLimitError) throw new JobStateError(err.message);
+    throw err;
+  }
   return {
-    version: num(s.version),
+    version,
     id: s.id,
     name,
-    func: typeof s.func === 'string' ? s.func : renderFunc(s.func),
-    executor: typeof s.executor === 'string' ? s.executor : 'default',
-    args: Array.isArray(s.args) ? s.args.map((a) => toJson(a)) : [],
-    kwargs: kwargsToJson(s.kwargs ?? null),
-    misfireGraceTime: num(s.misfire_grace_time),
-    coalesce: s.coalesce === true,
-    maxInstances: num(s.max_instances) ?? 1,
+    func: typeof func === 'string' ? func : renderFunc(func),
+    executor,
+    args: argsJson,
+    kwargs: kwargsJson,
+    misfireGraceTime: grace,
+    coalesce,
+    maxInstances,
     nextRunTime,
     trigger,
     text: `${name} (trigger: ${trigger.text}, ${status})`,
@@ -131,8 +159,13 @@ const TRIGGER_CLASSES: Record<string, TriggerType> = {
   'apscheduler.triggers.calendarinterval.CalendarIntervalTrigger': 'calendarinterval',
 };
 
-function triggerFromObject(v: PyValue): TriggerInfo {
-  if (isObject(v)) return triggerFromState(v.__class__, v.state ?? null);
+// Combined triggers nest; a pickle can nest one state in itself or repeat it by reference, and
+// str(trigger) would then be endless or exponentially long. Real ones nest two or three deep.
+const MAX_TRIGGER_DEPTH = 32;
+const MAX_TRIGGER_TEXT = 100_000;
+
+function triggerFromObject(v: PyValue, open: Set<object>, depth: number): TriggerInfo {
+  if (isObject(v)) return triggerFromState(v.__class__, v.state ?? null, open, depth);
   return unknownTrigger(describeValue(v), null);
 }
 
@@ -140,7 +173,22 @@ function triggerFromObject(v: PyValue): TriggerInfo {
  * One trigger from its class name and pickled state. 3.0.x pickled __slots__ triggers as
  * (None, {slot: value}); 3.2+ as a versioned dict.
  */
-export function triggerFromState(className: string, rawState: PyValue): TriggerInfo {
+export function triggerFromState(className: string, rawState: PyValue, open: Set<object> = new Set(), depth = 0): TriggerInfo {
+  if (depth > MAX_TRIGGER_DEPTH) throw new JobStateError(`trigger nested more than ${MAX_TRIGGER_DEPTH} levels deep`);
+  if (rawState !== null && typeof rawState === 'object') {
+    if (open.has(rawState)) throw new JobStateError('trigger contains itself');
+    open.add(rawState);
+  }
+  try {
+    const t = triggerOf(className, rawState, open, depth);
+    if (t.text.length > MAX_TRIGGER_TEXT) throw new JobStateError(`trigger text longer than ${MAX_TRIGGER_TEXT.toLocaleString('en-US')} characters`);
+    return t;
+  } finally {
+    if (rawState !== null && typeof rawState === 'object') open.delete(rawState);
+  }
+}
+
+function triggerOf(className: string, rawState: PyValue, open: Set<object>, depth: number): TriggerInfo {
   let state = asDict(rawState);
   let tupleForm = false;
   if (!state && Array.isArray(rawState) && rawState.length === 2) {
@@ -163,7 +211,7 @@ export function triggerFromState(className: string, rawState: PyValue): TriggerI
       return dateTrigger(base, state);
     case 'and':
     case 'or':
-      return combiningTrigger(type, base, state);
+      return combiningTrigger(type, base, state, open, depth);
     case 'calendarinterval':
       return calendarTrigger(base, state);
     default:
@@ -223,13 +271,20 @@ function dateTrigger(base: Base, s: Record<string, PyValue>): TriggerInfo {
 }
 
 /** and/or: children are stored as ('module:Class', state) pairs, not as objects. */
-function combiningTrigger(type: 'and' | 'or', base: Base, s: Record<string, PyValue>): TriggerInfo {
-  const children = (Array.isArray(s.triggers) ? s.triggers : []).map((pair) => {
+function combiningTrigger(type: 'and' | 'or', base: Base, s: Record<string, PyValue>, open: Set<object>, depth: number): TriggerInfo {
+  const children: TriggerInfo[] = [];
+  let length = 0;
+  for (const pair of Array.isArray(s.triggers) ? s.triggers : []) {
+    let child: TriggerInfo;
     if (Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string') {
-      return triggerFromState(pair[0].replace(':', '.'), pair[1]);
+      child = triggerFromState(pair[0].replace(':', '.'), pair[1], open, depth + 1);
+    } else {
+      child = isObject(pair) ? triggerFromObject(pair, open, depth + 1) : unknownTrigger(describeValue(pair), null);
     }
-    return isObject(pair) ? triggerFromObject(pair) : unknownTrigger(describeValue(pair), null);
-  });
+    length += child.text.length + 2;
+    if (length > MAX_TRIGGER_TEXT) throw new JobStateError(`trigger text longer than ${MAX_TRIGGER_TEXT.toLocaleString('en-US')} characters`);
+    children.push(child);
+  }
   return {
     type,
     ...base,
@@ -396,42 +451,36 @@ function pyStrRepr(s: string): string {
 // ---------------------------------------------------------------------------------------------
 // Rendering and small helpers
 
-/** JSON-safe copy: big ints and non-finite floats become marker objects; cycles are cut. */
-export function toJson(v: PyValue, ancestors: Set<object> = new Set()): JsonValue {
-  if (typeof v === 'bigint') return { __class__: 'builtins.int', value: v.toString() };
-  if (typeof v === 'number') {
-    if (Number.isFinite(v)) return v;
-    return { __class__: 'builtins.float', value: Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf' };
-  }
-  if (v === null || typeof v !== 'object') return v;
-  if (ancestors.has(v)) return { __class__: 'recursion' };
-  ancestors.add(v);
-  let out: JsonValue;
-  if (Array.isArray(v)) {
-    out = v.map((x) => toJson(x, ancestors));
-  } else {
-    const o: { [key: string]: JsonValue } = {};
-    for (const [k, x] of Object.entries(v as Record<string, PyValue>)) {
-      Object.defineProperty(o, k, { value: toJson(x, ancestors), enumerable: true, writable: true, configurable: true });
-    }
-    out = o;
-  }
-  ancestors.delete(v);
-  return out;
-}
-
-function kwargsToJson(v: PyValue): { [key: string]: JsonValue } {
-  const d = asDict(v);
-  if (d) return toJson(d) as { [key: string]: JsonValue };
-  // A dict with a reserved key name decodes as items; kwargs keys are always str.
-  if (isObject(v) && v.__class__ === 'builtins.dict' && Array.isArray((v as { items?: unknown }).items)) {
+/** kwargs as a JSON object (a dict with a reserved key name decodes as items; kwargs keys are str). */
+function kwargsToJson(v: PyValue, renderer: JsonRenderer): { [key: string]: JsonValue } {
+  if (isItemsDict(v)) {
     const out: { [key: string]: JsonValue } = {};
-    for (const [k, x] of (v as unknown as { items: [PyValue, PyValue][] }).items) {
-      Object.defineProperty(out, String(k), { value: toJson(x), enumerable: true, writable: true, configurable: true });
+    for (const [k, x] of v.items) {
+      Object.defineProperty(out, String(k), { value: renderer.render(x, 'kwargs', String(k)), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
-  return {};
+  return renderer.render(v, 'kwargs') as { [key: string]: JsonValue };
+}
+
+function isItemsDict(v: PyValue | undefined): v is { __class__: 'builtins.dict'; items: [PyValue, PyValue][] } {
+  return isObject(v) && v.__class__ === 'builtins.dict' && Array.isArray((v as { items?: unknown }).items);
+}
+
+/** The Python type of a decoded value, for messages. */
+function pyTypeName(v: PyValue): string {
+  if (v === null) return 'None';
+  if (typeof v === 'boolean') return `a bool (${v ? 'True' : 'False'})`;
+  if (typeof v === 'number') return Number.isInteger(v) ? `an int (${v})` : `a float (${v})`;
+  if (typeof v === 'bigint') return 'an int';
+  if (typeof v === 'string') return 'a str';
+  if (Array.isArray(v)) return 'a tuple or list';
+  if (isObject(v)) return `a ${v.__class__}`;
+  return isGlobal(v) ? 'a class or function' : 'a dict';
+}
+
+function isGlobal(v: PyValue | undefined): boolean {
+  return typeof v === 'object' && v !== null && '__global__' in v;
 }
 
 function renderFunc(v: PyValue | undefined): string {

@@ -67,10 +67,7 @@ export function describeTableError(err: unknown, display: string, shown: string,
 export async function openMysqlStore(connection: MysqlConnection, display: string, options: StoreOptions): Promise<JobStoreReader> {
   const { qualified, shown } = mysqlTable(options, connection, display);
   const conn = await connectMysql(connection, display);
-  return {
-    display,
-    table: shown,
-    async readRows(): Promise<RawStoreRow[]> {
+  async function readRows(): Promise<RawStoreRow[]> {
       try {
         await conn.query('START TRANSACTION READ ONLY');
         // execute(): the binary protocol, so a DOUBLE arrives as its 8 bytes, not as rounded text.
@@ -81,7 +78,15 @@ export async function openMysqlStore(connection: MysqlConnection, display: strin
         await conn.query('ROLLBACK').catch(() => undefined);
         throw describeTableError(err, display, shown, 'reading');
       }
+  }
+  return {
+    display,
+    table: shown,
+    readRows,
+    async *batches() {
+      yield await readRows();
     },
+    readMode: 'one read-only transaction: one snapshot',
     async close() {
       await conn.end().catch(() => undefined);
     },

@@ -33,7 +33,6 @@ const PY2_MODULES: Record<string, string> = {
 // accessor (a getter call per case under CommonJS interop).
 const OP: typeof OPCODES = { ...OPCODES };
 
-const RESERVED_KEYS = new Set(['__class__', '__global__']);
 
 type Dict = { [key: string]: PyValue };
 
@@ -53,17 +52,21 @@ class Machine implements Builder {
   private byteData = new Map<unknown, Buffer>();
   private globals = new Map<unknown, string>();
 
-  constructor(
-    private readonly r: Reader,
-    /** Keep tuples apart from lists (frozen) and floats apart from ints (boxed): see decodePickle. */
-    private readonly exact = false,
-  ) {}
+  private r: Reader = new Reader(Buffer.alloc(0));
+
+  /** exact: keep tuples apart from lists (frozen) and floats apart from ints (boxed): see decodePickle. */
+  constructor(private readonly exact = false) {}
 
   private float(v: number): unknown {
     return this.exact ? { __class__: 'builtins.float', args: [v] } : v;
   }
 
-  run(): PyValue {
+  decode(buf: Buffer): PyValue {
+    this.r = new Reader(buf);
+    return this.run();
+  }
+
+  private run(): PyValue {
     const r: Reader = this.r;
     for (;;) {
       if (r.pos >= r.buf.length) {
@@ -419,7 +422,7 @@ class Machine implements Builder {
     const d = target as Dict;
     for (let i = 0; i < flat.length; i += 2) {
       const k = flat[i];
-      if (typeof k !== 'string' || RESERVED_KEYS.has(k)) {
+      if (typeof k !== 'string' || k === '__class__' || k === '__global__') {
         this.toItems(d);
         this.setItems(d, flat.slice(i));
         return;
@@ -500,5 +503,6 @@ function append<T>(target: T[], items: T[]): void {
  * (1.0 is not 1, a tuple is not a list).
  */
 export function decodePickle(buf: Buffer, options: { exactTypes?: boolean } = {}): PyValue {
-  return new Machine(new Reader(buf), options.exactTypes === true).run();
+  return new Machine(options.exactTypes === true).decode(buf);
 }
+

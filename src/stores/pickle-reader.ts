@@ -221,6 +221,30 @@ export function parseFloatText(r: Reader, text: string): number {
  * path is TextDecoder; ignoreBOM keeps a leading U+FEFF that is part of the string.
  */
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// Job states repeat the same short strings (keys, class and zone names) in every row: a small
+// cache keyed by a hash of the bytes returns the string already made, without a native call.
+const CACHE_SIZE = 4096;
+const cacheStrings: (string | undefined)[] = new Array(CACHE_SIZE);
+
+function shortAscii(b: Buffer, start: number, end: number): string | null {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    const c = b[i];
+    if (c >= 0x80) return null;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  const slot = (h >>> 0) & (CACHE_SIZE - 1);
+  const hit = cacheStrings[slot];
+  if (hit !== undefined && hit.length === end - start) {
+    let i = 0;
+    while (i < hit.length && hit.charCodeAt(i) === b[start + i]) i++;
+    if (i === hit.length) return hit;
+  }
+  const s = b.toString('latin1', start, end);
+  cacheStrings[slot] = s;
+  return s;
+}
+
 export function decodeUtf8(r: Reader, length: number): string {
   r.need(length);
   const start = r.pos;
@@ -229,10 +253,9 @@ export function decodeUtf8(r: Reader, length: number): string {
   r.pos = end;
   // Short ASCII strings (dict keys, names, zone keys: most of a job state) skip TextDecoder,
   // whose call costs more than the copy.
-  if (length <= 64) {
-    let i = start;
-    while (i < end && b[i] < 0x80) i++;
-    if (i === end) return b.toString('latin1', start, end);
+  if (length <= 32) {
+    const s = shortAscii(b, start, end);
+    if (s !== null) return s;
   }
   const bytes = b.subarray(start, end);
   try {

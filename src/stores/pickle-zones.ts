@@ -88,7 +88,10 @@ const TZ_CLASSES = new Set<string>([
 ]);
 
 export function isTz(v: unknown): v is PyTzInfo {
-  return typeof v === 'object' && v !== null && TZ_CLASSES.has((v as PyTzInfo).__class__);
+  // The shape too: an instance of a zone class that the pickle built some other way (NEWOBJ with
+  // arguments we did not read) carries the class name but none of the fields.
+  return typeof v === 'object' && v !== null && TZ_CLASSES.has((v as PyTzInfo).__class__) &&
+    typeof (v as PyTzInfo).name === 'string' && typeof (v as PyTzInfo).kind === 'string';
 }
 
 export function isTimedelta(v: unknown): v is PyTimedelta {
@@ -165,6 +168,10 @@ export function zoneOffsetAt(zone: string, utcMs: number): number | null {
 }
 
 function computeOffsetAt(zone: string, at: number): number | null {
+  // The system tz database first, as Python's zoneinfo reads it: a binary search, where ICU's
+  // formatToParts costs tens of µs per call (and a store has a new instant in every row).
+  const fromTzif = tzifOffsetAt(zone, at / 1000);
+  if (fromTzif !== null) return fromTzif;
   const f = zoneFormatter(zone);
   if (!f) return null;
   const p: Record<string, string> = {};
@@ -277,6 +284,31 @@ function parsePosixTz(s: string): TzifData['footer'] {
     dst: m[3] ? name(m[3]) : null,
     dstOffset: m[3] ? (m[4] ? off(m[4]) : stdOffset + 3600) : null,
   };
+}
+
+/**
+ * The offset at a UTC instant from the zone's TZif transitions, when the instant is within them
+ * (Debian's files list transitions to 2037); null beyond them, or without a tz database.
+ */
+function tzifOffsetAt(zone: string, utcSeconds: number): number | null {
+  const data = loadTzif(zone);
+  if (!data) return null;
+  const { transitions, types, infos, footer } = data;
+  if (transitions.length === 0) {
+    // A fixed zone (UTC, Etc/GMT+5): one offset, or a footer without daylight saving.
+    if (footer && footer.dst === null) return footer.stdOffset + 0; // + 0: "UTC0" parses as -0
+    return infos.length === 1 ? infos[0].offset : null;
+  }
+  if (utcSeconds >= transitions[transitions.length - 1]) return null; // the POSIX rule's time
+  if (utcSeconds < transitions[0]) return (infos.find((t) => !t.isDst) ?? infos[0])?.offset ?? null;
+  let lo = 0;
+  let hi = transitions.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (transitions[mid] <= utcSeconds) lo = mid;
+    else hi = mid - 1;
+  }
+  return infos[types[lo]]?.offset ?? null;
 }
 
 /** What Python's zoneinfo prints for %Z at a UTC instant with the given offset. */

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import type { RawStoreRow } from '../model/store-record';
 import { UserError } from '../model/errors';
 import { redact } from './db-url';
-import { checkIdentifier, type JobStoreReader, type StoreOptions } from './store';
+import { allRows, checkIdentifier, rawRow, type JobStoreReader, type StoreOptions } from './store';
 
 export async function connectPostgres(connectionString: string, display: string): Promise<Client> {
   const client = new Client({ connectionString, connectionTimeoutMillis: 10000 });
@@ -25,25 +25,64 @@ export function describePgError(err: unknown): string {
   return redact((e.message ?? String(err)).split('\n')[0]);
 }
 
+/** Rows per page: the whole table is never in memory at once. */
+const ROWS_PER_PAGE = 2000;
+
+/**
+ * PostgreSQL readers never block writers (MVCC), so the rows are read in pages inside one
+ * REPEATABLE READ, READ ONLY transaction: one snapshot, in bounded memory.
+ */
 export async function openPostgresStore(connectionString: string, display: string, options: StoreOptions): Promise<JobStoreReader> {
   const table = checkIdentifier(options.table, 'table');
   const schema = options.schema ? checkIdentifier(options.schema, 'schema') : undefined;
   const qualified = schema ? `"${schema}"."${table}"` : `"${table}"`;
   const client = await connectPostgres(connectionString, display);
+  let readMode: string | null = null;
+  const fail = (err: unknown): never => {
+    const e = err as { code?: string };
+    if (e.code === '42P01') throw new UserError(`${display}: no table ${schema ? `'${schema}.${table}'` : `'${table}'`} (is this an APScheduler job store? see --table and --schema)`);
+    if (e.code === '3F000') throw new UserError(`${display}: no schema '${schema}'`);
+    if (e.code === '42501') throw new UserError(`${display}: permission denied reading ${qualified}`);
+    throw new UserError(`${display}: ${describePgError(err)}`);
+  };
+  const toRow = (r: { id: unknown; next_run_time: unknown; job_state: unknown }) =>
+    rawRow(r.id, r.next_run_time === null || r.next_run_time === undefined ? null : Number(r.next_run_time), r.job_state);
+
+  async function* batches(): AsyncIterable<RawStoreRow[]> {
+    const cols = `SELECT id, next_run_time, job_state FROM ${qualified}`;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    } catch (err) {
+      return fail(err);
+    }
+    readMode = `one snapshot (a read-only REPEATABLE READ transaction, in pages of ${ROWS_PER_PAGE} rows); PostgreSQL readers do not block writers`;
+    try {
+      let last: unknown = undefined;
+      for (;;) {
+        let res;
+        try {
+          res = last === undefined
+            ? await client.query(`${cols} ORDER BY id LIMIT ${ROWS_PER_PAGE}`)
+            : await client.query(`${cols} WHERE id > $1 ORDER BY id LIMIT ${ROWS_PER_PAGE}`, [last]);
+        } catch (err) {
+          return fail(err);
+        }
+        if (res.rows.length) yield res.rows.map(toRow);
+        if (res.rows.length < ROWS_PER_PAGE) return;
+        last = res.rows[res.rows.length - 1].id;
+      }
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+    }
+  }
+
   return {
     display,
     table: schema ? `${schema}.${table}` : table,
-    async readRows(): Promise<RawStoreRow[]> {
-      try {
-        const res = await client.query(`SELECT id, next_run_time, job_state FROM ${qualified} ORDER BY id`);
-        return res.rows.map((r) => ({ id: r.id, nextRunTime: r.next_run_time === null ? null : Number(r.next_run_time), jobState: r.job_state }));
-      } catch (err) {
-        const e = err as { code?: string };
-        if (e.code === '42P01') throw new UserError(`${display}: no table ${schema ? `'${schema}.${table}'` : `'${table}'`} (is this an APScheduler job store? see --table and --schema)`);
-        if (e.code === '3F000') throw new UserError(`${display}: no schema '${schema}'`);
-        if (e.code === '42501') throw new UserError(`${display}: permission denied reading ${qualified}`);
-        throw new UserError(`${display}: ${describePgError(err)}`);
-      }
+    batches,
+    readRows: () => allRows({ batches }),
+    get readMode() {
+      return readMode;
     },
     async close() {
       await client.end().catch(() => undefined);

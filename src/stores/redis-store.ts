@@ -87,17 +87,22 @@ export async function readRedisRows(client: Redis, keys: RedisKeys): Promise<Raw
 export async function openRedisStore(connection: RedisConnection, display: string, options: StoreOptions): Promise<JobStoreReader> {
   const keys = redisKeys(options);
   const client = await connectRedis(connection, display);
+  async function readRows(): Promise<RawStoreRow[]> {
+    try {
+      return await readRedisRows(client, keys);
+    } catch (err) {
+      if (err instanceof UserError) throw new UserError(`${display}: ${err.message}`);
+      throw new UserError(`${display}: ${describeRedisError(err)}`);
+    }
+  }
   return {
     display,
     table: keys.jobs,
-    async readRows(): Promise<RawStoreRow[]> {
-      try {
-        return await readRedisRows(client, keys);
-      } catch (err) {
-        if (err instanceof UserError) throw new UserError(`${display}: ${err.message}`);
-        throw new UserError(`${display}: ${describeRedisError(err)}`);
-      }
+    readRows,
+    async *batches() {
+      yield await readRows();
     },
+    readMode: 'one MULTI of the hash and the sorted set: one snapshot',
     async close() {
       client.disconnect();
     },

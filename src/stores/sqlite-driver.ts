@@ -47,6 +47,7 @@ export const Database = function Database(path: string, options?: Options): Conn
 // eslint-disable-next-line @typescript-eslint/no-namespace
 export declare namespace Database {
   type Database = Connection;
+  type Statement = BetterSqlite3.Statement;
 }
 
 // ---------------------------------------------------------------------------------------------

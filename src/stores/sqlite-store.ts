@@ -1,9 +1,10 @@
 import { Database } from './sqlite-driver';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { RawStoreRow } from '../model/store-record';
 import { UserError } from '../model/errors';
 import { chooseLayout, djangoDatetimeSeconds, type TableLayout } from './django-apscheduler';
-import { checkIdentifier, type JobStoreReader, type StoreOptions } from './store';
+import { checkIdentifier, allRows, rawRow, type JobStoreReader, type StoreOptions } from './store';
 
 /** The job table of this database: the one asked for, or django-apscheduler's when that is what there is. */
 export function sqliteLayout(db: Database.Database, requested: string): TableLayout {
@@ -16,14 +17,14 @@ export function sqliteLayout(db: Database.Database, requested: string): TableLay
   }
 }
 
-/** A row as the job table holds it, whichever way it keeps next_run_time. */
-export function sqliteRow(r: { id: string; next_run_time: number | string | null; job_state: Buffer }, layout: TableLayout): RawStoreRow {
-  const jobState = Buffer.from(r.job_state);
-  if (layout.nextRunTime === 'epoch' || r.next_run_time === null) return { id: r.id, nextRunTime: r.next_run_time as number | null, jobState };
-  const text = String(r.next_run_time);
+/** A row as the job table holds it, whichever way it keeps next_run_time (django-apscheduler: a datetime's text). */
+export function sqliteRow(r: { id: unknown; next_run_time: unknown; job_state: unknown }, layout: TableLayout): RawStoreRow {
+  if (layout.nextRunTime === 'epoch' || r.next_run_time === null || typeof r.next_run_time !== 'string') return rawRow(r.id, r.next_run_time, r.job_state);
+  const text = r.next_run_time;
   const seconds = djangoDatetimeSeconds(text);
-  if (seconds === undefined) throw new UserError(`row ${r.id}: next_run_time '${text}' is not a datetime`);
-  return { id: r.id, nextRunTime: seconds, jobState, nextRunTimeText: text };
+  const row = rawRow(r.id, seconds ?? text, r.job_state);
+  row.nextRunTimeText = text;
+  return row;
 }
 
 /** A SQLite database opened read-only: analysis never takes a write lock on a live store. */
@@ -38,24 +39,96 @@ export function openSqliteDatabase(path: string, display: string): Database.Data
   }
 }
 
+/**
+ * Rows per read transaction. A reader holds SQLite's shared lock while a statement runs, and in
+ * the default rollback-journal mode a writer cannot commit meanwhile: APScheduler's own commit
+ * waits for it, and fails with `database is locked` (which kills the 3.x scheduler thread) once
+ * its busy timeout runs out. A batch of this size is read in milliseconds.
+ */
+export const ROWS_PER_TRANSACTION = 2000;
+
+/**
+ * Opens a SQLite job store read-only: analysis never takes a write lock on a live store. Rows are
+ * read in bounded transactions, by id, so the shared lock is never held for long whatever the
+ * size of the table; the price is that the rows are not one snapshot (a row a scheduler updates
+ * during the read is seen before or after the update). A table without an index on id is read in
+ * one statement instead (paging it would sort it per batch), and the report says so.
+ */
 export function openSqliteStore(path: string, display: string, options: StoreOptions): JobStoreReader {
   const db = openSqliteDatabase(path, display);
   const layout = sqliteLayout(db, options.table);
   const table = layout.table;
+  let readMode: string | null = null;
+
+  const fail = (err: unknown): never => {
+    const msg = (err as Error).message;
+    if (/no such table/.test(msg)) throw new UserError(`${display}: no table '${table}' (is this an APScheduler job store? see --table)`);
+    if (/not a database/.test(msg)) throw new UserError(`${display}: not a SQLite database`);
+    if (/readonly database/.test(msg) || (err as { code?: string }).code?.startsWith('SQLITE_READONLY')) {
+      const journal = `${path}-journal`;
+      if (existsSync(journal) && statSync(journal).size > 0) {
+        throw new UserError(
+          `${display}: ${basename(journal)} is a hot journal, left by a writer that stopped mid-transaction; SQLite must roll it back ` +
+            `before anyone reads the store, and sched-doctor opens stores read-only: open it once with write access ` +
+            `(start the scheduler, or run: sqlite3 '${path}' 'PRAGMA schema_version'), then run this again`,
+        );
+      }
+    }
+    throw new UserError(`${display}: ${msg}`);
+  };
+
+  /** Is there an index whose first column is id (SQLAlchemyJobStore's primary key)? */
+  const idIndexed = (): boolean => {
+    const indexes = db.prepare(`PRAGMA index_list("${table}")`).all() as { name: string }[];
+    return indexes.some((ix) => {
+      const cols = db.prepare(`PRAGMA index_info("${ix.name.replace(/"/g, '""')}")`).all() as { seqno: number; name: string }[];
+      return cols.some((c) => c.seqno === 0 && c.name === 'id');
+    });
+  };
+
+  async function* batches(): AsyncIterable<RawStoreRow[]> {
+    type Row = { id: unknown; next_run_time: unknown; job_state: unknown };
+    let paged: boolean;
+    let first: Database.Statement;
+    let next: Database.Statement | undefined;
+    try {
+      // Only a table that exists is paged: the no-such-table message comes from the first query.
+      db.prepare(`SELECT 1 FROM "${table}" LIMIT 1`).all();
+      paged = idIndexed();
+      const cols = `SELECT id, next_run_time, job_state FROM "${table}"`;
+      first = db.prepare(paged ? `${cols} ORDER BY id LIMIT ${ROWS_PER_TRANSACTION}` : `${cols} ORDER BY id`);
+      if (paged) next = db.prepare(`${cols} WHERE id > ? ORDER BY id LIMIT ${ROWS_PER_TRANSACTION}`);
+    } catch (err) {
+      return fail(err);
+    }
+    readMode = paged
+      ? `bounded read transactions (at most ${ROWS_PER_TRANSACTION} rows each, by id): the lock is never held long, rows are not one snapshot`
+      : 'one read transaction (no index on id to page by): one snapshot, the lock held for the whole read';
+    let rows: Row[];
+    try {
+      rows = first.all() as Row[];
+    } catch (err) {
+      return fail(err);
+    }
+    for (;;) {
+      if (rows.length) yield rows.map((r) => sqliteRow(r, layout));
+      if (!paged || rows.length < ROWS_PER_TRANSACTION) return;
+      const last = rows[rows.length - 1].id;
+      try {
+        rows = next!.all(last) as Row[];
+      } catch (err) {
+        return fail(err);
+      }
+    }
+  }
+
   return {
     display,
     table,
-    async readRows(): Promise<RawStoreRow[]> {
-      let rows: { id: string; next_run_time: number | string | null; job_state: Buffer }[];
-      try {
-        rows = db.prepare(`SELECT id, next_run_time, job_state FROM "${table}" ORDER BY id`).all() as typeof rows;
-      } catch (err) {
-        const msg = (err as Error).message;
-        if (/no such table/.test(msg)) throw new UserError(`${display}: no table '${table}' (is this an APScheduler job store? see --table)`);
-        if (/not a database/.test(msg)) throw new UserError(`${display}: not a SQLite database`);
-        throw new UserError(`${display}: ${msg}`);
-      }
-      return rows.map((r) => sqliteRow(r, layout));
+    batches,
+    readRows: () => allRows({ batches }),
+    get readMode() {
+      return readMode;
     },
     async close() {
       db.close();
