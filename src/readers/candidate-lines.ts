@@ -7,19 +7,17 @@
 // byte-array MESSAGE. A reader feature that looks at other lines must add its marker here.
 
 import { MESSAGE_STARTS } from './apscheduler-messages';
+import { SERVER_LINES } from './server-lines';
 
 /** Short words most message starts contain; a start without one is a marker itself. */
 const WORDS = ['job', 'Job', 'heduler'];
 
 /**
- * Web servers' own start-up lines (../shared/deployment-fingerprints.md: gunicorn, uWSGI, uvicorn,
- * Werkzeug, Django runserver), which say how many schedulers a deployment started: a reader hook
- * reads them, so they are never skipped.
+ * Web servers' own start-up lines (gunicorn, uWSGI, uvicorn, Werkzeug, Django runserver, mod_wsgi),
+ * which say how many schedulers a deployment started: the server-line table names the literal
+ * each of its shapes contains, so they are never skipped.
  */
-const SERVER_MARKERS = [
-  'orker', 'gunicorn', 'uWSGI', 'Listening at', 'Handling signal', 'process [', 'Will watch', 'application startup',
-  'Flask app', 'Debug', 'Restarting', 'Watching for file', 'system checks', 'development server',
-];
+const SERVER_MARKERS = [...new Set(SERVER_LINES.map((d) => d.marker))];
 
 export const CANDIDATE_MARKERS: readonly string[] = [
   ...WORDS,

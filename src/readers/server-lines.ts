@@ -23,6 +23,11 @@ export interface ServerLineDef {
   kind: ServerLineKind;
   /** Named groups: `pid`, `version`, `workers` where the line carries them. */
   pattern: RegExp;
+  /**
+   * A literal every matching line contains: the reader skips lines on bytes and must not skip these
+   * (candidate-lines.ts takes its markers from here).
+   */
+  marker: string;
   /** Lines as the server writes them (recorded), each of which must match. */
   samples: string[];
   /** Lines that look close but must not match. */
@@ -31,46 +36,46 @@ export interface ServerLineDef {
 
 export const SERVER_LINES: ServerLineDef[] = [
   // gunicorn's error log: `[stamp] [pid] [LEVEL] message`.
-  { server: 'gunicorn', kind: 'server-start', pattern: /\[INFO\] Starting gunicorn (?<version>\S+)/,
+  { server: 'gunicorn', kind: 'server-start', pattern: /\[INFO\] Starting gunicorn (?<version>\S+)/, marker: 'Starting gunicorn',
     samples: ['[2026-12-02 00:54:35 +0000] [16039] [INFO] Starting gunicorn 26.2.0'] },
-  { server: 'gunicorn', kind: 'worker', pattern: /\[INFO\] Booting worker with pid: (?<pid>\d+)/,
+  { server: 'gunicorn', kind: 'worker', pattern: /\[INFO\] Booting worker with pid: (?<pid>\d+)/, marker: 'Booting worker',
     samples: ['[2026-12-02 00:54:35 +0000] [16040] [INFO] Booting worker with pid: 16040'] },
-  { server: 'gunicorn', kind: 'worker-exit', pattern: /\[INFO\] Worker exiting \(pid: (?<pid>\d+)\)/,
+  { server: 'gunicorn', kind: 'worker-exit', pattern: /\[INFO\] Worker exiting \(pid: (?<pid>\d+)\)/, marker: 'Worker exiting',
     samples: ['[2026-12-02 00:55:24 +0000] [16816] [INFO] Worker exiting (pid: 16816)'] },
-  { server: 'gunicorn', kind: 'mode', pattern: /\[INFO\] Using worker: (?<worker>\S+)/,
+  { server: 'gunicorn', kind: 'mode', pattern: /\[INFO\] Using worker: (?<worker>\S+)/, marker: 'Using worker',
     samples: ['[2026-12-02 00:54:35 +0000] [16039] [INFO] Using worker: sync'] },
   // uWSGI's own log.
-  { server: 'uwsgi', kind: 'server-start', pattern: /^\*\*\* Starting uWSGI (?<version>\S+)/,
+  { server: 'uwsgi', kind: 'server-start', pattern: /^\*\*\* Starting uWSGI (?<version>\S+)/, marker: 'Starting uWSGI',
     samples: ['*** Starting uWSGI 2.0.21-debian (64bit) on [Tue Dec  1 23:08:11 2026] ***'] },
-  { server: 'uwsgi', kind: 'master', pattern: /^spawned uWSGI master process \(pid: (?<pid>\d+)\)/,
+  { server: 'uwsgi', kind: 'master', pattern: /^spawned uWSGI master process \(pid: (?<pid>\d+)\)/, marker: 'spawned uWSGI',
     samples: ['spawned uWSGI master process (pid: 9403)'] },
-  { server: 'uwsgi', kind: 'worker', pattern: /^spawned uWSGI worker \d+ \(pid: (?<pid>\d+), cores: \d+\)/,
+  { server: 'uwsgi', kind: 'worker', pattern: /^spawned uWSGI worker \d+ \(pid: (?<pid>\d+), cores: \d+\)/, marker: 'spawned uWSGI',
     samples: ['spawned uWSGI worker 1 (pid: 9404, cores: 1)'] },
-  { server: 'uwsgi', kind: 'mode', pattern: /^\*\*\* (?:Operational MODE: \w+|uWSGI is running in multiple interpreter mode) \*\*\*/,
+  { server: 'uwsgi', kind: 'mode', pattern: /^\*\*\* (?:Operational MODE: \w+|uWSGI is running in multiple interpreter mode) \*\*\*/, marker: '*** ',
     samples: ['*** Operational MODE: preforking ***', '*** uWSGI is running in multiple interpreter mode ***'] },
   // uvicorn's default formatter: `LEVEL:` padded to ten characters, then the message.
-  { server: 'uvicorn', kind: 'master', pattern: /^INFO: +Started parent process \[(?<pid>\d+)\]/,
+  { server: 'uvicorn', kind: 'master', pattern: /^INFO: +Started parent process \[(?<pid>\d+)\]/, marker: 'Started parent process',
     samples: ['INFO:     Started parent process [9029]'] },
-  { server: 'uvicorn', kind: 'server-process', pattern: /^INFO: +Started server process \[(?<pid>\d+)\]/,
+  { server: 'uvicorn', kind: 'server-process', pattern: /^INFO: +Started server process \[(?<pid>\d+)\]/, marker: 'Started server process',
     samples: ['INFO:     Started server process [9036]'] },
-  { server: 'uvicorn', kind: 'worker-exit', pattern: /^INFO: +Finished server process \[(?<pid>\d+)\]/,
+  { server: 'uvicorn', kind: 'worker-exit', pattern: /^INFO: +Finished server process \[(?<pid>\d+)\]/, marker: 'Finished server process',
     samples: ['INFO:     Finished server process [9036]'] },
-  { server: 'uvicorn', kind: 'reloader', pattern: /^INFO: +Started reloader process \[(?<pid>\d+)\] using \w+/,
+  { server: 'uvicorn', kind: 'reloader', pattern: /^INFO: +Started reloader process \[(?<pid>\d+)\] using \w+/, marker: 'Started reloader process',
     samples: ['INFO:     Started reloader process [8879] using StatReload', 'INFO:     Started reloader process [8879] using WatchFiles'] },
   // Werkzeug (Flask's development server): the banner on stdout, the rest through its logger.
-  { server: 'werkzeug', kind: 'server-start', pattern: /^ \* Serving Flask app '?(?<app>[^']*)'?/,
+  { server: 'werkzeug', kind: 'server-start', pattern: /^ \* Serving Flask app '?(?<app>[^']*)'?/, marker: 'Serving Flask app',
     samples: [" * Serving Flask app 'flaskapp'", ' * Serving Flask app "app" (lazy loading)'] },
-  { server: 'werkzeug', kind: 'reloader', pattern: /(?:^|[:\]] ?)\s?\* Restarting with (?:stat|watchdog|\w+)/,
+  { server: 'werkzeug', kind: 'reloader', pattern: /(?:^|[:\]] ?)\s?\* Restarting with (?:stat|watchdog|\w+)/, marker: 'Restarting with',
     samples: ['INFO:werkzeug: * Restarting with stat', '2026-12-02 01:02:03,004 [812] INFO werkzeug:  * Restarting with watchdog (inotify)'] },
-  { server: 'werkzeug', kind: 'mode', pattern: /(?:^|[:\]] ?)\s?\* Debug(?:ger is active!| mode: on)/,
+  { server: 'werkzeug', kind: 'mode', pattern: /(?:^|[:\]] ?)\s?\* Debug(?:ger is active!| mode: on)/, marker: '* Debug',
     samples: [' * Debug mode: on', 'WARNING:werkzeug: * Debugger is active!'], nearMisses: [' * Debug mode: off'] },
   // Django's runserver.
-  { server: 'django', kind: 'reloader', pattern: /Watching for file changes with \w+Reloader/,
+  { server: 'django', kind: 'reloader', pattern: /Watching for file changes with \w+Reloader/, marker: 'Watching for file changes',
     samples: ['Watching for file changes with StatReloader', 'INFO:django.utils.autoreload:Watching for file changes with StatReloader'] },
-  { server: 'django', kind: 'server-start', pattern: /^Starting development server at (?<url>\S+)/,
+  { server: 'django', kind: 'server-start', pattern: /^Starting development server at (?<url>\S+)/, marker: 'Starting development server',
     samples: ['Starting development server at http://127.0.0.1:5094/'] },
   // Apache mod_wsgi announces each daemon process it starts.
-  { server: 'mod_wsgi', kind: 'worker', pattern: /mod_wsgi \(pid=(?<pid>\d+)\): (?:Starting process|Initializing Python)/,
+  { server: 'mod_wsgi', kind: 'worker', pattern: /mod_wsgi \(pid=(?<pid>\d+)\): (?:Starting process|Initializing Python)/, marker: 'mod_wsgi (pid=',
     samples: ["[Thu May 19 13:17:03.067047 2016] [wsgi:info] [pid 220:tid 1399] mod_wsgi (pid=220): Starting process 'app' with uid=33, gid=33 and threads=15."] },
 ];
 

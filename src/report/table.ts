@@ -144,7 +144,12 @@ function findingLines(f: Finding, width: number, cwd: string, paint: (code: stri
     const place = placeOf(e, cwd);
     const at = place.kind === 'row' ? `row ${place.row}` : placeText(place);
     const text = place.kind === 'row' ? (e.text ?? '').replace(`id=${place.row} `, '') : (e.text ?? '');
-    lines.push(paint(DIM, cut(`${INDENT}${at}  ${text.split('\n')[0]}`, width)));
+    const line = text.split('\n')[0];
+    const one = `${INDENT}${at}  ${line}`;
+    // A line that does not fit after its place goes under it, cut in the middle: a log line's
+    // prefix and its message both matter, and the message is at the end.
+    if (one.length <= width) lines.push(paint(DIM, one));
+    else lines.push(paint(DIM, cut(`${INDENT}${at}`, width)), paint(DIM, `${INDENT}  ${elide(line, Math.max(10, width - INDENT.length - 2))}`));
   }
   return lines;
 }

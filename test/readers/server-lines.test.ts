@@ -13,6 +13,8 @@ test('each sample line is read as its own shape; near misses and APScheduler lin
     for (const line of def.samples) {
       const m = matchServerLine(line);
       assert.deepEqual(m && [m.server, m.kind], [def.server, def.kind], line);
+      // The reader skips lines without a marker: every line of this shape must carry its marker.
+      assert.ok(line.includes(def.marker), `${line} holds its marker '${def.marker}'`);
       if (def.pattern.source.includes('<pid>')) assert.ok(/^\d+$/.test(m!.pid!) && line.includes(m!.pid!), line);
     }
     for (const line of def.nearMisses ?? []) assert.equal(matchServerLine(line), undefined, line);
