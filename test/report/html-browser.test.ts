@@ -105,7 +105,8 @@ test('seed: hovering a run shows its job, instance, scheduled at, start, end, du
   const tip = page.locator('#tooltip');
   await tip.waitFor({ state: 'visible' });
   const lines = (await tip.locator('div').allInnerTexts()).map((s) => s.trim());
-  // Line 11 of the log: pid 15374's copy of the run scheduled at 14:18:50.651951, ended at 14:18:53,163.
+  // Line 11 of the log: pid 15374's copy of the run scheduled at 14:18:50.651951, ended at 14:18:53,163;
+  // pid 15372's copy (line 10) was still running, so it overlaps it too, across schedulers.
   assert.deepEqual(lines, [
     'Job: job_1  interval[0:00:02]',
     'Instance: test/fixtures/seed/app.log pid 15374',
@@ -113,7 +114,7 @@ test('seed: hovering a run shows its job, instance, scheduled at, start, end, du
     'Start: 2026-11-26 14:18:50.662',
     'End: 2026-11-26 14:18:53.163',
     'Duration: 2.501 s',
-    'Outcome: ran, duplicate copy of test/fixtures/seed/app.log pid 15372',
+    'Outcome: ran, duplicate copy of test/fixtures/seed/app.log pid 15372, overlapped an earlier run',
     'Evidence: test/fixtures/seed/app.log:11',
   ]);
   const shot = await page.screenshot({ fullPage: true });
