@@ -90,8 +90,8 @@ export async function runAnalyze(logs: string[], flags: AnalyzeFlags): Promise<n
   const jobNames = [...analysis.jobs.map((j) => j.name), ...(store?.jobs ?? []).map((j) => j.name).filter((n): n is string => n !== null)];
   const check = checkInputs(analysis, {
     allowOverlap: flags.allowOverlap, jobNames,
-    // Folders' sub-folders left unread (the folder reader reports them, when it does).
-    skippedDirs: (analysis as { skippedDirs?: string[] }).skippedDirs,
+    // Folders' sub-folders left unread, as the folder reader reports them per source.
+    skippedDirs: analysis.sources.flatMap((s) => s.skippedDirs ?? []),
     logFormat: controls.collectFlags.logFormat, fieldsGiven: (flags.field?.length ?? 0) > 0,
     window: extra.window as CheckContext['window'], storeRows: store?.rows, storeLabel: store?.url,
   });

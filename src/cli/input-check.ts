@@ -9,7 +9,7 @@ import type { LogAnalysis, SourceReport } from '../engine/analyze';
 import { UserError } from '../model/errors';
 import { didYouMean } from '../model/did-you-mean';
 
-export type InputWarningKind = 'empty' | 'no-apscheduler' | 'not-recognised' | 'apscheduler4' | 'outside-window' | 'skipped-folders' | 'empty-store' | 'unknown-job';
+export type InputWarningKind = 'empty' | 'no-apscheduler' | 'not-recognised' | 'apscheduler4' | 'outside-window' | 'skipped-folders' | 'empty-store' | 'unknown-job' | 'reading';
 
 /** One line of the report's `warnings`: what is wrong with an input, in words. */
 export interface InputWarning {
@@ -45,6 +45,8 @@ export function checkInputs(analysis: Pick<LogAnalysis, 'sources'>, context: Che
   const warnings: InputWarning[] = [];
   let analysed = 0;
   for (const s of analysis.sources) {
+    // What the reader doubts about its reading (a --tz the log contradicts, an ambiguous day/month order).
+    for (const w of s.warnings ?? []) warnings.push({ kind: 'reading', source: s.source, message: `${label(s.source)}: ${w}` });
     const kept = s.records - (s.outsideWindow ?? 0);
     if (kept > 0) {
       analysed += kept;

@@ -80,7 +80,6 @@ export function renderTable(report: Report, options: TableOptions): string {
     if (s.skippedDirs?.length) notes.push(`sub-folders not read (add --recursive): ${s.skippedDirs.join(', ')}`);
     if (s.outsideWindow) notes.push(`${s.outsideWindow} records outside the window`);
     for (const n of notes) out.push(...wrap(n, width, INDENT).map((l) => paint(DIM, l)));
-    for (const w of s.warnings ?? []) out.push(...wrap(`warning: ${w}`, width, INDENT).map((l) => paint(YELLOW, l)));
   }
   const store = report.store as { url: string; rows: number } | undefined;
   if (store) out.push(...wrap(`${store.url}: ${plural(store.rows, 'row')}`, width, '  '));
