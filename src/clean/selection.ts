@@ -84,7 +84,8 @@ export function planClean(jobs: StoreJob[], selection: CleanSelection): CleanPla
         for (const copy of choice.removed) pick(copy, rule, `copy ${position.get(copy)} of ${group.length} (oldest first) of ${describe(copy)}; ${choice.keep.row.id} is kept`);
       }
     } else if (rule === 'undecodable-job') {
-      fromFindings(rule, undecodableJob.check(jobs, { now: selection.now, options: {} }));
+      // A state only too large to decode here is not broken: APScheduler may run it. Only --job deletes it.
+      fromFindings(rule, undecodableJob.check(jobs.filter((j) => !j.decodeLimited), { now: selection.now, options: {} }));
     } else if (rule === 'stale-job') {
       fromFindings(rule, staleJob.check(jobs, { now: selection.now, options: { minOverdueSeconds: selection.olderThanSeconds } }));
     } else if (rule === 'orphan-job') {

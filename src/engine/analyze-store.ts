@@ -8,7 +8,7 @@ import type { StoreJob } from '../model/store-job';
 import type { RawStoreRow } from '../model/store-record';
 import { openStore } from '../stores/open-store';
 import type { StoreOptions } from '../stores/store';
-import { decodeJobState } from '../stores/job-state';
+import { decodeJobState, JobStateError } from '../stores/job-state';
 import type { JobSummary } from './job-stats';
 import { rowEvidence } from '../analyzers/store-evidence';
 
@@ -37,7 +37,8 @@ export function decodeRow(display: string, table: string, row: RawStoreRow, keep
     return { store: display, table, row: kept, state: decodeJobState(row.jobState) };
   } catch (err) {
     const message = err instanceof RangeError ? 'the pickle nests too deeply to decode' : (err as Error).message;
-    return { store: display, table, row: kept, decodeError: message };
+    const limited = err instanceof RangeError || (err instanceof JobStateError && err.limit);
+    return { store: display, table, row: kept, decodeError: message, ...(limited ? { decodeLimited: true } : {}) };
   }
 }
 

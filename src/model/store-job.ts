@@ -44,4 +44,6 @@ export interface StoreJob {
   state?: StoreJobState;
   /** Why the state could not be decoded. */
   decodeError?: string;
+  /** The state is over what sched-doctor decodes (too large or too deep), not broken: APScheduler may load it. */
+  decodeLimited?: boolean;
 }

@@ -79,7 +79,11 @@ export interface JobState {
 }
 
 export class JobStateError extends Error {
-  constructor(message: string) {
+  /**
+   * `limit`: the state is not broken, only larger than sched-doctor decodes (the expansion budget,
+   * the nesting depth, the trigger text): APScheduler may load it fine.
+   */
+  constructor(message: string, readonly limit = false) {
     super(message);
     this.name = 'JobStateError';
   }
@@ -127,7 +131,7 @@ export function jobStateFromValue(value: PyValue, budget = expansionBudget(0)): 
     argsJson = renderer.render(args, 'args') as JsonValue[];
     kwargsJson = kwargsToJson(kwargs, renderer);
   } catch (err) {
-    if (err instanceof JsonLimitError) throw new JobStateError(err.message);
+    if (err instanceof JsonLimitError) throw new JobStateError(err.message, true);
     throw err;
   }
   return {
@@ -181,7 +185,7 @@ export function triggerFromState(className: string, rawState: PyValue, open: Set
   }
   try {
     const t = triggerOf(className, rawState, open, depth);
-    if (t.text.length > MAX_TRIGGER_TEXT) throw new JobStateError(`trigger text longer than ${MAX_TRIGGER_TEXT.toLocaleString('en-US')} characters`);
+    if (t.text.length > MAX_TRIGGER_TEXT) throw new JobStateError(`trigger text longer than ${MAX_TRIGGER_TEXT.toLocaleString('en-US')} characters`, true);
     return t;
   } finally {
     if (rawState !== null && typeof rawState === 'object') open.delete(rawState);
@@ -282,7 +286,7 @@ function combiningTrigger(type: 'and' | 'or', base: Base, s: Record<string, PyVa
       child = isObject(pair) ? triggerFromObject(pair, open, depth + 1) : unknownTrigger(describeValue(pair), null);
     }
     length += child.text.length + 2;
-    if (length > MAX_TRIGGER_TEXT) throw new JobStateError(`trigger text longer than ${MAX_TRIGGER_TEXT.toLocaleString('en-US')} characters`);
+    if (length > MAX_TRIGGER_TEXT) throw new JobStateError(`trigger text longer than ${MAX_TRIGGER_TEXT.toLocaleString('en-US')} characters`, true);
     children.push(child);
   }
   return {
