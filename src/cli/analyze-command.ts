@@ -83,7 +83,7 @@ export async function runAnalyze(logs: string[], flags: AnalyzeFlags): Promise<n
   const maxFindings = parseMaxFindings(flags.maxFindings);
   const controls = prepareControls(flags);
   const views = timelineViews(targets.map((t) => t.format), flags.job);
-  const { analysis, extra } = await collect(logs, { ...flags, ...controls.collectFlags }, { ...controls.engine, ...views.engine });
+  const { analysis, extra } = await collect(logs, { ...flags, ...controls.collectFlags, keepPickles: false }, { ...controls.engine, ...views.engine });
   applyControls(analysis, extra, controls);
   if (flags.pruneBaseline) await prune(controls, analysis.findings, extra);
   const store = extra.store as { url: string; rows: number; jobs: { name: string | null }[] } | undefined;

@@ -35,7 +35,7 @@ export interface CollectFlags extends Partial<StoreFlags> {
   hostFrom?: string;
   followSymlinks?: boolean;
   recursive?: boolean;
-  /** Keep each store row's pickle (recommend writes the jobs back as Python from them). */
+  /** Keep each store row's pickle (default; recommend writes the jobs back as Python from them, analyze needs only the decoded rows). */
   keepPickles?: boolean;
 }
 
@@ -76,7 +76,7 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
   const now = parseNow(flags.now);
   // Analysis needs the decoded rows, not their pickles (most of a large store's memory); the
   // Python that recommend prints is made from the pickles.
-  const store = flags.db ? await loadStore(flags.db, storeOptionsFrom(flags), { keepPickles: flags.keepPickles === true }) : undefined;
+  const store = flags.db ? await loadStore(flags.db, storeOptionsFrom(flags), { keepPickles: flags.keepPickles !== false }) : undefined;
   const storeJobs = store?.jobs;
   // django-apscheduler keeps a row per run: read like a log, beside any log files.
   const history = flags.db && storeJobs ? djangoHistory(flags.db, storeJobs) : undefined;

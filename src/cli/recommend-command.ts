@@ -25,7 +25,7 @@ export function registerRecommend(program: Command): void {
     if (flags.format !== 'python' && flags.format !== 'json') throw new UserError(`--format must be python or json (got '${flags.format}')`);
     // The same config as analyze: rules turned off, thresholds, log format, zone, job filter.
     const controls = prepareControls(flags);
-    const collected = await collect(logs, { ...flags, ...controls.collectFlags, keepPickles: true }, controls.engine);
+    const collected = await collect(logs, { ...flags, ...controls.collectFlags }, controls.engine);
     applyControls(collected.analysis, collected.extra, controls);
     const recommendations = collected.extra.recommendations as Recommendation[];
     const analysis = collected.analysis;

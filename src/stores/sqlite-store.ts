@@ -8,11 +8,13 @@ import { checkIdentifier, allRows, rawRow, type JobStoreReader, type StoreOption
 
 /** The job table of this database: the one asked for, or django-apscheduler's when that is what there is. */
 export function sqliteLayout(db: Database.Database, requested: string): TableLayout {
-  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
   try {
+    const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
     return chooseLayout(checkIdentifier(requested, 'table'), (t) => has.get(t) !== undefined);
   } catch (err) {
-    if (/not a database/.test((err as Error).message)) return { table: requested, nextRunTime: 'epoch' };
+    // Not a database, or a hot journal a read-only connection cannot roll back: the first read
+    // meets the same error and explains it in one line.
+    if (/not a database|readonly database/.test((err as Error).message)) return { table: requested, nextRunTime: 'epoch' };
     throw err;
   }
 }
