@@ -113,7 +113,9 @@ function printComparison(runs: RunResult[], scripts: RunResult[], baseline: { sc
       + (r.cpuSeconds !== undefined && p.cpuSeconds !== undefined ? `; CPU ${r.cpuSeconds.toFixed(2)} s vs ${p.cpuSeconds.toFixed(2)} s` : ''));
   });
   const sorted = [...ratios].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
+  // An even count has two middle values: their mean, not the upper one.
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   const peak = Math.max(...runs.map((r) => r.peakRssKb ?? 0));
   const scriptPeak = Math.max(...scripts.map((r) => r.peakRssKb ?? 0));
   row('ratio', `${median.toFixed(2)} (median of ${ratios.length}; target <= ${TARGET_RATIO}: ${median <= TARGET_RATIO ? 'met' : 'NOT met'})`);
