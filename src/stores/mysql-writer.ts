@@ -7,7 +7,7 @@ import { UserError } from '../model/errors';
 import type { MysqlConnection } from './db-url';
 import { connectMysql, describeMysqlError, describeTableError, mysqlTable, rowFromMysql, type MysqlRow } from './mysql-store';
 import type { StoreOptions } from './store';
-import { existingRowOutcome, type DeleteResult, type LeaveInPlace, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
+import { restoreLockedRows, sameRow, type DeleteResult, type LeaveInPlace, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
 
 const LOCK_TIMEOUT_SECONDS = 10;
 
@@ -69,7 +69,7 @@ export async function openMysqlWriter(connection: MysqlConnection, display: stri
             continue;
           }
           let affected = 0;
-          if (same(now, row)) {
+          if (sameRow(now, row)) {
             // `<=>` is NULL-safe equality: a paused row (NULL) matches only NULL.
             const [res] = await conn.execute(`DELETE FROM ${qualified} WHERE BINARY id = ? AND job_state = ? AND next_run_time <=> ?`, [row.id, row.jobState, row.nextRunTime]);
             affected = (res as { affectedRows: number }).affectedRows;
@@ -82,29 +82,21 @@ export async function openMysqlWriter(connection: MysqlConnection, display: stri
     },
     async restore(rows: RawStoreRow[], overwrite: boolean, hooks?: WriteHooks): Promise<RestoreResult> {
       return transaction('insert into', async () => {
-        const result: RestoreResult = { rows: [] };
         const locked = await lockRows(rows.map((r) => r.id));
-        for (const row of rows) {
-          const now = locked.get(row.id);
-          if (!now) {
-            // INSERT IGNORE: another session inserted this id after our SELECT; theirs stays.
+        return restoreLockedRows(rows, locked, overwrite, {
+          // INSERT IGNORE: another session inserted this id after our SELECT; theirs stays.
+          insert: async (row) => {
             const [res] = await conn.execute(`INSERT IGNORE INTO ${qualified} (id, next_run_time, job_state) VALUES (?, ?, ?)`, [row.id, row.nextRunTime, row.jobState]);
-            result.rows.push({ id: row.id, outcome: (res as { affectedRows: number }).affectedRows === 1 ? 'inserted' : 'conflict' });
-          } else {
-            const outcome = existingRowOutcome(now, row, overwrite);
-            if (outcome === 'overwritten') await conn.execute(`UPDATE ${qualified} SET next_run_time = ?, job_state = ? WHERE BINARY id = ?`, [row.nextRunTime, row.jobState, row.id]);
-            result.rows.push(outcome === 'identical' ? { id: row.id, outcome } : { id: row.id, outcome, current: now });
-          }
-        }
-        return result;
+            return (res as { affectedRows: number }).affectedRows === 1;
+          },
+          update: async (row) => {
+            await conn.execute(`UPDATE ${qualified} SET next_run_time = ?, job_state = ? WHERE BINARY id = ?`, [row.nextRunTime, row.jobState, row.id]);
+          },
+        });
       }, hooks);
     },
     async close() {
       await conn.end().catch(() => undefined);
     },
   };
-}
-
-function same(a: RawStoreRow, b: RawStoreRow): boolean {
-  return a.nextRunTime === b.nextRunTime && a.jobState.equals(b.jobState);
 }

@@ -7,7 +7,7 @@ import type { RawStoreRow } from '../model/store-record';
 import { UserError } from '../model/errors';
 import { connectPostgres, describePgError } from './postgres-store';
 import { checkIdentifier, type StoreOptions } from './store';
-import { existingRowOutcome, type DeleteResult, type LeaveInPlace, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
+import { restoreLockedRows, type DeleteResult, type LeaveInPlace, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
 
 const LOCK_TIMEOUT = '10s';
 
@@ -83,21 +83,14 @@ export async function openPostgresWriter(connectionString: string, display: stri
     },
     async restore(rows: RawStoreRow[], overwrite: boolean, hooks?: WriteHooks): Promise<RestoreResult> {
       return transaction('insert into', async () => {
-        const result: RestoreResult = { rows: [] };
         const locked = await lockRows(rows.map((r) => r.id));
-        for (const row of rows) {
-          const now = locked.get(row.id);
-          if (!now) {
-            // ON CONFLICT: another session inserted this id after our SELECT; theirs stays.
-            const res = await client.query(`INSERT INTO ${qualified} (id, next_run_time, job_state) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [row.id, row.nextRunTime, row.jobState]);
-            result.rows.push({ id: row.id, outcome: res.rowCount === 1 ? 'inserted' : 'conflict' });
-          } else {
-            const outcome = existingRowOutcome(now, row, overwrite);
-            if (outcome === 'overwritten') await client.query(`UPDATE ${qualified} SET next_run_time = $2, job_state = $3 WHERE id = $1`, [row.id, row.nextRunTime, row.jobState]);
-            result.rows.push(outcome === 'identical' ? { id: row.id, outcome } : { id: row.id, outcome, current: now });
-          }
-        }
-        return result;
+        return restoreLockedRows(rows, locked, overwrite, {
+          // ON CONFLICT: another session inserted this id after our SELECT; theirs stays.
+          insert: async (row) => (await client.query(`INSERT INTO ${qualified} (id, next_run_time, job_state) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [row.id, row.nextRunTime, row.jobState])).rowCount === 1,
+          update: async (row) => {
+            await client.query(`UPDATE ${qualified} SET next_run_time = $2, job_state = $3 WHERE id = $1`, [row.id, row.nextRunTime, row.jobState]);
+          },
+        });
       }, hooks);
     },
     async close() {

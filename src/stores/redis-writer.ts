@@ -9,7 +9,7 @@ import { UserError } from '../model/errors';
 import type { RedisConnection } from './db-url';
 import { connectRedis, describeRedisError, redisKeys, type RedisKeys } from './redis-store';
 import type { StoreOptions } from './store';
-import { existingRowOutcome, type DeleteResult, type LeaveInPlace, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
+import { existingRowOutcome, sameRow, type DeleteResult, type LeaveInPlace, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
 
 /** EXEC aborted this many times in a row: the keys never stayed still long enough. */
 const MAX_ATTEMPTS = 50;
@@ -31,9 +31,6 @@ async function currentRows(client: Redis, keys: RedisKeys, ids: string[]): Promi
   return now;
 }
 
-function same(a: RawStoreRow, b: RawStoreRow): boolean {
-  return a.nextRunTime === b.nextRunTime && a.jobState.equals(b.jobState);
-}
 
 export async function openRedisWriter(connection: RedisConnection, display: string, options: StoreOptions): Promise<StoreWriter> {
   const keys = redisKeys(options);
@@ -75,7 +72,7 @@ export async function openRedisWriter(connection: RedisConnection, display: stri
           // A row due now or soon stays: a 3.x scheduler about to update it would die on its absence.
           if (leave(row, nowSeconds)) result.skipped.push({ id: row.id, why: 'due' });
           else if (!current) result.skipped.push({ id: row.id, why: 'gone' });
-          else if (!same(current, row)) result.skipped.push({ id: row.id, why: 'changed', current });
+          else if (!sameRow(current, row)) result.skipped.push({ id: row.id, why: 'changed', current });
           else {
             multi.hdel(keys.jobs, row.id).zrem(keys.runTimes, row.id);
             result.deleted.push(row.id);

@@ -33,6 +33,37 @@ export interface RestoreResult {
   rows: { id: string; outcome: RestoreOutcome; current?: RawStoreRow }[];
 }
 
+/** The same row, as a guarded delete compares it: next_run_time and job_state unchanged. */
+export function sameRow(a: RawStoreRow, b: RawStoreRow): boolean {
+  return a.nextRunTime === b.nextRunTime && a.jobState.equals(b.jobState);
+}
+
+/**
+ * restore's decision for each row, inside a transaction that has locked (or read) the rows that
+ * hold these ids: a free id is inserted, an existing row is identical, overwritten or a conflict.
+ * The SQL is the backend's: `insert` says whether the row went in (another session may have
+ * inserted the id since the lock: theirs stays, and it is a conflict).
+ */
+export async function restoreLockedRows(
+  rows: RawStoreRow[],
+  locked: Map<string, RawStoreRow>,
+  overwrite: boolean,
+  sql: { insert(row: RawStoreRow): Promise<boolean>; update(row: RawStoreRow): Promise<void> },
+): Promise<RestoreResult> {
+  const result: RestoreResult = { rows: [] };
+  for (const row of rows) {
+    const now = locked.get(row.id);
+    if (!now) {
+      result.rows.push({ id: row.id, outcome: (await sql.insert(row)) ? 'inserted' : 'conflict' });
+      continue;
+    }
+    const outcome = existingRowOutcome(now, row, overwrite);
+    if (outcome === 'overwritten') await sql.update(row);
+    result.rows.push(outcome === 'identical' ? { id: row.id, outcome } : { id: row.id, outcome, current: now });
+  }
+  return result;
+}
+
 /** What restoring a row does to a row that already holds its id. */
 export function existingRowOutcome(now: RawStoreRow, row: RawStoreRow, overwrite: boolean): 'identical' | 'overwritten' | 'conflict' {
   if (now.nextRunTime === row.nextRunTime && now.jobState.equals(row.jobState)) return 'identical';
