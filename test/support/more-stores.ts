@@ -83,10 +83,10 @@ export async function redisRestartStore(server: Server): Promise<TestStore & { c
     rows,
     checksum: async () => checksumOf(await rows()),
     async setNextRunTime(id, value) {
-      // As RedisJobStore.update_job does: both parts in one MULTI.
-      if (!(await client.hexists(JOBS_KEY, id))) return 0;
-      await client.multi().zadd(RUN_TIMES_KEY, String(value), id).exec();
-      return 1;
+      // A scheduler's update of a job that still exists, done atomically (a script): checked and
+      // written apart, a delete landing in between would bring the score back as a lone entry.
+      const script = "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1]) return 1 end return 0";
+      return (await client.eval(script, 2, JOBS_KEY, RUN_TIMES_KEY, id, String(value))) as number;
     },
     async setJobState(id, value) {
       await client.hset(JOBS_KEY, id, value);
