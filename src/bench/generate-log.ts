@@ -46,7 +46,7 @@ const EXECUTOR = 'apscheduler.executors.default';
 const SCHEDULER = 'apscheduler.scheduler';
 
 /** mulberry32: tiny, fast and good enough for shaping a log; Math.random cannot be seeded. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -14,6 +14,8 @@ import { LogReader, type ReaderOptions } from '../../src/readers/log-reader';
 import { zoneFromName } from '../../src/readers/zone';
 import { ROOT } from '../support/cli';
 import { tempDir } from './read-log';
+// Seeded (mulberry32), so a failure names a log that can be made again.
+import { prng } from '../../src/bench/generate-log';
 
 function fixtureFiles(dir: string): string[] {
   const out: string[] = [];
@@ -24,18 +26,6 @@ function fixtureFiles(dir: string): string[] {
     } else if (/\.(log|jsonl|json)$/.test(name) && name !== 'truth.json') out.push(p);
   }
   return out.sort();
-}
-
-/** mulberry32: seeded, so a failure names a log that can be made again. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const APP_LINES = [
