@@ -105,3 +105,20 @@ test('one of several inputs empty: the run goes on, with a warning in every form
     assert.ok(r.stdout.includes('blank.log: empty (no lines)'), `${format} does not carry the warning:\n${r.stdout.slice(0, 2000)}`);
   }
 });
+
+test('recommend on nothing: exit 2 instead of "no change recommended"; a partly empty input is a warning', () => {
+  writeFileSync(join(dir, 'nothing.log'), 'hello\n');
+  const r = runCli(['recommend', '--no-config', 'nothing.log'], { cwd: dir });
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, '');
+  assert.deepEqual(lines(r.stderr), [
+    'sched-doctor: nothing to analyze: no input gave an APScheduler record (pass --allow-empty if that is expected)',
+    'sched-doctor: nothing.log: no APScheduler line in 1 line (no record from the apscheduler loggers)',
+  ]);
+  const some = runCli(['recommend', '--no-config', 'nothing.log', SEED], { cwd: dir });
+  assert.equal(some.code, 0, some.stderr);
+  assert.match(some.stdout, /^# sched-doctor recommendations/);
+  assert.deepEqual(lines(some.stderr), ['sched-doctor: warning: nothing.log: no APScheduler line in 1 line (no record from the apscheduler loggers)']);
+  const allowed = runCli(['recommend', '--no-config', '--allow-empty', 'nothing.log'], { cwd: dir });
+  assert.equal(allowed.code, 0, allowed.stderr);
+});
