@@ -10,6 +10,7 @@ import { startProgress } from './progress';
 import { recommend } from '../recommend/recommend';
 import type { Recommendation } from '../recommend/recommendation';
 import { parseNow, storeOptionsFrom, type StoreFlags } from './store-flags';
+import { sourceFolderDoubt } from '../clean/source-folder';
 import { parseFieldOption } from '../readers/json-fields';
 import { withoutCredentials } from '../stores/db-url';
 import type { Command } from 'commander';
@@ -95,6 +96,10 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
     : { sources: [], jobs: [], findings: [], pairing: { exact: 0, ambiguous: 0, unmatched: 0 } };
   const extra: Record<string, unknown> = {};
   if (flags.db && storeJobs) {
+    // A mistyped --source makes every job an orphan: a folder that is not there is refused, one
+    // that holds none of the jobs' modules is said beside the findings.
+    const doubt = flags.source ? sourceFolderDoubt(flags.source, storeJobs, 'orphan-job needs the project folder the job functions live in') : undefined;
+    if (doubt) extra.warnings = [{ kind: 'source-folder', source: flags.source, message: `${doubt} every orphan-job finding may come from the wrong folder` }];
     analysis.findings.push(...checkStore(storeJobs, { now, sourceDir: flags.source, ruleOptions: engine.ruleOptions, ruleSeverity: engine.ruleSeverity }));
     if (logs.length || history) analysis.findings.push(...linkStoreAndLog(storeJobs, analysis.jobs));
     analysis.findings = sortFindings(analysis.findings);

@@ -9,7 +9,7 @@ import type { LogAnalysis, SourceReport } from '../engine/analyze';
 import { UserError } from '../model/errors';
 import { didYouMean } from '../model/did-you-mean';
 
-export type InputWarningKind = 'empty' | 'no-apscheduler' | 'not-recognised' | 'apscheduler4' | 'outside-window' | 'skipped-folders' | 'empty-store' | 'unknown-job' | 'reading';
+export type InputWarningKind = 'empty' | 'no-apscheduler' | 'not-recognised' | 'apscheduler4' | 'outside-window' | 'skipped-folders' | 'empty-store' | 'unknown-job' | 'reading' | 'source-folder';
 
 /** One line of the report's `warnings`: what is wrong with an input, in words. */
 export interface InputWarning {

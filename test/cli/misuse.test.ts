@@ -100,3 +100,20 @@ test('config: two config files in one folder is an error; the file used is named
     assert.ok(r.stdout.includes('sched-doctor.config.json'), `${format} does not name the config file`);
   }
 });
+
+test('analyze --source: a folder that is not there is refused; one holding none of the modules is a warning beside the orphans', () => {
+  const db = `sqlite:///${join(ROOT, 'test/fixtures/seed/jobs.sqlite')}`;
+  oneLine(['analyze', '--no-config', '--db', db, '--source', '/nonexistent-project'], /^sched-doctor: --source \/nonexistent-project: no such folder; orphan-job needs/);
+  const empty = mkdtempSync(join(tmpdir(), 'sched-doctor-src-'));
+  const r = runCli(['analyze', '--no-config', '--db', db, '--source', empty, '--format', 'json', '--fail-on', 'never']);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.deepEqual(report.warnings.map((w: { kind: string }) => w.kind), ['source-folder']);
+  assert.match(report.warnings[0].message, /none of the 1 module the store's jobs refer to \(jobs\) is under it/);
+  assert.equal(report.findings.filter((f: { rule: string }) => f.rule === 'orphan-job').length, 1);
+  writeFileSync(join(empty, 'jobs.py'), 'def job_1():\n    pass\n');
+  const right = runCli(['analyze', '--no-config', '--db', db, '--source', empty, '--format', 'json', '--fail-on', 'never']);
+  const fixed = JSON.parse(right.stdout);
+  assert.equal(fixed.warnings, undefined, 'the folder holds the jobs module: no warning');
+  assert.equal(fixed.findings.filter((f: { rule: string }) => f.rule === 'orphan-job').length, 0);
+});
