@@ -35,7 +35,7 @@ test('invalid: two runs over a 10 s interval: count, longest, period, the longes
   assert.equal(f.job, 'sync');
   assert.equal(f.count, 1);
   assert.deepEqual(f.data, { longRuns: 1, maxDurationSeconds: 10.5, periodSeconds: 10 });
-  assert.equal(f.message, '1 run of sync lasted longer than its 10 s interval (longest 11 s)', 'over 10 s, shown whole'));
+  assert.equal(f.message, '1 run of sync lasted longer than its 10 s interval (longest 11 s)', 'over 10 s, shown whole');
   assert.equal(f.firstTime, '2026-11-26T14:00:10.003Z');
   assert.deepEqual(f.evidence.map((e) => /(Running job|executed successfully)/.exec(e.text!)![1]), ['Running job', 'executed successfully']);
 });
