@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeLogs, type AnalyzeOptions } from '../../src/engine/analyze';
 import type { Finding } from '../../src/model/finding';
+import { loadStoreJobs } from '../../src/engine/analyze-store';
+import type { StoreJob } from '../../src/model/store-job';
 
 export async function findingsOf(rule: string, lines: string[], options: AnalyzeOptions = {}): Promise<Finding[]> {
   const dir = mkdtempSync(join(tmpdir(), 'sched-doctor-rule-'));
@@ -102,4 +104,9 @@ export async function findingsOfFiles(rule: string, files: Record<string, string
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Store rules' input: the rows real APScheduler wrote to test/fixtures/stores/<name>.sqlite, decoded. */
+export function storeRows(name: 'app-jobs' | 'mixed' | 'restarts'): Promise<StoreJob[]> {
+  return loadStoreJobs(`sqlite:///${join(__dirname, '..', 'fixtures', 'stores', `${name}.sqlite`)}`, { table: 'apscheduler_jobs' });
 }
