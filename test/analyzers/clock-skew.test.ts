@@ -54,10 +54,21 @@ test('invalid: a host behind is reported as behind', async () => {
   assert.equal((f.data!.hosts as { skewSeconds: number }[])[0].skewSeconds, -3.001);
 });
 
-test('thresholdSeconds: a 1.5 s lead is reported at 1 s, not at 2 s', async () => {
+test('a host logging naive local time an hour east of UTC: its zone learnt from the log, or whole hours with a wrong --tz', async () => {
+  const files = { 'web-1.log': runs(6, 3), 'web-2.log': runs(6, 3_600_003) };
+  // Without --tz each file's zone is learnt from its runs (line stamp against `scheduled at`): nothing off.
+  assert.deepEqual(await findingsOfFiles('clock-skew', files), []);
+  const [f] = await findingsOfFiles('clock-skew', files, { tz: 'UTC' });
+  assert.equal(f.count, 1);
+  assert.equal((f.data!.hosts as { skewSeconds: number }[])[0].skewSeconds, 3600);
+  assert.match(f.message, /web-2\.log's log timestamps are 1\.00 h ahead of the other hosts'/);
+});
+
+test('thresholdSeconds: a 1.5 s lead is reported at 1 s, not at 2 s; a lead of exactly 1 s is not over 1 s', async () => {
   const files = { 'web-1.log': runs(6, 3), 'web-2.log': runs(6, 1_503) };
   assert.equal((await findingsOfFiles('clock-skew', files)).length, 1);
   assert.deepEqual(await findingsOfFiles('clock-skew', files, { ruleOptions: { 'clock-skew': { thresholdSeconds: 2 } } }), []);
+  assert.deepEqual(await findingsOfFiles('clock-skew', { 'web-1.log': runs(6, 3), 'web-2.log': runs(6, 1_003) }), []);
 });
 
 test('minRuns: 6 runs a host are judged at 6, not at 7', async () => {
