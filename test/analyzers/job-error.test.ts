@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { T0, errorLines, findingsOf, line, okLine, runLine } from './rule-lines';
+import { T0, errorLines, findingsOf, jobText, line, okLine, runLine } from './rule-lines';
 
 const IV = 'interval[0:00:10]';
 const at = (i: number) => T0 + i * 10e3;
@@ -60,4 +60,20 @@ test('invalid: the ERROR line alone, its traceback cut off: counted, with no exc
   assert.equal(f.count, 1);
   assert.equal(f.data!.exception, null);
   assert.equal(f.message, '1 run of sync raised an exception');
+});
+
+test('invalid: a chained traceback (`During handling of the above exception…`): the exception is the one raised last', async () => {
+  const lines = [
+    runLine('sync', IV, at(0)),
+    line(at(0) + 40, 'apscheduler.executors.default', 'ERROR', `Job "${jobText('sync', IV, at(1))}" raised an exception`),
+    'Traceback (most recent call last):', '  File "/srv/app/jobs.py", line 3, in sync', "    d['a']", "KeyError: 'a'", '',
+    'During handling of the above exception, another exception occurred:', '',
+    'Traceback (most recent call last):', '  File "/usr/lib/python3/dist-packages/apscheduler/executors/base.py", line 125, in run_job',
+    '    retval = job.func(*job.args, **job.kwargs)', '  File "/srv/app/jobs.py", line 5, in sync', "    raise ValueError('no a')", 'ValueError: no a',
+    runLine('sync', IV, at(1)), okLine('sync', IV, at(1) + 20, at(2)),
+  ];
+  const [f, ...rest] = await findingsOf('job-error', lines);
+  assert.deepEqual(rest, []);
+  assert.equal(f.count, 1);
+  assert.deepEqual(f.data, { errors: 1, exception: 'ValueError: no a', exceptions: ['ValueError: no a'] });
 });

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { T0, findingsOf, okLine, runLine } from './rule-lines';
+import { T0, errorLines, findingsOf, okLine, runLine } from './rule-lines';
 
 const IV = 'interval[0:00:10]';
 const at = (s: number) => T0 + s * 1e3;
@@ -59,4 +59,11 @@ test('invalid: a cron job every 5 minutes taking 7 minutes, period from the sche
 test('valid: a cron job seen once has no period to compare with', async () => {
   const CRON = "cron[minute='*/5']";
   assert.deepEqual(await findingsOf('long-run', [runLine('report', CRON, at(0)), okLine('report', CRON, at(0) + 3 + 420_000, at(300))]), []);
+});
+
+test('invalid: a run that ends in an exception after 12 s is long too', async () => {
+  const lines = [runLine('sync', IV, at(0)), ...errorLines('sync', IV, at(0) + 3 + 12_000, at(10), 'TimeoutError: upstream too slow')];
+  const [f, ...rest] = await findingsOf('long-run', lines);
+  assert.deepEqual(rest, []);
+  assert.deepEqual(f.data, { longRuns: 1, maxDurationSeconds: 12, periodSeconds: 10 });
 });
