@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { T0, errorLines, findingsOf, okLine, runLine } from './rule-lines';
+import { T0, errorLines, findingsOf, line, okLine, runLine } from './rule-lines';
 
 const IV = 'interval[0:00:10]';
 const at = (s: number) => T0 + s * 1e3;
@@ -66,4 +66,10 @@ test('invalid: a run that ends in an exception after 12 s is long too', async ()
   const [f, ...rest] = await findingsOf('long-run', lines);
   assert.deepEqual(rest, []);
   assert.deepEqual(f.data, { longRuns: 1, maxDurationSeconds: 12, periodSeconds: 10 });
+});
+
+test('valid: a run cut off by kill -9 is not paired with the first end line after the restart', async () => {
+  const started = (ms: number) => line(ms, 'apscheduler.scheduler', 'INFO', 'Scheduler started');
+  const lines = [started(at(-1)), ...run('sync', IV, 0, 500), runLine('sync', IV, at(10)), started(at(30)), ...run('sync', IV, 40, 500), ...run('sync', IV, 50, 500)];
+  assert.deepEqual(await findingsOf('long-run', lines), [], 'the run of 14:00:10 has no end; 14:00:40.503 ends the run of 14:00:40');
 });
