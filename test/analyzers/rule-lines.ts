@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeLogs, type AnalyzeOptions } from '../../src/engine/analyze';
 import type { Finding } from '../../src/model/finding';
+import { loadStoreJobs } from '../../src/engine/analyze-store';
+import type { StoreJob } from '../../src/model/store-job';
 
 export async function findingsOf(rule: string, lines: string[], options: AnalyzeOptions = {}): Promise<Finding[]> {
   const dir = mkdtempSync(join(tmpdir(), 'sched-doctor-rule-'));
@@ -45,3 +47,66 @@ export function line(ms: number, logger: string, level: string, message: string)
 }
 
 export const T0 = Date.UTC(2026, 10, 26, 14, 0, 0);
+
+/** str(job) as APScheduler writes it in executor lines: `sync (trigger: interval[0:00:10], next run at: 2026-11-26 14:00:10 UTC)`. */
+export function jobText(name: string, trigger: string, nextMs: number): string {
+  return `${name} (trigger: ${trigger}, next run at: ${pyTime(nextMs).slice(0, 19)} UTC)`;
+}
+
+/** `Job "…" executed successfully`, logged at `ms`; `next run at` is the following fire time. */
+export function okLine(name: string, trigger: string, ms: number, nextMs: number): string {
+  return line(ms, 'apscheduler.executors.default', 'INFO', `Job "${jobText(name, trigger, nextMs)}" executed successfully`);
+}
+
+/** `Job "…" raised an exception` and the traceback logger.exception prints below it, ending in `exception`. */
+export function errorLines(name: string, trigger: string, ms: number, nextMs: number, exception: string): string[] {
+  const [type] = exception.split(':');
+  return [
+    line(ms, 'apscheduler.executors.default', 'ERROR', `Job "${jobText(name, trigger, nextMs)}" raised an exception`),
+    'Traceback (most recent call last):',
+    '  File "/usr/lib/python3/dist-packages/apscheduler/executors/base.py", line 125, in run_job',
+    '    retval = job.func(*job.args, **job.kwargs)',
+    `  File "/srv/app/jobs.py", line 12, in ${name}`,
+    `    raise ${type}('boom')`,
+    exception,
+  ];
+}
+
+/** Python's str(timedelta) of a duration under a day: `0:00:07.156346`. */
+export function pyDelta(micros: number): string {
+  const s = Math.floor(micros / 1e6);
+  const us = micros % 1e6;
+  const hms = `${Math.floor(s / 3600)}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+  return us ? `${hms}.${String(us).padStart(6, '0')}` : hms;
+}
+
+/** `Run time of job "…" was missed by …`, logged by the executor at `ms`. */
+export function missLine(name: string, trigger: string, ms: number, nextMs: number, lateMicros: number): string {
+  return line(ms, 'apscheduler.executors.default', 'WARNING', `Run time of job "${jobText(name, trigger, nextMs)}" was missed by ${pyDelta(lateMicros)}`);
+}
+
+/** `Execution of job "…" skipped: maximum number of running instances reached (N)`, logged by the scheduler. */
+export function skipLine(name: string, trigger: string, ms: number, nextMs: number, limit = 1): string {
+  return line(ms, 'apscheduler.scheduler', 'WARNING', `Execution of job "${jobText(name, trigger, nextMs)}" skipped: maximum number of running instances reached (${limit})`);
+}
+
+/** Several log files (one per host: without a host field the file stands for it), one rule's findings. */
+export async function findingsOfFiles(rule: string, files: Record<string, string[]>, options: AnalyzeOptions = {}): Promise<Finding[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'sched-doctor-rule-'));
+  try {
+    const paths = Object.entries(files).map(([name, lines]) => {
+      const path = join(dir, name);
+      writeFileSync(path, lines.join('\n') + '\n');
+      return path;
+    });
+    const a = await analyzeLogs(paths, options);
+    return a.findings.filter((f) => f.rule === rule);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Store rules' input: the rows real APScheduler wrote to test/fixtures/stores/<name>.sqlite, decoded. */
+export function storeRows(name: 'app-jobs' | 'mixed' | 'restarts'): Promise<StoreJob[]> {
+  return loadStoreJobs(`sqlite:///${join(__dirname, '..', 'fixtures', 'stores', `${name}.sqlite`)}`, { table: 'apscheduler_jobs' });
+}
