@@ -4,8 +4,9 @@ import type { Finding } from '../model/finding';
 import { rowEvidence } from './store-evidence';
 import type { StoreRule } from './rule';
 
-// Modules that are never under a project folder: a reference to them is not an orphan.
-export const STDLIB = new Set(['builtins', 'os', 'sys', 'time', 'logging', 'subprocess', 'shutil', 'json', 'math', 'random', 'datetime', 'functools', 'operator', 'socket', 'threading', 'asyncio', 'gc', 'pathlib', 'tempfile', 'urllib', 'http', 'email', 'smtplib', 'sqlite3', 'zoneinfo', 'collections', 'itertools', 'io', 'signal']);
+// Modules that are never under a project folder: a reference to them is not an orphan. `__main__`
+// is whichever script runs the scheduler, which no folder can tell.
+export const STDLIB = new Set(['__main__', 'builtins', 'os', 'sys', 'time', 'logging', 'subprocess', 'shutil', 'json', 'math', 'random', 'datetime', 'functools', 'operator', 'socket', 'threading', 'asyncio', 'gc', 'pathlib', 'tempfile', 'urllib', 'http', 'email', 'smtplib', 'sqlite3', 'zoneinfo', 'collections', 'itertools', 'io', 'signal']);
 
 /** Where a module's source would be: `a/b.py` or `a/b/__init__.py`, or undefined. */
 export function moduleFile(root: string, module: string): string | undefined {
@@ -26,13 +27,34 @@ export function orphanReason(root: string, func: string): string | undefined {
     return `module '${module}' is not under ${root}`;
   }
   const source = readFileSync(file, 'utf8');
+  // A star import or a module __getattr__ can bind any name: nothing can be said without running it.
+  if (/^\s*from\s+\S+\s+import\s+\*/m.test(source) || /^def\s+__getattr__\b/m.test(source)) return undefined;
   const parts = qualname.split('.');
   const [first, ...rest] = parts;
-  const defines = (name: string) => new RegExp(`^\\s*(?:async\\s+)?(?:def|class)\\s+${name.replace(/[^\w]/g, '')}\\b|^${name.replace(/[^\w]/g, '')}\\s*=`, 'm').test(source);
+  const imported = importedNames(source);
+  const defines = (name: string) => imported.has(name) || new RegExp(`^\\s*(?:async\\s+)?(?:def|class)\\s+${name.replace(/[^\w]/g, '')}\\b|^${name.replace(/[^\w]/g, '')}\\s*[:=]`, 'm').test(source);
   if (!defines(first)) return `${file} defines no '${first}'`;
   const last = rest.pop();
-  if (last && !defines(last)) return `${file} defines no '${last}' (for ${qualname})`;
+  // A method of an imported class is in another file: only the class's own name is checked here.
+  if (last && !imported.has(first) && !defines(last)) return `${file} defines no '${last}' (for ${qualname})`;
   return undefined;
+}
+
+/**
+ * Names an import binds in a module (`from .impl import sync, report as nightly`, `import a.b as c`,
+ * parenthesised over several lines): a package that re-exports its jobs defines them this way.
+ */
+function importedNames(source: string): Set<string> {
+  const names = new Set<string>();
+  const add = (list: string) => {
+    for (const item of list.replace(/#[^\n]*/g, '').split(',')) {
+      const m = /^\s*([\w.]+)(?:\s+as\s+(\w+))?\s*$/.exec(item.replace(/[()\\]/g, ' '));
+      if (m) names.add(m[2] ?? m[1].split('.')[0]);
+    }
+  };
+  for (const m of source.matchAll(/^[ \t]*from\s+\S+\s+import\s+(\([^)]*\)|[^\n]*(?:\\\n[^\n]*)*)/gm)) add(m[1]);
+  for (const m of source.matchAll(/^[ \t]*import\s+([^\n]*)/gm)) add(m[1]);
+  return names;
 }
 
 export const orphanJob: StoreRule = {
@@ -43,7 +65,7 @@ export const orphanJob: StoreRule = {
   docs: {
     what: 'With `--source DIR`, the row\'s `func` reference (`module:qualname`) does not resolve under DIR: no `module.py` or `module/__init__.py`, or no `def`/`class` of that name in it.',
     why: 'When the job falls due, APScheduler fails to import it, logs `Unable to restore job … -- removing it` and deletes the row: the job silently disappears.',
-    detection: 'A static look-up under DIR; nothing is imported or executed. Standard-library references are not checked.',
+    detection: 'A static look-up under DIR; nothing is imported or executed. A name counts as there when the module defines it (`def`, `class`, an assignment) or binds it by an import (a package re-exporting its jobs). Not judged: standard-library references, `__main__` (whichever script runs the scheduler), and modules with a star import or a module `__getattr__` (any name could be bound).',
     example: 'id=cleanup func=app.tasks:cleanup — src/app/tasks.py defines no \'cleanup\'',
     fix: 'Add the job again with its new reference (`replace_existing=True`), then remove the old row (`sched-doctor clean --rules orphan-job --source DIR`).',
   },
