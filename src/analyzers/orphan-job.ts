@@ -4,9 +4,8 @@ import type { Finding } from '../model/finding';
 import { rowEvidence } from './store-evidence';
 import type { StoreRule } from './rule';
 
-// Modules that are never under a project folder: a reference to them is not an orphan. `__main__`
-// is whichever script runs the scheduler, which no folder can tell.
-export const STDLIB = new Set(['__main__', 'builtins', 'os', 'sys', 'time', 'logging', 'subprocess', 'shutil', 'json', 'math', 'random', 'datetime', 'functools', 'operator', 'socket', 'threading', 'asyncio', 'gc', 'pathlib', 'tempfile', 'urllib', 'http', 'email', 'smtplib', 'sqlite3', 'zoneinfo', 'collections', 'itertools', 'io', 'signal']);
+// Modules that are never under a project folder: a reference to them is not an orphan.
+export const STDLIB = new Set(['builtins', 'os', 'sys', 'time', 'logging', 'subprocess', 'shutil', 'json', 'math', 'random', 'datetime', 'functools', 'operator', 'socket', 'threading', 'asyncio', 'gc', 'pathlib', 'tempfile', 'urllib', 'http', 'email', 'smtplib', 'sqlite3', 'zoneinfo', 'collections', 'itertools', 'io', 'signal']);
 
 /** Where a module's source would be: `a/b.py` or `a/b/__init__.py`, or undefined. */
 export function moduleFile(root: string, module: string): string | undefined {
@@ -22,6 +21,9 @@ export function orphanReason(root: string, func: string): string | undefined {
   const top = module.split('.')[0];
   if (STDLIB.has(top)) return undefined;
   const file = moduleFile(root, module);
+  // `__main__` is whichever script ran the scheduler: DIR/__main__.py when DIR itself is run
+  // (`python DIR`, `python -m`), otherwise a script no folder can name, so not judged.
+  if (!file && module === '__main__') return undefined;
   if (!file) {
     if (!existsSync(join(root, top)) && !existsSync(join(root, `${top}.py`))) return `module '${module}' is not under ${root} (ignore this if it is an installed package)`;
     return `module '${module}' is not under ${root}`;
@@ -65,7 +67,7 @@ export const orphanJob: StoreRule = {
   docs: {
     what: 'With `--source DIR`, the row\'s `func` reference (`module:qualname`) does not resolve under DIR: no `module.py` or `module/__init__.py`, or no `def`/`class` of that name in it.',
     why: 'When the job falls due, APScheduler fails to import it, logs `Unable to restore job … -- removing it` and deletes the row: the job silently disappears.',
-    detection: 'A static look-up under DIR; nothing is imported or executed. A name counts as there when the module defines it (`def`, `class`, an assignment) or binds it by an import (a package re-exporting its jobs). Not judged: standard-library references, `__main__` (whichever script runs the scheduler), and modules with a star import or a module `__getattr__` (any name could be bound).',
+    detection: 'A static look-up under DIR; nothing is imported or executed. A name counts as there when the module defines it (`def`, `class`, an assignment) or binds it by an import (a package re-exporting its jobs). Not judged: standard-library references, `__main__` unless DIR holds a `__main__.py` (otherwise it is whichever script runs the scheduler), and modules with a star import or a module `__getattr__` (any name could be bound).',
     example: 'id=cleanup func=app.tasks:cleanup — src/app/tasks.py defines no \'cleanup\'',
     fix: 'Add the job again with its new reference (`replace_existing=True`), then remove the old row (`sched-doctor clean --rules orphan-job --source DIR`).',
   },
