@@ -12,9 +12,14 @@ const MAX_COPIES = 8;
 /** Where a host's on-time runs are: late runs only add to line time − scheduled at. */
 const ON_TIME_QUANTILE = 0.1;
 
+/** Runs remembered while only one host has logged, so the second host's first copies find them. */
+const FIRST_HOST_RING = 256;
+
 interface HostLags {
   lags: Sample;
   copies: Sample;
+  /** Copies stamped within the threshold of the other host's: direct evidence that the stamps agree. */
+  agreeing: number;
   runEvidence: Evidence[];
   copyEvidence: Evidence[];
 }
@@ -27,7 +32,7 @@ export const clockSkew: LogRule = {
   docs: {
     what: 'The timestamps on one host\'s (or one file\'s) lines are off from the others\': its runs are logged seconds before or after their `scheduled at` instant while the other hosts\' runs are logged on time, and copies of one run on several hosts carry stamps that far apart. `count` is the number of such hosts.',
     why: 'Lines from several hosts are put on one timeline by their stamps. A host whose stamps are off shifts its runs against the others\': overlaps, orders and gaps across hosts are then wrong by that much. A whole number of hours usually means its stamps are read in the wrong zone (`--tz`, or a host logging in another zone); a few seconds, that the clock that stamps its lines is not the one its scheduler runs by (a log shipper, a container runtime, a forwarder on another machine).',
-    detection: 'Per host (the record\'s host, else the file), line time − `scheduled at` over its runs with real stamps (at least `minRuns`), taken at its 10th percentile: a scheduler waits by its own clock, so on a host whose lines are stamped by that clock its on-time runs are logged milliseconds after their scheduled time; late runs (a busy executor, a replayed backlog) only add, so the low percentile ignores them where a median would not. A host is reported when that value is more than `thresholdSeconds` from zero and from the median of the other hosts\' values. Runs of one job with one `scheduled at` on two hosts (copies) give the difference of their stamps directly; its median is reported beside. What it cannot see: a host whose own clock is wrong, when that same clock stamps its log — its scheduler starts runs by that clock, so they look on time (with a shared job store the symptom is rather that the host ahead takes every run of a shared job, and copies disappear); and anything on a single host, or in logs without timestamps.',
+    detection: 'Per host (the record\'s host, else the file), line time − `scheduled at` over its runs with real stamps (at least `minRuns`), taken at its 10th percentile: a scheduler waits by its own clock, so on a host whose lines are stamped by that clock its on-time runs are logged milliseconds after their scheduled time; late runs (a busy executor, a replayed backlog) only add, so the low percentile ignores them where a median would not. A host is reported when that value is more than `thresholdSeconds` from zero and from the median of the other hosts\' values, unless at least `minRuns` copies of the same runs on other hosts are stamped within `thresholdSeconds` of its own (then its stamps agree and its runs were late: a replayed backlog). Runs of one job with one `scheduled at` on two hosts (copies) give the difference of their stamps directly; its median is reported beside. What it cannot see: a host whose own clock is wrong, when that same clock stamps its log — its scheduler starts runs by that clock, so they look on time (with a shared job store the symptom is rather that the host ahead takes every run of a shared job, and copies disappear); and anything on a single host, or in logs without timestamps.',
     example: 'web-1: 2026-11-26T13:53:31.600Z … Running job "sync_orders (…)" (scheduled at 2026-11-26 13:53:31.596743+00:00)\nweb-2: 2026-11-26T13:53:36.601Z … Running job "sync_orders (…)" (scheduled at 2026-11-26 13:53:31.596743+00:00)',
     fix: 'Keep every host on NTP (chrony, systemd-timesyncd) and stamp lines where they are written, with an offset (`%(asctime)s` with `%z`, or UTC). If the difference is whole hours, give the right `--tz` or log with the zone.',
   },
@@ -40,6 +45,15 @@ export const clockSkew: LogRule = {
     const minRuns = context.options.minRuns ?? 5;
     const hosts = new Map<string, HostLags>();
     const copies = new RecentRuns<{ host: string; start: number; evidence: Evidence }[]>(() => []);
+    // While one host has logged, its recent runs wait in a ring, not in the copy bookkeeping (a
+    // one-host log, the common case, pays nothing more); a second host brings them in.
+    let ring: { run: Run; host: string }[] = [];
+    const remember = (run: Run, host: string) => {
+      const { entry: seen } = copies.get(run.key, run.scheduledAt.at);
+      // Copies stay in the window for minutes: keep copied text, not slices of the log's chunks.
+      if (seen.length < MAX_COPIES) seen.push({ host, start: run.start, evidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
+      return seen;
+    };
 
     const hostOf = (run: Run): string => {
       const state = context.instance(run.instance);
@@ -47,7 +61,7 @@ export const clockSkew: LogRule = {
     };
     const lagsOf = (host: string): HostLags => {
       let h = hosts.get(host);
-      if (!h) hosts.set(detach(host), (h = { lags: new Sample(SAMPLE), copies: new Sample(SAMPLE), runEvidence: [], copyEvidence: [] }));
+      if (!h) hosts.set(detach(host), (h = { lags: new Sample(SAMPLE), copies: new Sample(SAMPLE), agreeing: 0, runEvidence: [], copyEvidence: [] }));
       return h;
     };
 
@@ -58,8 +72,15 @@ export const clockSkew: LogRule = {
         const mine = lagsOf(host);
         mine.lags.add(run.start - run.scheduledAt.at);
         if (mine.runEvidence.length < 2) addEvidence(mine.runEvidence, run.evidence);
-        // Copies across hosts need two hosts: a one-host log (the common case) skips the bookkeeping.
-        if (hosts.size < 2) return;
+        if (hosts.size < 2) {
+          ring.push({ run: { ...run, key: detach(run.key), evidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } }, host });
+          if (ring.length > 2 * FIRST_HOST_RING) ring = ring.slice(-FIRST_HOST_RING);
+          return;
+        }
+        if (ring.length) {
+          for (const r of ring.slice(-FIRST_HOST_RING)) remember(r.run, r.host);
+          ring = [];
+        }
         const { entry: seen } = copies.get(run.key, run.scheduledAt.at);
         for (const other of seen) {
           if (other.host === host) continue;
@@ -67,6 +88,10 @@ export const clockSkew: LogRule = {
           mine.copies.add(d);
           const theirs = lagsOf(other.host);
           theirs.copies.add(-d);
+          if (Math.abs(d) <= threshold) {
+            mine.agreeing++;
+            theirs.agreeing++;
+          }
           if (mine.copyEvidence.length < 2) {
             addEvidence(mine.copyEvidence, other.evidence);
             addEvidence(mine.copyEvidence, run.evidence);
@@ -76,7 +101,6 @@ export const clockSkew: LogRule = {
             addEvidence(theirs.copyEvidence, run.evidence);
           }
         }
-        // Copies stay in the window for minutes: keep copied text, not slices of the log's chunks.
         // (The host string is the instance's own copy already.)
         if (seen.length < MAX_COPIES) seen.push({ host, start: run.start, evidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
       },
@@ -87,6 +111,10 @@ export const clockSkew: LogRule = {
         for (const j of judged) {
           const reference = median(judged.filter((o) => o !== j).map((o) => o.lag))!;
           if (Math.abs(j.lag) <= threshold || Math.abs(j.lag - reference) <= threshold) continue;
+          // Copies of the same runs stamped alike on both hosts measure the stamps directly: with
+          // skewed stamps hardly any copy could agree, so `minRuns` agreeing copies acquit the host
+          // (one replaying a backlog is late by its own scheduler, not by its clock).
+          if (j.h.agreeing >= minRuns) continue;
           skewed.push({ ...j, reference, copy: j.h.copies.count > 0 ? j.h.copies.quantile(0.5) : undefined });
         }
         if (skewed.length === 0) return [];
