@@ -4,10 +4,12 @@ import { MAX_EVIDENCE, type Evidence } from '../model/finding';
 import { detach } from '../model/detach';
 import { RecentRuns } from './recent-runs';
 
-// One per recent scheduled time of every job: small arrays, not Sets (a run has one to three copies).
+// One per recent scheduled time of every job, its size bounded however many copies the run has
+// (one per host of thousands): the count, the first copy's instance (the others are added to the
+// job's set as they come), and at most MAX_EVIDENCE lines.
 // The first copy is remembered by its place in the log; its text is fetched from the ring of recent
 // runs only if a second copy turns up, so a log without duplicates copies no text at all.
-interface Copies { count: number; instances: string[]; evidence: Evidence[]; time: number; firstSeq: number; firstSource: string; firstLine: number }
+interface Copies { count: number; firstInstance: string; evidence: Evidence[]; time: number; firstSeq: number; firstSource: string; firstLine: number }
 
 /** The last RING runs' evidence, by sequence number: copies of one run arrive close together. */
 const RING = 512;
@@ -25,7 +27,7 @@ export const duplicateRun: LogRule = {
     fix: 'Run one scheduler for the job store: a dedicated process, or start it once (gunicorn --preload, the WERKZEUG_RUN_MAIN guard, a lock). `max_instances` cannot help: it is counted per process.',
   },
   create() {
-    const recent = new RecentRuns<Copies>(() => ({ count: 0, instances: [], evidence: [], time: 0, firstSeq: 0, firstSource: '', firstLine: 0 }));
+    const recent = new RecentRuns<Copies>(() => ({ count: 0, firstInstance: '', evidence: [], time: 0, firstSeq: 0, firstSource: '', firstLine: 0 }));
     const ring: Evidence[] = new Array(RING);
     let seq = 0;
     const keep = (e: Evidence): Evidence => ({ ...e, text: detach(e.text ?? '') });
@@ -36,8 +38,8 @@ export const duplicateRun: LogRule = {
         ring[seq % RING] = run.evidence;
         const { entry: copies, seen } = recent.get(run.key, run.scheduledAt.at);
         copies.count++;
-        if (!copies.instances.includes(run.instance)) copies.instances.push(run.instance);
         if (!seen) {
+          copies.firstInstance = run.instance;
           copies.time = run.start;
           copies.firstSeq = seq;
           copies.firstSource = run.evidence.source;
@@ -57,12 +59,17 @@ export const duplicateRun: LogRule = {
           t.data.example = detach(run.scheduledAt.text);
         }
         t.data.key ||= detach(run.key);
-        for (const i of copies.instances) t.data.instances.add(i);
+        // Every instance that ran a duplicated time: the first copy's joins with the second.
+        if (copies.count === 2) t.data.instances.add(copies.firstInstance);
+        t.data.instances.add(run.instance);
         if (run.start > (t.last ?? -Infinity)) t.last = run.start;
       },
       finish(end) {
-        return tally.findings('duplicate-run', 'error', (t) => {
-          t.evidence.push(...t.data.group);
+        // Read only: finish() may be called again for a later snapshot. The evidence is the
+        // group's, sorted as the tally sorts, in a new list per call.
+        const groups: Evidence[][] = [];
+        const findings = tally.findings('duplicate-run', 'error', (t) => {
+          groups.push(t.data.group);
           const instances = [...t.data.instances].sort();
           // Schedulers behind the copies: one per process, more where one stream shows several.
           const schedulers = instances.reduce((n, i) => n + end.census.forJob(i, t.data.key), 0);
@@ -78,6 +85,7 @@ export const duplicateRun: LogRule = {
             data: { duplicatedTimes: t.count, maxCopies: t.data.maxCopies, schedulers, attribution, instances: instances.map(displayInstance) },
           };
         });
+        return findings.map((f, k) => ({ ...f, evidence: [...groups[k]].sort((a, b) => a.source.localeCompare(b.source) || a.line - b.line) }));
       },
     };
   },

@@ -3,7 +3,7 @@ import { intervalMicros } from '../model/trigger';
 import { isoFromMicros } from '../model/time';
 import { displayInstance } from './duplicate-run';
 import { addEvidence, plural } from './job-tally';
-import type { LogRule } from './rule';
+import type { LogRule, LogRuleListener } from './rule';
 import { RecentRuns } from './recent-runs';
 import type { CensusBasis } from '../engine/scheduler-census';
 import type { DeploymentPrint } from '../engine/deployment-prints';
@@ -23,18 +23,25 @@ export const multipleSchedulers: LogRule = {
     example: '2026-11-26 14:00:40,880 [3901] INFO apscheduler.scheduler: Scheduler started\n2026-11-26 14:00:41,237 [3903] INFO apscheduler.scheduler: Scheduler started\n2026-11-26 14:00:41,625 [3905] INFO apscheduler.scheduler: Scheduler started',
     fix: 'Start exactly one scheduler per job store: a dedicated scheduler process, gunicorn --preload with the scheduler started in the master, `use_reloader=False` or the WERKZEUG_RUN_MAIN guard for the Flask/Django reloader, or a lock around start-up. APScheduler 4 supports several schedulers on one shared data store.',
   },
-  create(context) {
+  create() {
     // job key → instance → active period
     const activity = new Map<string, Map<string, Activity>>();
-    // job key → scheduled time → instances that ran it
-    // Per recent scheduled time, the instances that ran it: an array (one to three of them), not a Set.
-    const recent = new RecentRuns<string[]>(() => []);
-    const linked = new Set<string>();
-    const jobsByPair = new Map<string, Set<string>>();
+    // Who ran each recent scheduled time together: instances as small numbers in a Set (a run may
+    // have thousands of copies, one per host). A scheduled time that leaves the window is kept as
+    // its sorted set, once per distinct set: hosts that run the same jobs run them all together,
+    // so a long log of many hosts keeps a few sets, not a link per pair of hosts.
+    const ids = new Map<string, number>();
+    const names: string[] = [];
+    const together = new Map<string, number[]>();
+    const keepTogether = (who: Set<number>, into: Map<string, number[]>) => {
+      if (who.size < 2) return;
+      const sorted = [...who].sort((a, b) => a - b);
+      const key = sorted.join(',');
+      if (!into.has(key)) into.set(key, sorted);
+    };
+    const recent = new RecentRuns<Set<number>>(() => new Set(), (who) => keepTogether(who, together));
     const startEvidence = new Map<string, Evidence[]>();
     const jobName = new Map<string, string>();
-
-    const pairKey = (a: string, b: string) => (a < b ? `${a}\u0001${b}` : `${b}\u0001${a}`);
 
     return {
       event(event, instance) {
@@ -51,48 +58,24 @@ export const multipleSchedulers: LogRule = {
         if (a) a.last = Math.max(a.last, run.start);
         else byInstance.set(run.instance, { first: run.start, last: run.start });
 
-        const { entry: who, seen: isCopy } = recent.get(run.key, run.scheduledAt.at);
-        for (const other of who) {
-          if (other === run.instance) continue;
-          const p = pairKey(other, run.instance);
-          linked.add(p);
-          const jobs = jobsByPair.get(p) ?? new Set<string>();
-          jobs.add(run.job.name);
-          jobsByPair.set(p, jobs);
+        let id = ids.get(run.instance);
+        if (id === undefined) {
+          id = names.length;
+          names.push(run.instance);
+          ids.set(run.instance, id);
         }
-        if (!who.includes(run.instance)) who.push(run.instance);
-
+        recent.get(run.key, run.scheduledAt.at).entry.add(id);
       },
       finish(end) {
         const findings: Finding[] = [];
-        // Processes and hosts.
-        const involved = new Set<string>();
-        const jobs = new Set<string>();
-        let hosts = false;
-        for (const [key, byInstance] of activity) {
-          const list = [...byInstance.entries()];
-          for (let i = 0; i < list.length; i++) {
-            for (let j = i + 1; j < list.length; j++) {
-              const [ia, a] = list[i];
-              const [ib, b] = list[j];
-              const sa = end.instances.get(ia);
-              const sb = end.instances.get(ib);
-              // A process is alive from its first start (or run) to its last line, not only while it runs this job.
-              const span = (x: Activity, st: typeof sa) => ({ first: Math.min(x.first, st?.starts[0] ?? Infinity), last: Math.max(x.last, st?.lastTime ?? -Infinity) });
-              const pa = span(a, sa);
-              const pb = span(b, sb);
-              if (!linked.has(pairKey(ia, ib)) && (pa.first > pb.last || pb.first > pa.last)) continue;
-              const sameHost = sa && sb && (sa.host ?? sa.source) === (sb.host ?? sb.source) && sa.pid !== undefined && sb.pid !== undefined;
-              if (!sameHost && !linked.has(pairKey(ia, ib))) continue;
-              if (!sameHost) hosts = true;
-              involved.add(ia);
-              involved.add(ib);
-              jobs.add(jobName.get(key)!);
-            }
-          }
-        }
+        // Processes and hosts. Read only: finish() may be called again for a later snapshot.
+        const sets = new Map<string, number[]>();
+        for (const [who] of recent.live()) keepTogether(who, sets);
+        for (const [key, set] of together) sets.set(key, set);
+        const { involved, jobKeys, hosts } = runningTogether(activity, [...sets.values()].map((set) => set.map((i) => names[i])), end);
         if (involved.size > 0) {
           const instances = [...involved].sort();
+          const jobList = [...new Set([...jobKeys].map((k) => jobName.get(k)!))].sort();
           const print = [...new Set(instances.map(whereOf))].map((w) => end.census.prints.of(w)).find((p) => p !== undefined);
           const evidence: Evidence[] = [];
           for (const e of print?.evidence ?? []) pushEvidence(evidence, e);
@@ -104,9 +87,9 @@ export const multipleSchedulers: LogRule = {
           const who = print && !hosts ? `${deploymentPhrase(print, schedulers)}; ` : '';
           findings.push({
             rule: 'multiple-schedulers', severity: 'error', job: null, count: schedulers,
-            message: `${who}${schedulers} schedulers ran the same jobs at the same time (${instances.map(displayInstance).join(', ')}): ${[...jobs].sort().join(', ')}`,
+            message: `${who}${schedulers} schedulers ran the same jobs at the same time (${instances.map(displayInstance).join(', ')}): ${jobList.join(', ')}`,
             firstTime: firstStart(end, instances), evidence,
-            data: { kind: hosts ? 'hosts' : 'processes', instances: instances.map(displayInstance), schedulers, hosts: hostNames, pids, jobs: [...jobs].sort(), deployment: print ? deploymentData(print) : null },
+            data: { kind: hosts ? 'hosts' : 'processes', instances: instances.map(displayInstance), schedulers, hosts: hostNames, pids, jobs: jobList, deployment: print ? deploymentData(print) : null },
           });
         }
         // One stream (or one process) that several schedulers wrote: what the census inferred.
@@ -132,6 +115,81 @@ export const multipleSchedulers: LogRule = {
     };
   },
 };
+
+type End = Parameters<LogRuleListener['finish']>[0];
+
+/**
+ * Which instances ran a job alongside another scheduler, over which jobs, and whether across
+ * hosts. Two instances that both ran a job count when they ran one scheduled time together (of
+ * any job), or when they are processes of one host alive at the same time. Found per set of
+ * instances that ran one time and per host, never per pair: thousands of hosts are thousands of
+ * names, not millions of pairs.
+ */
+export function runningTogether(activity: Map<string, Map<string, Activity>>, sets: string[][], end: End): { involved: Set<string>; jobKeys: Set<string>; hosts: boolean } {
+  const involved = new Set<string>();
+  const jobKeys = new Set<string>();
+  let hosts = false;
+  // A process's host: only records with a pid tell processes of one host apart.
+  const hostOf = (i: string) => {
+    const s = end.instances.get(i);
+    return s && s.pid !== undefined ? (s.host ?? s.source) : undefined;
+  };
+  const jobsOf = new Map<string, string[]>();
+  for (const [key, byInstance] of activity) {
+    for (const i of byInstance.keys()) {
+      const list = jobsOf.get(i);
+      if (list) list.push(key);
+      else jobsOf.set(i, [key]);
+    }
+  }
+  // Ran one scheduled time together: each job both ran makes them schedulers of that job.
+  for (const set of sets) {
+    const byJob = new Map<string, string[]>();
+    for (const i of set) {
+      for (const key of jobsOf.get(i) ?? []) {
+        const list = byJob.get(key);
+        if (list) list.push(i);
+        else byJob.set(key, [i]);
+      }
+    }
+    for (const [key, members] of byJob) {
+      if (members.length < 2) continue;
+      jobKeys.add(key);
+      for (const i of members) involved.add(i);
+      const first = hostOf(members[0]);
+      if (first === undefined || members.some((i) => hostOf(i) !== first)) hosts = true;
+    }
+  }
+  // Processes of one host that ran a job while both were alive (their periods overlap).
+  for (const [key, byInstance] of activity) {
+    const byHost = new Map<string, { id: string; first: number; last: number }[]>();
+    for (const [id, a] of byInstance) {
+      const host = hostOf(id);
+      if (host === undefined) continue;
+      const st = end.instances.get(id)!;
+      // A process is alive from its first start (or run) to its last line, not only while it runs this job.
+      const span = { id, first: Math.min(a.first, st.starts[0] ?? Infinity), last: Math.max(a.last, st.lastTime ?? -Infinity) };
+      const list = byHost.get(host);
+      if (list) list.push(span);
+      else byHost.set(host, [span]);
+    }
+    for (const spans of byHost.values()) {
+      if (spans.length < 2) continue;
+      spans.sort((a, b) => a.first - b.first);
+      // Sorted by start, a period overlaps another when an earlier one reaches it or the next one starts within it.
+      let reach = -Infinity;
+      for (let k = 0; k < spans.length; k++) {
+        const s = spans[k];
+        if (reach >= s.first || (k + 1 < spans.length && spans[k + 1].first <= s.last)) {
+          involved.add(s.id);
+          jobKeys.add(key);
+        }
+        reach = Math.max(reach, s.last);
+      }
+    }
+  }
+  return { involved, jobKeys, hosts };
+}
 
 /** The multiple-schedulers finding quotes the server's lines and one start per scheduler: a few more lines than most. */
 const MAX_LINES = 8;
@@ -182,7 +240,9 @@ function deploymentData(p: DeploymentPrint): Record<string, unknown> {
     lines: p.processLines };
 }
 
-function firstStart(end: Parameters<NonNullable<ReturnType<LogRule['create']>['finish']>>[0], instances: string[]): string | undefined {
-  const starts = instances.flatMap((i) => end.instances.get(i)?.starts ?? []);
-  return starts.length ? isoFromMicros(Math.min(...starts)) : undefined;
+function firstStart(end: End, instances: string[]): string | undefined {
+  // A loop, not Math.min(...): thousands of hosts' starts overflow an argument list.
+  let first = Infinity;
+  for (const i of instances) for (const t of end.instances.get(i)?.starts ?? []) if (t < first) first = t;
+  return first === Infinity ? undefined : isoFromMicros(first);
 }

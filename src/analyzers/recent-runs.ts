@@ -3,6 +3,8 @@
 // HORIZON behind the newest one: memory per job stays small however long the log.
 // Scheduled times mostly arrive in order: a time past the newest is new without a look-up, and a
 // copy is found by scanning back from the newest.
+// A rule that needs what an entry became (who ran that scheduled time) is handed it as it
+// expires, and reads the entries not yet expired with live(): nothing is lost, nothing is copied.
 
 const HORIZON = 5 * 60e6;
 
@@ -16,7 +18,8 @@ interface Window<T> {
 export class RecentRuns<T> {
   private byJob = new Map<string, Window<T>>();
 
-  constructor(private readonly create: () => T) {}
+  /** `expired`: called once per entry when it leaves the window, with its job key. */
+  constructor(private readonly create: () => T, private readonly expired?: (entry: T, key: string) => void) {}
 
   /** The entry for (job, scheduled time) and whether it already existed. */
   get(key: string, scheduledAt: number): { entry: T; seen: boolean } {
@@ -31,12 +34,22 @@ export class RecentRuns<T> {
     w.times.push(scheduledAt);
     w.entries.push(entry);
     if (scheduledAt > w.newest) w.newest = scheduledAt;
-    while (w.head < w.times.length && w.times[w.head] < w.newest - HORIZON) w.entries[w.head++] = undefined as T;
+    while (w.head < w.times.length && w.times[w.head] < w.newest - HORIZON) {
+      this.expired?.(w.entries[w.head], key);
+      w.entries[w.head++] = undefined as T;
+    }
     if (w.head > 256 && w.head * 2 > w.times.length) {
       w.times = w.times.slice(w.head);
       w.entries = w.entries.slice(w.head);
       w.head = 0;
     }
     return { entry, seen: false };
+  }
+
+  /** The entries still in their window, with their job keys (read only: finish() may run many times). */
+  *live(): IterableIterator<[T, string]> {
+    for (const [key, w] of this.byJob) {
+      for (let i = w.head; i < w.entries.length; i++) yield [w.entries[i], key];
+    }
   }
 }

@@ -393,7 +393,8 @@ export class RunLog {
       const into = chunks.get(to);
       if (!into) chunks.set(to, chunk);
       else {
-        into.items.push(...chunk.items);
+        // A loop, not push(...items): a chunk may hold more items than an argument list can.
+        for (const item of chunk.items) into.items.push(item);
         into.problems += chunk.problems;
         into.runs += chunk.runs;
       }

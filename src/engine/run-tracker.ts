@@ -133,7 +133,7 @@ export class RunTracker {
 
   openRuns(): Run[] {
     const all: Run[] = [];
-    for (const byJob of this.open.values()) for (const list of byJob.values()) all.push(...list);
+    for (const byJob of this.open.values()) for (const list of byJob.values()) for (const run of list) all.push(run);
     return all;
   }
 

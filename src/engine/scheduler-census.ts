@@ -64,25 +64,65 @@ class StreamCensus {
   /** Per job name, the most `Added job` lines one scheduler wrote at one start: jobs registered twice. */
   addsPerStart = new Map<string, number>();
 
+  /** The signals found so far, kept until the stream changes: counts are asked per job, thousands of times. */
+  found?: Found;
+  private open?: BurstOutcome | null;
+
+  /** The stream changed: what was derived from it is derived again when next asked. */
+  touched(): void {
+    this.found = undefined;
+    this.open = undefined;
+  }
+
   /** Copies or series of a job that its own registrations explain (two jobs, one name and trigger). */
   explained(name: string, n: number): boolean {
-    return (this.addsPerStart.get(name) ?? 1) >= n;
+    const kept = this.addsPerStart.get(name);
+    const open = this.openBurst()?.adds.get(name);
+    const each = kept === undefined && open === undefined ? 1 : Math.max(kept ?? 0, open ?? 0);
+    return each >= n;
+  }
+
+  /** The best `Scheduler started` burst, the open one included (as if it were closed now). */
+  starts(): { n: number; jobs: string[]; evidence: Evidence[] } {
+    const best = this.openBurst()?.best;
+    return best && best.n > this.bestStarts.n ? best : this.bestStarts;
+  }
+
+  distinct(): number {
+    return Math.max(this.distinctStarts, this.openBurst()?.distinct ?? 0);
   }
 
   closeBurst(): void {
-    const b = this.burst;
-    for (const [name, k] of b.added) {
-      const each = Math.ceil(k / Math.max(1, b.starts));
-      if (each > (this.addsPerStart.get(name) ?? 0)) this.addsPerStart.set(name, each);
-    }
-    if (b.starts >= 2) {
-      const shared = [...b.added.entries()].filter(([, n]) => n >= 2);
-      const n = Math.min(b.starts, Math.max(0, ...shared.map(([, k]) => k)));
-      if (n >= 2 && n > this.bestStarts.n) this.bestStarts = { n, jobs: shared.map(([name]) => name).sort(), evidence: b.evidence };
-      else if (shared.length === 0 && b.added.size > 0) this.distinctStarts = Math.max(this.distinctStarts, b.starts);
-    }
+    const o = outcomeOf(this.burst);
+    for (const [name, each] of o.adds) if (each > (this.addsPerStart.get(name) ?? 0)) this.addsPerStart.set(name, each);
+    if (o.best && o.best.n > this.bestStarts.n) this.bestStarts = o.best;
+    this.distinctStarts = Math.max(this.distinctStarts, o.distinct);
     this.burst = { starts: 0, added: new Map(), evidence: [] };
+    this.touched();
   }
+
+  /** What closing the open burst would give, without closing it: counts may be read mid-log. */
+  private openBurst(): BurstOutcome | undefined {
+    if (this.open === undefined) this.open = this.burst.starts > 0 || this.burst.added.size > 0 ? outcomeOf(this.burst) : null;
+    return this.open ?? undefined;
+  }
+}
+
+interface BurstOutcome { adds: Map<string, number>; best?: { n: number; jobs: string[]; evidence: Evidence[] }; distinct: number }
+interface Found { signals: Signal[]; byKey: Map<string, number>; starts: number; startsJobs: Set<string> }
+
+/** A burst of starts, read: how many times each job was added per start, and how many schedulers share jobs. */
+function outcomeOf(b: Burst): BurstOutcome {
+  const adds = new Map<string, number>();
+  for (const [name, k] of b.added) adds.set(name, Math.ceil(k / Math.max(1, b.starts)));
+  if (b.starts < 2) return { adds, distinct: 0 };
+  const shared = [...b.added.entries()].filter(([, n]) => n >= 2);
+  // A loop, not Math.max(...): one burst may add more jobs than an argument list can hold.
+  let most = 0;
+  for (const [, k] of shared) if (k > most) most = k;
+  const n = Math.min(b.starts, most);
+  if (n >= 2) return { adds, best: { n, jobs: shared.map(([name]) => name).sort(), evidence: b.evidence }, distinct: 0 };
+  return { adds, distinct: shared.length === 0 && b.added.size > 0 ? b.starts : 0 };
 }
 
 export class SchedulerCensus {
@@ -102,6 +142,8 @@ export class SchedulerCensus {
   /** `nextRunAt`: a skip line's `next run at` (the fire time it skipped), read before the job was interned. */
   event(event: LogEvent, instance: string, nextRunAt?: string): void {
     const s = this.of(instance);
+    // The instance's state (its starts) changes with its events, and this is called for each of them.
+    s.touched();
     switch (event.kind) {
       case 'scheduler-start':
         s.burst.starts++;
@@ -133,6 +175,7 @@ export class SchedulerCensus {
 
   runStart(run: Run): void {
     const s = this.of(run.instance);
+    s.touched();
     if (s.burst.starts > 0 || s.burst.added.size > 0) s.closeBurst();
     // Copies of one run arrive close together: the first is remembered by its place, and its
     // text fetched from the ring of recent runs only if a second copy turns up.
@@ -180,24 +223,26 @@ export class SchedulerCensus {
     }
   }
 
-  /** Call once, at the end of the timeline, before asking for counts. */
-  finish(): void {
-    for (const s of this.streams.values()) s.closeBurst();
-  }
+  /**
+   * Nothing to close: counts read the open burst of starts as if it were closed, so they may be
+   * asked for at any moment (a live view) and again. Kept for the engine's end of timeline.
+   */
+  finish(): void {}
 
   /** The schedulers behind one instance (a stream, or a process when the records carry pids). */
   count(instance: string): SchedulerCount {
     const s = this.streams.get(instance);
-    const one: SchedulerCount = { schedulers: 1, basis: [], jobs: [], evidence: [], distinctStarts: s?.distinctStarts ?? 0 };
+    const one: SchedulerCount = { schedulers: 1, basis: [], jobs: [], evidence: [], distinctStarts: s?.distinct() ?? 0 };
     if (!s) return one;
-    const found = this.signals(instance, s);
+    const found = [...this.found(instance, s).signals];
     if (found.length === 0) return one;
-    const n = Math.max(...found.map((c) => c.n));
+    let n = 0;
+    for (const c of found) if (c.n > n) n = c.n;
     const evidence: Evidence[] = [];
     for (const c of found.sort((a, b) => b.n - a.n)) for (const e of c.evidence) addEvidence(evidence, e);
     const jobs = [...new Set(found.flatMap((c) => c.jobs))].sort();
     const basis = [...new Set(found.map((c) => c.basis))];
-    return { schedulers: n, basis, jobs, evidence, distinctStarts: s.distinctStarts };
+    return { schedulers: n, basis, jobs, evidence, distinctStarts: s.distinct() };
   }
 
   /** Schedulers of one instance that ran one job (≥ 1). */
@@ -205,8 +250,29 @@ export class SchedulerCensus {
     const s = this.streams.get(instance);
     if (!s) return 1;
     const name = s.perJobCopies.get(key)?.name ?? s.phases.get(key)?.name ?? s.perJobSkips.get(key)?.name;
-    const found = this.signals(instance, s).filter((c) => c.key === key || (c.key === undefined && name !== undefined && c.jobs.includes(name)));
-    return Math.max(1, ...found.map((c) => c.n));
+    const found = this.found(instance, s);
+    let n = Math.max(1, found.byKey.get(key) ?? 1);
+    // The one signal of no single job: a burst of starts, over the jobs it names.
+    if (name !== undefined && found.startsJobs.has(name) && found.starts > n) n = found.starts;
+    return n;
+  }
+
+  /** The signals of one instance, found once per change of its stream, with the largest per job. */
+  private found(instance: string, s: StreamCensus): Found {
+    if (s.found) return s.found;
+    const signals = this.signals(instance, s);
+    const byKey = new Map<string, number>();
+    let starts = 0;
+    const startsJobs = new Set<string>();
+    for (const c of signals) {
+      if (c.key !== undefined) {
+        if (c.n > (byKey.get(c.key) ?? 0)) byKey.set(c.key, c.n);
+      } else {
+        starts = Math.max(starts, c.n);
+        for (const j of c.jobs) startsJobs.add(j);
+      }
+    }
+    return (s.found = { signals, byKey, starts, startsJobs });
   }
 
   /** Every signal of several schedulers in one instance, each with its count (≥ 2) and its lines. */
@@ -216,7 +282,8 @@ export class SchedulerCensus {
     // In one process, copies are the store's duplicate jobs unless it started several schedulers.
     const copiesCount = state?.pid === undefined || startedTwice;
     const out: Signal[] = [];
-    if (s.bestStarts.n >= 2) out.push({ basis: 'starts', n: s.bestStarts.n, jobs: s.bestStarts.jobs, evidence: s.bestStarts.evidence });
+    const starts = s.starts();
+    if (starts.n >= 2) out.push({ basis: 'starts', n: starts.n, jobs: starts.jobs, evidence: starts.evidence });
     for (const [key, c] of copiesCount ? s.perJobCopies : []) {
       if (c.n >= 2 && !s.explained(c.name, c.n)) out.push({ basis: 'copies', key, n: c.n, jobs: [c.name], evidence: c.evidence });
     }

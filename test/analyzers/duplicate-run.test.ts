@@ -7,6 +7,9 @@ import { test } from 'node:test';
 import { analyzeLogs } from '../../src/engine/analyze';
 import { readTruth } from '../scenarios/check-scenario';
 import { analyzeLines, basic, withPid } from '../support/log-lines';
+import { withRepeatedFinish } from '../support/repeat-finish';
+import { sameRunsOnHosts } from '../support/same-runs-on-hosts';
+import { duplicateRun } from '../../src/analyzers/duplicate-run';
 
 const CRON = "cron[minute='*/5']";
 const GUNICORN = join(__dirname, '..', 'fixtures', 'server-gunicorn-w3');
@@ -60,4 +63,22 @@ test('valid: two jobs sharing a name and interval, microseconds apart, in one pr
   }
   const a = await analyzeLines(lines);
   assert.deepEqual(a.findings.map((f) => f.rule), []);
+});
+
+test('finish() is repeatable: called twice on one state, the same findings, and the first left as it was', async () => {
+  const { dir, cleanup } = sameRunsOnHosts(3, 20);
+  try {
+    for (const input of [[dir], [join(GUNICORN, 'app.log')]]) {
+      const plain = await analyzeLogs(input);
+      const { value, calls } = await withRepeatedFinish(duplicateRun, () => analyzeLogs(input));
+      assert.equal(calls.length, 1);
+      const found = JSON.parse(calls[0].first) as { rule: string; evidence: unknown[] }[];
+      assert.ok(found.length > 0 && found.every((f) => f.rule === 'duplicate-run' && f.evidence.length > 0));
+      assert.equal(calls[0].second, calls[0].first);
+      assert.equal(calls[0].again, calls[0].first);
+      assert.deepEqual(value.findings, plain.findings, 'a second finish() changes nothing the engine reports');
+    }
+  } finally {
+    cleanup();
+  }
 });

@@ -3,7 +3,12 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { join } from 'node:path';
+import { analyzeLogs } from '../../src/engine/analyze';
+import { multipleSchedulers } from '../../src/analyzers/multiple-schedulers';
 import { analyzeLines, basic } from '../support/log-lines';
+import { withRepeatedFinish } from '../support/repeat-finish';
+import { sameRunsOnHosts } from '../support/same-runs-on-hosts';
 
 const IV = 'interval[0:00:10]';
 const CRON = "cron[minute='*/5']";
@@ -85,4 +90,43 @@ test('valid: two schedulers with different jobs, a crash and restart, two jobs s
   // Starts and shutdowns in turn: one scheduler at a time.
   const cycles = await analyzeLines([basic.added('sync'), basic.start, basic.shutdown, basic.added('sync'), basic.start, basic.shutdown]);
   assert.deepEqual(multi(cycles), []);
+});
+
+test('finish() is repeatable: hosts (read after their runs left the window), processes of one host, one stream', async () => {
+  const { dir, cleanup } = sameRunsOnHosts(3, 20);
+  try {
+    const pids = join(__dirname, '..', 'fixtures', 'server-gunicorn-w3-pids', 'app.log');
+    const stream = join(__dirname, '..', 'fixtures', 'server-gunicorn-w3', 'app.log');
+    const kinds: string[] = [];
+    for (const input of [[dir], [pids], [stream]]) {
+      const plain = await analyzeLogs(input);
+      const { value, calls } = await withRepeatedFinish(multipleSchedulers, () => analyzeLogs(input));
+      assert.equal(calls.length, 1);
+      const found = JSON.parse(calls[0].first) as { data: { kind: string } }[];
+      assert.equal(found.length, 1);
+      kinds.push(found[0].data.kind);
+      assert.equal(calls[0].second, calls[0].first);
+      assert.equal(calls[0].again, calls[0].first);
+      assert.deepEqual(value.findings, plain.findings);
+    }
+    assert.deepEqual(kinds, ['hosts', 'processes', 'one-stream']);
+  } finally {
+    cleanup();
+  }
+});
+
+test('hosts that ran the same times, one process beside another on host 1: every scheduler named, across hosts', async () => {
+  const { dir, cleanup } = sameRunsOnHosts(3, 20);
+  try {
+    const a = await analyzeLogs([dir]);
+    const m = multi(a);
+    assert.equal(m.length, 1);
+    assert.equal(m[0].count, 4);
+    assert.equal(m[0].data!.kind, 'hosts');
+    // pid 5001 shares no scheduled time with anyone: it is there as a live process beside 4001 on its host.
+    assert.deepEqual((m[0].data!.instances as string[]).map((i) => i.replace(/^.*\//, '')), ['web-1.log pid 4001', 'web-1.log pid 5001', 'web-2.log pid 4002', 'web-3.log pid 4003']);
+    assert.deepEqual(m[0].data!.jobs, ['report', 'sync']);
+  } finally {
+    cleanup();
+  }
 });
