@@ -62,7 +62,7 @@ export const duplicateRun: LogRule = {
       },
       finish(end) {
         return tally.findings('duplicate-run', 'error', (t) => {
-          t.evidence.push(...t.data.group);
+          t.evidence.splice(0, t.evidence.length, ...t.data.group);
           const instances = [...t.data.instances].sort();
           // Schedulers behind the copies: one per process, more where one stream shows several.
           const schedulers = instances.reduce((n, i) => n + end.census.forJob(i, t.data.key), 0);
