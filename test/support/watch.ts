@@ -65,6 +65,8 @@ export interface Watch {
   stderr(): string;
   /** Resolves with the first line (from index `from`) that `match` accepts; rejects after `ms`. */
   waitFor(match: (l: Line) => boolean, ms: number, from?: number): Promise<Line>;
+  /** Resolves once stderr matches. */
+  waitForStderr(pattern: RegExp, ms: number): Promise<void>;
   /** The port from `metrics at http://…:PORT/metrics` on stderr. */
   metricsPort(): Promise<number>;
   /** Sends the signal and waits for the exit. */
@@ -107,6 +109,7 @@ export function startWatch(args: string[], cwd: string): Watch {
     lines,
     stderr: () => err,
     waitFor: (match, ms, from = 0) => until(() => lines.slice(from).find(match), ms, 'no matching line'),
+    waitForStderr: (pattern, ms) => until(() => (pattern.test(err) ? true : undefined), ms, `no stderr matching ${pattern}`).then(() => undefined),
     metricsPort: () => until(() => { const m = /metrics at http:\/\/[^\s]*:(\d+)\/metrics/.exec(err); return m ? Number(m[1]) : undefined; }, 10000, 'no metrics address'),
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
