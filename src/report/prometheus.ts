@@ -14,7 +14,7 @@ export interface MetricDoc {
 }
 
 export const METRICS: MetricDoc[] = [
-  { name: 'sched_doctor_findings_total', type: 'counter', labels: ['rule', 'job'], help: 'Occurrences sched-doctor counted per rule and job (job is empty for scheduler-wide findings), as the finding\'s count: copies for duplicate-run, fire times for missed-run.' },
+  { name: 'sched_doctor_findings_total', type: 'counter', labels: ['rule', 'job'], help: 'Occurrences sched-doctor counted per rule and job (job is empty for scheduler-wide findings), as the finding\'s count: scheduled times run more than once for duplicate-run, fire times for missed-run.' },
   { name: 'sched_doctor_runs_total', type: 'counter', labels: ['job', 'outcome'], help: 'Runs per job by outcome: success and error (end lines), skipped (max_instances lines), misfired (misfire lines).' },
   { name: 'sched_doctor_last_run_timestamp_seconds', type: 'gauge', labels: ['job'], help: 'When the job\'s last run started, by the log\'s stamp (Unix time).' },
   { name: 'sched_doctor_next_run_timestamp_seconds', type: 'gauge', labels: ['job'], help: 'When the job should run next by its trigger, after its last run\'s scheduled time (Unix time).' },

@@ -2,6 +2,8 @@
 // exposition format 0.0.4 wants, counters that never go down, and the endpoint over loopback.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { LiveMetrics } from '../../src/engine/live-metrics';
 import { escapeLabelValue, METRICS, renderPrometheus } from '../../src/report/prometheus';
@@ -63,4 +65,9 @@ test('the address: loopback only unless allowed; the endpoint answers GET /metri
   } finally {
     server.close();
   }
+});
+
+test("the README's metrics table is these names, types and help texts", () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  for (const m of METRICS) assert.ok(readme.includes(`| \`${m.name}\` | ${m.type} | `) && readme.includes(` | ${m.help} |`), m.name);
 });
