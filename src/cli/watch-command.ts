@@ -54,7 +54,8 @@ Stops on SIGINT or SIGTERM (exit 0, after a summary), at the end of standard inp
 Findings are printed once, when certain; a finding whose count grows is printed again as an update
 (ndjson: "update": true, same "fingerprint"). Live, a rule reports only what the log already proves:
 a fire time is missed once its grace has passed by the clock, a run is unfinished once its process
-restarted or others logged long after it fell silent; silent-runs waits for the end of a log.`)
+restarted or others logged long after it fell silent; silent-runs (which needs the end of a log)
+is not reported. --metrics 127.0.0.1:0 picks a free port (printed on standard error).`)
     .action(async (logs: string[], flags: WatchFlags) => {
       process.exitCode = await runWatch(logs, flags);
     });
