@@ -12,6 +12,8 @@ import { loadConfig } from '../config/load-config';
 import { jobFilter } from '../config/job-filter';
 import { WATCH_FORMATS, type WatchFormat } from '../report/watch-lines';
 import { parseFailOn } from './exit';
+import { storeOptionsFrom } from './store-flags';
+import { checkStore, loadStore } from '../engine/analyze-store';
 import { parseMetricsAddress } from './metrics-server';
 import { watchLogs } from './watch-session';
 
@@ -28,6 +30,9 @@ interface WatchFlags {
   field?: string[];
   config?: string | false;
   poll: string;
+  db?: string;
+  table: string;
+  schema?: string;
 }
 
 export function registerWatch(program: Command): void {
@@ -46,6 +51,9 @@ export function registerWatch(program: Command): void {
     .option('--tz <zone>', 'time zone of log timestamps that carry no offset (IANA name, UTC, +08:00); default: inferred from the runs')
     .option('--same-process', "the files are one process's log, not separate processes")
     .option('--field <map>', 'JSON logs: which fields hold what, e.g. message=msg,time=ts (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--db <url>', 'a job store (as analyze --db: sqlite:///jobs.db, postgresql://…, mysql+pymysql://…, redis://…): its rules run once, at the start')
+    .option('--table <name>', 'job store table (SQLAlchemyJobStore tablename)', 'apscheduler_jobs')
+    .option('--schema <name>', 'PostgreSQL schema, or MySQL database (SQLAlchemyJobStore tableschema)')
     .option('--config <file>', 'config file (default: sched-doctor.config.json or .sched-doctorrc.json here or above): rule options, severities, jobs')
     .option('--no-config', 'use no config file')
     .addHelpText('after', `
@@ -75,6 +83,11 @@ async function runWatch(logs: string[], flags: WatchFlags): Promise<number> {
   const logFormat = flags.logFormat ?? config.logFormat;
   const tz = flags.tz ?? config.tz;
 
+  // The store is read once: its rows change as the scheduler runs, and its rules (stale, orphan,
+  // undecodable jobs) are about how it was set up, not about each run.
+  const storeFindings = flags.db
+    ? checkStore((await loadStore(flags.db, storeOptionsFrom(flags), { keepPickles: false })).jobs, { ruleOptions: config.ruleOptions, ruleSeverity: config.ruleSeverity })
+    : undefined;
   const controller = new AbortController();
   let reason = 'stopped';
   const onSignal = (name: NodeJS.Signals) => {
@@ -99,6 +112,7 @@ async function runWatch(logs: string[], flags: WatchFlags): Promise<number> {
         fields: fieldMap,
       },
       keepJob: jobFilter(config.jobs),
+      storeFindings,
       signal: controller.signal,
       stopReason: () => reason,
       write: (text) => process.stdout.write(text),

@@ -26,6 +26,8 @@ export interface WatchOptions {
   metrics?: MetricsAddress;
   engine: EngineOptions;
   reader: ReaderOptions;
+  /** Findings of the job store (--db), read once at the start: printed with the first snapshot. */
+  storeFindings?: Finding[];
   /** Findings of these jobs only (the config's job list); scheduler-wide findings always. */
   keepJob?: (name: string) => boolean;
   /** Stops following (SIGINT, SIGTERM); `stopReason()` names why, for the summary. */
@@ -66,7 +68,7 @@ export async function watchLogs(inputs: string[], o: WatchOptions): Promise<numb
   const snapshot = () => {
     changed = false;
     lastSnapshot = Date.now();
-    let findings = withFingerprints(engine.findings({ now: Date.now() * 1000 }));
+    let findings = withFingerprints([...(o.storeFindings ?? []), ...engine.findings({ now: Date.now() * 1000 })]);
     if (o.keepJob) findings = findings.filter((f) => f.job === null || o.keepJob!(f.job));
     metrics.findingsSeen(findings);
     for (const change of diff.changes(sortFindings(findings))) {

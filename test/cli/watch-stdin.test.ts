@@ -119,3 +119,13 @@ test('watch --help names every option and how it stops', () => {
   assert.equal(r.code, 0);
   for (const flag of ['--format', '--from-start', '--metrics', '--metrics-public', '--fail-on', '--poll', '--log-format', '--tz', '--config', 'SIGTERM', 'update']) assert.ok(r.stdout.includes(flag), flag);
 });
+
+test('--db: the job store is read once at the start, its findings printed as analyze --db reports them', { timeout: 30_000 }, async () => {
+  const db = `sqlite:///${join(__dirname, '..', 'fixtures', 'kill-restart', 'jobs.sqlite')}`;
+  const r = await watchStdin(['--db', db, '--format', 'ndjson'], [], 200);
+  assert.equal(r.code, 0, r.stderr);
+  const printed = r.lines.map((l) => JSON.parse(l.text)).filter((o) => o.type === 'finding').map((o) => [o.rule, o.job, o.count]);
+  const analyzed = JSON.parse(runCli(['analyze', '--db', db, '--format', 'json', '--fail-on', 'never']).stdout).findings.map((f: { rule: string; job: string; count: number }) => [f.rule, f.job, f.count]);
+  assert.ok(analyzed.length > 0);
+  assert.deepEqual(printed, analyzed);
+});
