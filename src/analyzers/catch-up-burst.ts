@@ -34,11 +34,10 @@ export const catchUpBurst: LogRule = {
     const open = new Map<string, Burst>();
     const tally = new JobTally(() => ({ bursts: 0, afterStart: 0, largest: 0, maxLag: 0, from: 0, to: 0 }));
 
-    const close = (key: string) => {
-      const b = open.get(key);
-      open.delete(key);
-      if (!b || b.runs < minRuns) return;
-      const t = tally.hit(b.job, b.firstStart, b.evidence);
+    /** A burst that ended (or, at the end, is still open) counts into `into`. */
+    const count = (b: Burst, into: typeof tally) => {
+      if (b.runs < minRuns) return;
+      const t = into.hit(b.job, b.firstStart, b.evidence);
       t.count += b.runs - 1;
       t.data.bursts++;
       if (b.runs > t.data.largest) {
@@ -47,9 +46,13 @@ export const catchUpBurst: LogRule = {
         t.data.to = b.maxScheduled;
       }
       t.data.maxLag = Math.max(t.data.maxLag, b.maxLag);
-      // Right after a (re)start it is downtime being replayed; otherwise the scheduler fell behind.
       const starts = context.instance(b.instance)?.starts ?? [];
       if (starts.some((s) => s <= b.firstStart && b.firstStart - s <= RESTART_WINDOW)) t.data.afterStart++;
+    };
+    const close = (key: string) => {
+      const b = open.get(key);
+      open.delete(key);
+      if (b) count(b, tally);
     };
 
     return {
@@ -71,8 +74,10 @@ export const catchUpBurst: LogRule = {
         if (lag > minLag) open.set(key, { runs: 1, firstStart: run.start, lastStart: run.start, minScheduled: run.scheduledAt.at, maxScheduled: run.scheduledAt.at, maxLag: lag, instance: run.instance, job: run.job, evidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
       },
       finish() {
-        for (const key of [...open.keys()]) close(key);
-        return tally.findings('catch-up-burst', 'warning', (t) => ({
+        // Bursts still open count as they stand, in a copy: finish is asked again while a log is followed.
+        const now = tally.clone();
+        for (const b of open.values()) count(b, now);
+        return now.findings('catch-up-burst', 'warning', (t) => ({
           message: `${plural(t.count, 'overdue run')} of ${t.job.name} replayed back to back ${t.data.afterStart === t.data.bursts ? 'after downtime' : t.data.afterStart === 0 ? 'while the scheduler was behind' : 'after downtime or while the scheduler was behind'} (${plural(t.data.bursts, 'burst')}, largest ${t.data.largest} runs covering ${seconds(t.data.to - t.data.from)} of missed schedule, up to ${seconds(t.data.maxLag)} late)`,
           data: { replayedRuns: t.count, bursts: t.data.bursts, largestBurst: t.data.largest, maxLagSeconds: t.data.maxLag / 1e6 },
         }));

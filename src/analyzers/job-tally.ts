@@ -40,6 +40,13 @@ export class JobTally<D> {
     return t;
   }
 
+  /** A copy to add to without changing this one (a repeatable finish); `copyData` copies a tally's data. */
+  clone(copyData: (d: D) => D = (d) => ({ ...d })): JobTally<D> {
+    const copy = new JobTally(this.initial);
+    for (const [key, t] of this.entries) copy.entries.set(key, { ...t, evidence: [...t.evidence], data: copyData(t.data) });
+    return copy;
+  }
+
   get(job: JobRef): Tally<D> | undefined {
     return this.entries.get(jobKey(job));
   }
@@ -54,7 +61,7 @@ export class JobTally<D> {
         rule, severity, job: t.job.name, trigger: t.job.trigger, count: t.count, message: d.message,
         firstTime: t.first === undefined ? undefined : isoFromMicros(t.first),
         lastTime: t.last === undefined ? undefined : isoFromMicros(t.last),
-        evidence: t.evidence.sort((a, b) => a.source.localeCompare(b.source) || a.line - b.line), data: d.data,
+        evidence: [...t.evidence].sort((a, b) => a.source.localeCompare(b.source) || a.line - b.line), data: d.data,
       });
     }
     return out;

@@ -329,9 +329,11 @@ export const missedRun: LogRule = {
         p.instance = run.instance;
         p.lastEvidence = { ...run.evidence, text: detach(run.evidence.text ?? '') };
       },
-      finish() {
+      finish(end) {
         const findings: Finding[] = [];
-        for (const s of jobs.values()) {
+        for (const job of jobs.values()) {
+          // The tails are counted into a copy of the job's gaps: finish is asked again while a log is followed.
+          const s: JobState = { ...job, pending: [...job.pending], gaps: job.gaps.map((g) => ({ ...g })), evidence: [...job.evidence] };
           const period = s.schedule.kind === 'interval' ? s.schedule.period : 0;
           for (const p of s.phases) {
             const later = s.phases.filter((q) => q !== p && q.first > p.last).sort((a, b) => a.first - b.first)[0];
@@ -341,13 +343,15 @@ export const missedRun: LogRule = {
               const readds = (added.get(s.job.name) ?? []).filter((t) => t > p.last && t < later.first);
               // Removed on purpose before it came back (`Removed job`, then a new `add_job`): nothing was due meanwhile.
               const removed = (removedIn.get(p.instance) ?? []).filter((t) => t > p.last && t < later.first);
-              const end = removed.length ? Math.min(...removed) : Math.max(later.first - period, ...readds);
-              record(s, p, p.last, end + 1, SAME + p.jitter, () => 'replaced', [p.lastEvidence, later.lastEvidence]);
+              const until = removed.length ? Math.min(...removed) : Math.max(later.first - period, ...readds);
+              record(s, p, p.last, until + 1, SAME + p.jitter, () => 'replaced', [p.lastEvidence, later.lastEvidence]);
               continue;
             }
             // Until the job's end as the log shows it: removal, shutdown, a new trigger for the name, or the process's last line.
             const ends: { at: number; grace: number }[] = [];
-            const alive = lastReal.get(p.instance);
+            // Live, a fire time counts only once its grace has passed by the wall clock too.
+            const logged = lastReal.get(p.instance);
+            const alive = logged !== undefined && end.live ? Math.min(logged, end.live.now) : logged;
             if (alive !== undefined) ends.push({ at: alive, grace: Math.max(grace, 2 * s.maxLate) });
             if (s.removedAt !== undefined && s.removedAt > p.last) ends.push({ at: s.removedAt, grace: 0 });
             const restored = restoreFailed.get(s.job.name);
@@ -355,15 +359,15 @@ export const missedRun: LogRule = {
             for (const t of removedIn.get(p.instance) ?? []) if (t > p.last) ends.push({ at: t, grace: 0 });
             for (const d of downSpans) if (d.instance === p.instance && d.from > p.last) ends.push({ at: d.from, grace: 1e6 });
             for (const other of byName.get(s.job.name) ?? []) {
-              if (other === s) continue;
+              if (other === job) continue;
               const firstRun = Math.min(...other.phases.map((q) => q.first).filter((f) => f > p.last));
               if (Number.isFinite(firstRun)) ends.push({ at: firstRun, grace: 0 });
             }
             if (ends.length === 0) continue;
-            const end = ends.reduce((a, b) => (b.at - b.grace < a.at - a.grace ? b : a));
-            const before = end.at - end.grace;
+            const closing = ends.reduce((a, b) => (b.at - b.grace < a.at - a.grace ? b : a));
+            const before = closing.at - closing.grace;
             if (before <= p.last) continue;
-            record(s, p, p.last, before, SAME + p.jitter, () => causeOf(p.last, end.at, period || cronStep(s, p.last, end.at)), [p.lastEvidence]);
+            record(s, p, p.last, before, SAME + p.jitter, () => causeOf(p.last, closing.at, period || cronStep(s, p.last, closing.at)), [p.lastEvidence]);
           }
           if (s.missed > 0 && s.gaps.length) findings.push(describe(s));
         }

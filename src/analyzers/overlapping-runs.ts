@@ -49,25 +49,23 @@ export const overlappingRuns: LogRule = {
     const keepsLines = (key: string) => (candidates.get(key)?.length ?? 0) < WITH_EVIDENCE;
     const hasPid = (i: string) => context.instance(i)?.pid !== undefined || context.instance(i)?.host !== undefined;
 
-    const settle = (e: Entry) => {
-      live.delete(e);
+    /** Counts an entry into `shapes` and `candidates`: the rule's own, or a finish's copies of them. */
+    const settle = (e: Entry, into: { shapes: Map<string, Shape>; candidates: Map<string, Entry[]> }) => {
       if (e.counts.every((c) => c === 0)) return;
       const sig = `${e.key}\u0000${e.instance}\u0000${e.counts.join(',')}`;
-      const shape = shapes.get(sig);
+      const shape = into.shapes.get(sig);
       if (shape) {
         shape.n++;
         shape.first = Math.min(shape.first, e.start);
         shape.last = Math.max(shape.last, e.start);
-      } else shapes.set(sig, { key: e.key, job: e.job, instance: e.instance, counts: e.counts, n: 1, first: e.start, last: e.start });
+      } else into.shapes.set(sig, { key: e.key, job: e.job, instance: e.instance, counts: [...e.counts], n: 1, first: e.start, last: e.start });
       if (e.evidence && e.first?.evidence) {
-        const list = candidates.get(e.key) ?? [];
+        const list = into.candidates.get(e.key) ?? [];
         if (list.length < WITH_EVIDENCE) {
           // Copied now, once: until here they were the runs' own lines, held only while in flight.
-          e.evidence = copy(e.evidence);
-          e.first = { ...e.first, waiters: [], evidence: copy(e.first.evidence), end: e.first.end && copy(e.first.end) };
-          list.push(e);
+          list.push({ ...e, counts: [...e.counts], evidence: copy(e.evidence), first: { ...e.first, waiters: [], evidence: copy(e.first.evidence), end: e.first.end && copy(e.first.end) } });
         }
-        candidates.set(e.key, list);
+        into.candidates.set(e.key, list);
       }
     };
 
@@ -102,7 +100,10 @@ export const overlappingRuns: LogRule = {
         if (flight.evidence && flight.waiters.length > 0 && run.endEvidence) flight.end = run.endEvidence;
         for (const { entry, cat } of flight.waiters) {
           entry.counts[cat]++;
-          if (--entry.waiting === 0) settle(entry);
+          if (--entry.waiting === 0) {
+            live.delete(entry);
+            settle(entry, { shapes, candidates });
+          }
         }
         flight.waiters = [];
         const list = inFlight.get(run.key);
@@ -111,7 +112,9 @@ export const overlappingRuns: LogRule = {
       },
       finish(end) {
         // Overlaps still waiting on a run that never ended: counted with the runs that did.
-        for (const e of [...live]) settle(e);
+        // Into copies: finish is asked again while a log is followed, and those runs may still end.
+        const now = { shapes: new Map([...shapes].map(([k, v]) => [k, { ...v }])), candidates: new Map([...candidates].map(([k, v]) => [k, [...v]])) };
+        for (const e of live) settle(e, now);
         const several = (instance: string, key: string) => !hasPid(instance) && end.census.forJob(instance, key) >= 2;
         const decide = (counts: number[], instance: string, key: string) => {
           const many = several(instance, key);
@@ -119,7 +122,7 @@ export const overlappingRuns: LogRule = {
           return { cross: c[CROSS] + (many ? c[COPY] + c[NEAR] + c[FAR] + c[SAME] : 0), inside: c[IN] + (many ? 0 : c[FAR] + c[SAME]) };
         };
         const tally = new JobTally(() => ({ maxConcurrent: 0, inProcess: 0, crossScheduler: 0 }));
-        for (const shape of shapes.values()) {
+        for (const shape of now.shapes.values()) {
           const { cross, inside } = decide(shape.counts, shape.instance, shape.key);
           if (cross + inside === 0) continue;
           const t = tally.hit(shape.job, shape.first);
@@ -130,7 +133,7 @@ export const overlappingRuns: LogRule = {
           if (cross > 0) t.data.crossScheduler += shape.n;
           if (inside > 0) t.data.inProcess += shape.n;
         }
-        for (const [key, list] of candidates) {
+        for (const [key, list] of now.candidates) {
           const shown = list.find((e) => { const d = decide(e.counts, e.instance, key); return d.cross + d.inside > 0; });
           const t = shown && tally.get(shown.job);
           if (!shown || !t || t.evidence.length > 0) continue;

@@ -40,6 +40,13 @@ export interface TimelineEnd {
   lastTime: number | undefined;
   /** How many schedulers each instance held, inferred from the log, and the server lines per stream. */
   census: SchedulerCensus;
+  /**
+   * Set while a log is still being followed (`watch`): `now` is the wall clock (epoch µs). A rule
+   * then reports only what is certain now: nothing that assumes the log ended here, no fire time
+   * missed before its grace has passed by the wall clock, no run unfinished while its process may
+   * still be running it. finish() may be called again later: it must not change the rule's state.
+   */
+  live?: { now: number };
 }
 
 export interface InstanceState {

@@ -26,8 +26,9 @@ export const silentRuns: LogRule = {
         } else if (event.kind === 'job-added') added++;
         else if (event.kind === 'run-start' || event.kind === 'run-end' || event.kind === 'misfire' || event.kind === 'max-instances') runs++;
       },
-      finish() {
-        if (starts === 0 || added === 0 || runs > 0) return [];
+      finish(end) {
+        // While a log is followed, no run yet is only no run yet: the judgment needs the log's end.
+        if (end.live || starts === 0 || added === 0 || runs > 0) return [];
         return [{
           rule: 'silent-runs', severity: 'info', job: null, count: added,
           message: `${plural(starts, 'scheduler start')} and ${plural(added, 'added job')}, but no run was logged: run lines are missing (process pool on APScheduler 3.11+, or the executor logger's level), so runs cannot be checked`,

@@ -76,24 +76,33 @@ export const submitError: LogRule = {
           else pending.delete(instance);
         }
       },
-      finish() {
-        // Still pending at the end: the log ended before a shutdown could be seen.
-        for (const list of pending.values()) for (const p of list) settle(p, false);
-        pending.clear();
-        return [...entries.values()].map((e): Finding => {
+      finish(end) {
+        // Still pending at the end: the log ended before a shutdown could be seen. Counted here
+        // without settling them (finish is asked again while a log is followed); live, one still
+        // within the window of its error may yet turn out to be a shutdown's, and waits.
+        const unsettled = new Map<Lost, number>();
+        for (const list of pending.values()) {
+          for (const p of list) {
+            if (end.live && (p.time === undefined || end.live.now - p.time <= SHUTDOWN_WINDOW)) continue;
+            unsettled.set(p.entry, (unsettled.get(p.entry) ?? 0) + 1);
+          }
+        }
+        return [...entries.values()].flatMap((entry): Finding[] => {
+          const e = { ...entry, lost: entry.lost + (unsettled.get(entry) ?? 0) };
           const total = e.lost + e.atShutdown;
+          if (total === 0) return [];
           const why = e.exception ? ` (${e.exception})` : '';
           const at = e.lostAt.length ? `; lost: next run at ${e.lostAt.join(', ')}` : '';
           const message = e.lost === 0
             ? `${plural(total, 'run')} of ${e.job.name} not submitted to executor "${e.executor}" while its scheduler shut down${why}: expected during shutdown${at}`
             : `${plural(e.lost, 'run')} of ${e.job.name} lost: the scheduler could not submit ${e.lost === 1 ? 'it' : 'them'} to executor "${e.executor}"${why}${e.atShutdown ? `; ${e.atShutdown} more while its scheduler shut down` : ''}${at}`;
-          return {
+          return [{
             rule: 'submit-error', severity: e.lost === 0 ? 'info' : 'warning', job: e.job.name, trigger: e.job.trigger, count: total, message,
             firstTime: e.first === undefined ? undefined : isoFromMicros(e.first),
             lastTime: e.last === undefined ? undefined : isoFromMicros(e.last),
             evidence: e.evidence,
             data: { lost: e.lost, atShutdown: e.atShutdown, executor: e.executor, exception: e.exception ?? null },
-          };
+          }];
         });
       },
     };

@@ -39,7 +39,9 @@ export const unfinishedRun: LogRule = {
           if (!state) continue;
           const restarted = state.epoch > run.epoch;
           const wait = Math.max(grace, 3 * (longest.get(run.key) ?? 0), 3 * (beat.get(run.instance) ?? Infinity));
-          const silent = !run.startInferred && end.lastTime !== undefined && (state.lastTime ?? run.start) <= run.start + 1e6 && end.lastTime - run.start > wait;
+          // Silent is judged by what others logged later, never by the log ending; live, the wall clock must agree.
+          const last = end.lastTime !== undefined && end.live ? Math.min(end.lastTime, end.live.now) : end.lastTime;
+          const silent = !run.startInferred && last !== undefined && (state.lastTime ?? run.start) <= run.start + 1e6 && last - run.start > wait;
           if (!restarted && !silent) continue;
           const t = tally.hit(run.job, run.start, run.evidence);
           if (restarted) t.data.restarted++;

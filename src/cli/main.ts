@@ -9,6 +9,7 @@ import { registerClean } from './clean-command';
 import { registerRestore } from './restore-command';
 import { registerRecommend } from './recommend-command';
 import { registerRuns } from './runs-command';
+import { registerWatch } from './watch-command';
 
 const VERSION = '0.1.0';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerClean(program);
   registerRestore(program);
   registerRuns(program);
+  registerWatch(program);
   registerRules(program);
   for (const c of program.commands) c.exitOverride();
   return program;

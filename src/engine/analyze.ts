@@ -1,8 +1,6 @@
-// The pipeline for logs: readers → merged timeline → run tracker → rules → findings.
+// The pipeline for logs: readers → merged timeline → the engine (run tracker → rules) → findings.
 
-import { LOG_RULES, RULES } from '../analyzers';
-import { ruleOptions, withSeverity } from '../analyzers/rule-settings';
-import type { LogRuleListener } from '../analyzers/rule';
+import { RULES } from '../analyzers';
 import type { LogEvent } from '../model/event';
 import { SEVERITY_RANK, type Finding, type Severity } from '../model/finding';
 import { LogReader, type SourceStats } from '../readers/log-reader';
@@ -14,11 +12,10 @@ import { compileLogFormat } from '../readers/python-logging-format';
 import { compileDateFormat } from '../readers/date-format';
 import { userZone } from '../readers/clock';
 import { isoFromMicros } from '../model/time';
-import { JobStats, type JobSummary } from './job-stats';
+import type { JobSummary } from './job-stats';
 import { mergeByTime } from './merge';
-import { RunTracker, type PairingStats } from './run-tracker';
-import { JobRegistry } from './job-registry';
-import { SchedulerCensus } from './scheduler-census';
+import type { PairingStats } from './run-tracker';
+import { Engine } from './engine';
 import type { RunLog } from './run-log';
 
 export interface AnalyzeOptions {
@@ -87,64 +84,7 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
     ...sources.map((s, i) => new LogReader(s.label, { logFormat: format, dateFormat, zone, fields, host: hosts?.[i], files: s.files, skippedDirs: s.skippedDirs })),
     ...(options.history ?? []),
   ];
-  const tracker = new RunTracker(options.sameProcess === true);
-  const stats = new JobStats();
-  const rules = LOG_RULES.filter((r) => options.ruleSeverity?.[r.id] !== 'off');
-  const listeners: LogRuleListener[] = rules.map((r) =>
-    r.create({ options: ruleOptions(r, options.ruleOptions), instance: (id) => tracker.instances.get(id) }),
-  );
-  if (options.runLog) listeners.push(options.runLog.listener());
-
-  // Hooks are looked up once: most rules listen to few of them, and this runs per event.
-  const onEvent = listeners.filter((l) => l.event);
-  const onStart = listeners.filter((l) => l.runStart);
-  const onEnd = listeners.filter((l) => l.runEnd);
-  const registry = new JobRegistry();
-  const census = new SchedulerCensus(tracker.instances);
-
-  let lastTime: number | undefined;
-  const handle = (event: LogEvent) => {
-    if (event.kind === 'server-line') {
-      // A server's line belongs to its stream, not to a scheduler process.
-      census.prints.serverLine(event, tracker.whereOf(event.ctx));
-      for (const l of onEvent) l.event!(event, '');
-      return;
-    }
-    // The interned job drops `next run at`; a skip line's is the fire time it skipped.
-    const nextRunAt = event.kind === 'max-instances' ? event.job.nextRunAt : undefined;
-    if ('job' in event) event.job = registry.intern(event.job);
-    const state = tracker.instanceOf(event);
-    if (event.ctx.time !== undefined && (lastTime === undefined || event.ctx.time > lastTime)) lastTime = event.ctx.time;
-    switch (event.kind) {
-      case 'scheduler-start':
-        tracker.schedulerStarted(state, event);
-        census.prints.schedulerStarted(tracker.whereOf(event.ctx));
-        break;
-      case 'scheduler-shutdown':
-        tracker.schedulerStopped(state);
-        break;
-      case 'run-start': {
-        const { run, open } = tracker.start(event, state);
-        census.runStart(run);
-        stats.runStart(run, open);
-        for (const l of onStart) l.runStart!(run, open);
-        break;
-      }
-      case 'run-end': {
-        const run = tracker.end(event, state);
-        if (run) {
-          const inferred = event.ctx.timeInferred === true;
-          stats.runEnd(run, inferred);
-          for (const l of onEnd) l.runEnd!(run, inferred);
-        }
-        break;
-      }
-      default:
-        stats.event(event);
-    }
-    census.event(event, state.id, nextRunAt);
-    for (const l of onEvent) l.event!(event, state.id);
-  };
+  const engine = new Engine({ sameProcess: options.sameProcess, ruleOptions: options.ruleOptions, ruleSeverity: options.ruleSeverity, runLog: options.runLog });
 
   // Per source, what the window left out: a window that drops everything must not look healthy.
   const windowed = options.since !== undefined || options.until !== undefined;
@@ -152,7 +92,7 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
   for await (const batch of mergeByTime(readers.map((r) => r.events()))) {
     for (const event of batch) {
       if (inWindow(event.ctx.time, options)) {
-        if (ofJobs(event, options.jobs)) handle(event);
+        if (ofJobs(event, options.jobs)) engine.feed(event);
       } else {
         const key = event.ctx.stream ?? event.ctx.source;
         outside.set(key, (outside.get(key) ?? 0) + 1);
@@ -160,12 +100,7 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
     }
   }
 
-  census.finish();
-  const end = { openRuns: tracker.openRuns(), instances: tracker.instances, lastTime, census };
-  const findings: Finding[] = [];
-  rules.forEach((rule, i) => {
-    for (const f of listeners[i].finish(end)) findings.push(withSeverity(f, options.ruleSeverity?.[rule.id]));
-  });
+  const findings = engine.finish();
 
   return {
     sources: readers.map((r) => {
@@ -174,9 +109,9 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
       if (windowed) report.outsideWindow = outside.get(r.stats.source) ?? 0;
       return report;
     }),
-    jobs: stats.summaries(census),
+    jobs: engine.stats.summaries(engine.census),
     findings: sortFindings(findings),
-    pairing: tracker.pairing,
+    pairing: engine.tracker.pairing,
   };
 }
 

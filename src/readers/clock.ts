@@ -96,6 +96,15 @@ export class Clock {
     this.drain(out, true);
   }
 
+  /**
+   * A followed log paused (watch): release the buffer if the zone is known, or can be read off the
+   * runs seen so far. With no run to learn from yet, keep waiting rather than fix the machine's zone.
+   */
+  flushIfDecidable(out: LogEvent[]): void {
+    if (this.zone === undefined && this.sawNaive && this.samples === 0) return;
+    this.flush(out);
+  }
+
   private needsFirstTime(p: PendingEvent): boolean {
     return this.lastTime === undefined && p.event.ctx.time === undefined && p.naiveWall === undefined && p.event.kind !== 'run-start';
   }

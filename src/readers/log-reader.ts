@@ -20,6 +20,7 @@ import { exceptionLine, type FieldMap, type JsonObject } from './json-fields';
 import { JSON_CANDIDATE, parseObject, readJsonRecord, type JsonRecord } from './json-record';
 import { findStamps, pickStamp, type Stamp } from './timestamp';
 import { ServerLineScanner } from './server-lines';
+import type { FollowedBlock } from './follow';
 import type { Zone } from './zone';
 
 export interface ReaderOptions {
@@ -204,6 +205,46 @@ export class LogReader {
       ? this.clock.description
       : this.sawStamp ? 'not needed (every stamp carries its offset)' : 'not needed (no timestamps on the lines)';
     if (out.length) yield this.noteTimes(out);
+  }
+
+  /**
+   * The events of a log being followed (`watch`): blocks as a follower delivers them, each with
+   * its file and first line number. At `idle` (the source paused) the reader releases what it
+   * holds for the next line (a traceback's record, an echo or date-order check, the zone's
+   * inference): nothing more is coming for now. The source's end is read as events() reads it.
+   */
+  async *followed(feed: AsyncIterable<FollowedBlock>): AsyncGenerator<LogEvent[]> {
+    for await (const item of feed) {
+      const out: LogEvent[] = [];
+      if ('idle' in item) this.releaseForNow(out);
+      else {
+        this.file = item.file;
+        const { block } = item;
+        if (block.truncated) this.stats.longLines = (this.stats.longLines ?? 0) + block.truncated;
+        let lineNo = item.firstLine;
+        this.line(block.head, lineNo++, out);
+        if (block.body) lineNo = this.body(block.body, lineNo, out);
+        this.stats.lines += lineNo - item.firstLine;
+      }
+      if (out.length) yield this.noteTimes(out);
+    }
+    const out: LogEvent[] = [];
+    this.releaseForNow(out);
+    this.clock.flush(out);
+    this.noteDoubts();
+    if (out.length) yield this.noteTimes(out);
+  }
+
+  private releaseForNow(out: LogEvent[]): void {
+    this.endSplit(out);
+    this.release(out);
+    this.inTraceback = false;
+    if (this.waiting.length) {
+      this.echoes.settle();
+      this.dateOrder.settle();
+      this.releaseWaiting(out);
+    }
+    this.clock.flushIfDecidable(out);
   }
 
   /**
