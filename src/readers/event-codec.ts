@@ -47,20 +47,30 @@ const JOB_KEYS = ['name,trigger', 'name,trigger,nextRunAt', 'name,trigger,paused
 
 export class EventEncoder {
   private table = new Map<string, number>();
+  /** Per field, the last string coded and its code: most fields repeat from one record to the next. */
+  private lastString: (string | undefined)[] = new Array(STRIDE).fill(undefined);
+  private lastCode = new Float64Array(STRIDE).fill(UNDEFINED);
 
   encode(events: LogEvent[]): { batch: EncodedBatch; transfer: ArrayBuffer[] } {
     const nums = new Float64Array(events.length * STRIDE);
     const added: string[] = [];
     const own: string[] = [];
     const others: LogEvent[] = [];
-    const shared = (s: string | undefined): number => {
+    const lastString = this.lastString;
+    const lastCode = this.lastCode;
+    const shared = (slot: number, s: string | undefined): number => {
       if (s === undefined) return UNDEFINED;
-      const id = this.table.get(s);
-      if (id !== undefined) return id;
-      if (this.table.size >= TABLE_MAX) return mine(s);
-      this.table.set(s, this.table.size);
-      added.push(s);
-      return this.table.size - 1;
+      if (s === lastString[slot]) return lastCode[slot];
+      let id = this.table.get(s);
+      if (id === undefined) {
+        if (this.table.size >= TABLE_MAX) return mine(s);
+        id = this.table.size;
+        this.table.set(s, id);
+        added.push(s);
+      }
+      lastString[slot] = s;
+      lastCode[slot] = id;
+      return id;
     };
     const mine = (s: string | undefined): number => {
       if (s === undefined) return UNDEFINED;
@@ -86,16 +96,16 @@ export class EventEncoder {
       nums[o] = code;
       nums[o + 1] = ctx.line;
       nums[o + 2] = ctx.time ?? 0;
-      nums[o + 4] = shared(ctx.source);
-      nums[o + 5] = shared(ctx.stream);
-      nums[o + 6] = shared(ctx.level);
-      nums[o + 7] = shared(ctx.logger);
-      nums[o + 8] = shared(ctx.pid);
-      nums[o + 9] = shared(ctx.thread);
-      nums[o + 10] = shared(ctx.host);
+      nums[o + 4] = shared(4, ctx.source);
+      nums[o + 5] = shared(5, ctx.stream);
+      nums[o + 6] = shared(6, ctx.level);
+      nums[o + 7] = shared(7, ctx.logger);
+      nums[o + 8] = shared(8, ctx.pid);
+      nums[o + 9] = shared(9, ctx.thread);
+      nums[o + 10] = shared(10, ctx.host);
       nums[o + 11] = mine(ctx.text);
-      nums[o + 12] = shared(job.name);
-      nums[o + 13] = shared(job.trigger);
+      nums[o + 12] = shared(12, job.name);
+      nums[o + 13] = shared(13, job.trigger);
       nums[o + 14] = mine(job.nextRunAt);
       if (e.kind === 'run-start') {
         nums[o + 15] = e.scheduledAt.at;
@@ -144,34 +154,56 @@ function compactKind(e: LogEvent): number {
     default:
       return OTHER;
   }
-  if (Object.keys(e).join() !== keys) return OTHER;
+  if (!keysAre(e, keys)) return OTHER;
   const job = e.job;
-  const jobKeys = Object.keys(job).join();
-  if (jobKeys !== JOB_KEYS[0] && jobKeys !== JOB_KEYS[1] && jobKeys !== JOB_KEYS[2]) return OTHER;
   if (typeof job.name !== 'string' || typeof job.trigger !== 'string') return OTHER;
-  if (jobKeys === JOB_KEYS[1] && typeof job.nextRunAt !== 'string') return OTHER;
-  if (jobKeys === JOB_KEYS[2] && job.paused !== true) return OTHER;
+  if ('nextRunAt' in job) {
+    if (typeof job.nextRunAt !== 'string' || !keysAre(job, JOB_KEYS[1])) return OTHER;
+  } else if ('paused' in job) {
+    if (job.paused !== true || !keysAre(job, JOB_KEYS[2])) return OTHER;
+  } else if (!keysAre(job, JOB_KEYS[0])) return OTHER;
   return compactCtx(e.ctx) ? code : OTHER;
 }
 
-/** The context as the reader makes it: its eight keys, then stream, time and timeInferred when set. */
+/** The context's keys as the reader makes them: eight, then stream, time and timeInferred when set (by bits 1, 2, 4). */
+const CTX_SHAPES = [0, 1, 2, 3, 4, 5, 6, 7].map((bits) =>
+  CTX_KEYS + (bits & 1 ? ',stream' : '') + (bits & 2 ? ',time' : '') + (bits & 4 ? ',timeInferred' : ''));
+
+function optionalString(v: unknown): boolean {
+  return v === undefined || typeof v === 'string';
+}
+
 function compactCtx(ctx: RecordContext): boolean {
-  let keys = CTX_KEYS;
+  let bits = 0;
   if ('stream' in ctx) {
     if (typeof ctx.stream !== 'string') return false;
-    keys += ',stream';
+    bits |= 1;
   }
   if ('time' in ctx) {
     if (typeof ctx.time !== 'number') return false;
-    keys += ',time';
+    bits |= 2;
   }
   if ('timeInferred' in ctx) {
     if (ctx.timeInferred !== true) return false;
-    keys += ',timeInferred';
+    bits |= 4;
   }
-  if (Object.keys(ctx).join() !== keys) return false;
-  for (const v of [ctx.level, ctx.logger, ctx.pid, ctx.thread, ctx.host]) if (v !== undefined && typeof v !== 'string') return false;
+  if (!keysAre(ctx, CTX_SHAPES[bits])) return false;
+  if (!optionalString(ctx.level) || !optionalString(ctx.logger) || !optionalString(ctx.pid) || !optionalString(ctx.thread) || !optionalString(ctx.host)) return false;
   return typeof ctx.source === 'string' && typeof ctx.text === 'string' && typeof ctx.line === 'number';
+}
+
+/** Whether an object's own keys are exactly `keys` (comma-joined), in that order; no array is made. */
+function keysAre(o: object, keys: string): boolean {
+  let at = 0;
+  for (const k in o) {
+    if (!keys.startsWith(k, at)) return false;
+    at += k.length;
+    if (at < keys.length) {
+      if (keys.charCodeAt(at) !== 44 /* , */) return false;
+      at++;
+    }
+  }
+  return at === keys.length;
 }
 
 export class EventDecoder {
