@@ -120,9 +120,16 @@ export class ThreadedReader implements EventSource {
     worker.on('exit', (code) => {
       if (code !== 0) arrive({ type: 'error', message: `the reader thread for ${this.spec.source} stopped (exit code ${code})`, user: false });
     });
+    // The worker holds the process open only while this thread waits for it: if the analysis
+    // ends another way (another source's error), a worker left behind must not keep it running.
+    worker.unref();
     try {
       for (;;) {
-        while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        if (queue.length === 0) {
+          worker.ref();
+          while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+          worker.unref();
+        }
         const m = queue.shift()!;
         if (m.type === 'events') {
           worker.postMessage({ type: 'taken' } satisfies ToWorker);

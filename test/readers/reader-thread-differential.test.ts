@@ -1,10 +1,11 @@
 // The threaded path against the plain reference reader, over the generated logs in mixed shapes
 // (mixed-logs.ts): the compact codec's round trip on every log (same events, same keys in the
 // same order, undefined values kept), and the worker itself on a share of them and on rotated
-// parts, a --log-format, a zone, and the errors a user sees.
+// parts, a --log-format, a zone, and the errors a user sees (the CLI test needs a build: dist/).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -13,6 +14,7 @@ import { EventDecoder, EventEncoder } from '../../src/readers/event-codec';
 import { LogReader, type ReaderOptions } from '../../src/readers/log-reader';
 import { compileLogFormat } from '../../src/readers/python-logging-format';
 import { openReader, ThreadedReader, type EventSource } from '../../src/readers/reader-thread';
+import { BIN } from '../support/cli';
 import { tempDir } from './read-log';
 import { fixtureSources, writeMixedLog } from './mixed-logs';
 
@@ -121,6 +123,32 @@ test('small sources, standard input and a zone without its name stay in this thr
     assert.ok(openReader(path, {}, undefined, 'never') instanceof LogReader);
     assert.ok(openReader(path, { zone: { name: 'x', offsetAtWall: () => 0 } }, undefined, 'always') instanceof LogReader);
     assert.ok(openReader(path, {}, undefined, 'always') instanceof ThreadedReader);
+  } finally {
+    cleanup();
+  }
+});
+
+test('one source\'s error ends the run while a worker reads another: exit 2, the one-line error, no hang', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const good = join(dir, 'a.log');
+    // Records, so the worker has batches to send and waits for this thread to take them.
+    writeFileSync(good, [
+      '2026-11-26 13:05:10,004 INFO apscheduler.executors.default: Running job "tick (trigger: interval[0:00:05], next run at: 2026-11-26 13:05:15 UTC)" (scheduled at 2026-11-26 13:05:10+00:00)',
+      '2026-11-26 13:05:10,104 INFO apscheduler.executors.default: Job "tick (trigger: interval[0:00:05], next run at: 2026-11-26 13:05:15 UTC)" executed successfully',
+      '',
+    ].join('\n').repeat(60000));
+    const bad = join(dir, 'b.log.gz');
+    const gz = gzipSync(Buffer.from('2026-11-26 13:05:10,004 INFO app: hello\n'.repeat(2000)));
+    writeFileSync(bad, gz.subarray(0, gz.length - 20));
+    for (const order of [[good, bad], [bad, good]]) {
+      const r = spawnSync(process.execPath, [BIN, 'analyze', ...order, '--format', 'json'], {
+        encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', SCHED_DOCTOR_READER_THREADS: 'always' },
+      });
+      assert.equal(r.signal, null, `${order.join(' ')}: ended by ${r.signal} (a worker kept the process alive)`);
+      assert.equal(r.status, 2, r.stderr);
+      assert.equal(r.stderr.trim(), `sched-doctor: cannot read ${bad}: corrupt or truncated gzip data`);
+    }
   } finally {
     cleanup();
   }
