@@ -6,7 +6,7 @@
 // (some tens of milliseconds) and pays only over megabytes. Standard input and named pipes stay too:
 // they belong to the main thread's process streams.
 
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LogEvent } from '../model/event';
@@ -15,8 +15,10 @@ import { EventDecoder, type EncodedBatch } from './event-codec';
 import type { FieldMap } from './json-fields';
 import { LogReader, type ReaderOptions, type SourceStats } from './log-reader';
 
-/** Below this many bytes (all parts of a source together, as stored) a source is read in the main thread. */
+/** Below this many bytes (all parts of a source together) a source is read in the main thread. */
 export const THREAD_MIN_BYTES = 8 << 20;
+/** A gzip file counts as this many times its size: logs compress about tenfold, and the worker decompresses too. */
+const GZIP_RATIO = 8;
 
 /** What a worker needs to make the same reader: the options as their sources, compiled there. */
 export interface ThreadSpec {
@@ -83,13 +85,27 @@ function threadable(source: string, options: ReaderOptions, tz: string | undefin
     try {
       const s = statSync(f);
       if (!s.isFile()) return false;
-      bytes += s.size;
+      bytes += gzipped(f) ? s.size * GZIP_RATIO : s.size;
     } catch {
       // Not readable now: the in-thread reader gives the one-line error.
       return false;
     }
   }
   return bytes >= minBytes;
+}
+
+/** Whether a file starts with gzip's magic bytes (as line-source.ts tells gzip, whatever the name). */
+function gzipped(path: string): boolean {
+  const head = Buffer.alloc(2);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 export class ThreadedReader implements EventSource {

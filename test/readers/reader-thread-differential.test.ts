@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -113,7 +114,7 @@ test('a worker\'s errors reach the user as the same one-line errors', async () =
   }
 });
 
-test('small sources, standard input and a zone without its name stay in this thread', () => {
+test('small sources, standard input and a zone without its name stay in this thread; gzip counts as decompressed', () => {
   const { dir, cleanup } = tempDir();
   try {
     const path = join(dir, 'small.log');
@@ -123,6 +124,15 @@ test('small sources, standard input and a zone without its name stay in this thr
     assert.ok(openReader(path, {}, undefined, 'never') instanceof LogReader);
     assert.ok(openReader(path, { zone: { name: 'x', offsetAtWall: () => 0 } }, undefined, 'always') instanceof LogReader);
     assert.ok(openReader(path, {}, undefined, 'always') instanceof ThreadedReader);
+    // A gzip file counts by what it will decompress to, about: 1.1 MiB of gzip is a worker's, 1.5 MiB of text is not.
+    const text = randomBytes(1100 * 1024).toString('base64').replace(/.{100}/g, '$&\n');
+    const plainPath = join(dir, 'plain.log');
+    writeFileSync(plainPath, text);
+    const gzPath = join(dir, 'packed.log.gz');
+    writeFileSync(gzPath, gzipSync(Buffer.from(text)));
+    assert.ok(gzipSync(Buffer.from(text)).length > (1 << 20), 'the gzip file is over 1 MiB');
+    assert.ok(openReader(plainPath, {}, undefined, 'auto') instanceof LogReader);
+    assert.ok(openReader(gzPath, {}, undefined, 'auto') instanceof ThreadedReader);
   } finally {
     cleanup();
   }
