@@ -3,7 +3,8 @@
 import { RULES } from '../analyzers';
 import type { LogEvent } from '../model/event';
 import { SEVERITY_RANK, type Finding, type Severity } from '../model/finding';
-import { LogReader, type SourceStats } from '../readers/log-reader';
+import type { SourceStats } from '../readers/log-reader';
+import { openReader, type ReaderThreads } from '../readers/reader-thread';
 import type { HistorySource } from '../readers/django-executions';
 import { checkFieldMap } from '../readers/json-fields';
 import { expandSources, hostNames } from '../readers/sources';
@@ -53,6 +54,8 @@ export interface AnalyzeOptions {
   jobs?: (name: string) => boolean;
   /** Collects every run for the timeline views (HTML, `runs`, markdown's chart). */
   runLog?: RunLog;
+  /** Large sources parsed in worker threads (default `auto`; see readers/reader-thread). */
+  readerThreads?: ReaderThreads;
 }
 
 export interface SourceReport extends Omit<SourceStats, 'firstTime' | 'lastTime'> {
@@ -81,7 +84,7 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
   const sources = paths.length ? await expandSources(paths, { followSymlinks: options.followSymlinks, recursive: options.recursive }) : [];
   const hosts = options.hostFrom === 'filename' ? hostNames(sources) : undefined;
   const readers: { stats: SourceStats; events(): AsyncIterable<LogEvent[]> }[] = [
-    ...sources.map((s, i) => new LogReader(s.label, { logFormat: format, dateFormat, zone, fields, host: hosts?.[i], files: s.files, skippedDirs: s.skippedDirs })),
+    ...sources.map((s, i) => openReader(s.label, { logFormat: format, dateFormat, zone, fields, host: hosts?.[i], files: s.files, skippedDirs: s.skippedDirs }, options.tz, options.readerThreads)),
     ...(options.history ?? []),
   ];
   const engine = new Engine({ sameProcess: options.sameProcess, ruleOptions: options.ruleOptions, ruleSeverity: options.ruleSeverity, runLog: options.runLog });

@@ -67,34 +67,44 @@ export async function* mergeByTime(streams: AsyncIterable<LogEvent[]>[]): AsyncG
     }
   };
 
-  for (let s = 0; s < iterators.length; s++) {
-    const h: Head = { source: s, batch: [], i: 0, last: -Infinity, time: 0 };
-    if (await refill(h)) {
-      heap.push(h);
-      up(heap.length - 1);
-    }
+  // On an error (one source's) or an early stop, the other sources are closed: a source read in
+  // a worker stops its thread.
+  try {
+    yield* merged();
+  } finally {
+    await Promise.allSettled(iterators.map((it) => it.return?.()));
   }
 
-  let out: LogEvent[] = [];
-  while (heap.length > 0) {
-    const h = heap[0];
-    const event = h.batch[h.i++];
-    if (event.ctx.time !== undefined) h.last = event.ctx.time;
-    out.push(event);
-    if (out.length >= 4096) {
-      yield out;
-      out = [];
-    }
-    if (h.i < h.batch.length || (await refill(h))) {
-      if (h.i < h.batch.length) h.time = keyOf(h);
-      down(0);
-    } else {
-      const tail = heap.pop()!;
-      if (heap.length > 0) {
-        heap[0] = tail;
-        down(0);
+  async function* merged(): AsyncGenerator<LogEvent[]> {
+    for (let s = 0; s < iterators.length; s++) {
+      const h: Head = { source: s, batch: [], i: 0, last: -Infinity, time: 0 };
+      if (await refill(h)) {
+        heap.push(h);
+        up(heap.length - 1);
       }
     }
+
+    let out: LogEvent[] = [];
+    while (heap.length > 0) {
+      const h = heap[0];
+      const event = h.batch[h.i++];
+      if (event.ctx.time !== undefined) h.last = event.ctx.time;
+      out.push(event);
+      if (out.length >= 4096) {
+        yield out;
+        out = [];
+      }
+      if (h.i < h.batch.length || (await refill(h))) {
+        if (h.i < h.batch.length) h.time = keyOf(h);
+        down(0);
+      } else {
+        const tail = heap.pop()!;
+        if (heap.length > 0) {
+          heap[0] = tail;
+          down(0);
+        }
+      }
+    }
+    if (out.length) yield out;
   }
-  if (out.length) yield out;
 }

@@ -1,0 +1,165 @@
+// The threaded path against the plain reference reader, over the generated logs in mixed shapes
+// (mixed-logs.ts): the compact codec's round trip on every log (same events, same keys in the
+// same order, undefined values kept), and the worker itself on a share of them and on rotated
+// parts, a --log-format, a zone, and the errors a user sees (the CLI test needs a build: dist/).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { LogEvent } from '../../src/model/event';
+import { EventDecoder, EventEncoder } from '../../src/readers/event-codec';
+import { LogReader, type ReaderOptions } from '../../src/readers/log-reader';
+import { compileLogFormat } from '../../src/readers/python-logging-format';
+import { openReader, ThreadedReader, type EventSource } from '../../src/readers/reader-thread';
+import { BIN } from '../support/cli';
+import { tempDir } from './read-log';
+import { fixtureSources, writeMixedLog } from './mixed-logs';
+
+async function collect(reader: EventSource): Promise<{ events: LogEvent[]; json: string }> {
+  const events: LogEvent[] = [];
+  for await (const batch of reader.events()) events.push(...batch);
+  return { events, json: JSON.stringify({ events, stats: reader.stats }) };
+}
+
+test('the compact codec gives back exactly the reader\'s events, on 300 generated logs', async () => {
+  const sources = fixtureSources();
+  const { dir, cleanup } = tempDir();
+  let compact = 0;
+  let total = 0;
+  try {
+    for (let seed = 1; seed <= 300; seed++) {
+      const { path, options } = writeMixedLog(dir, sources, seed);
+      const reader = new LogReader(path, options);
+      const encoder = new EventEncoder();
+      const decoder = new EventDecoder();
+      const original: LogEvent[] = [];
+      const decoded: LogEvent[] = [];
+      for await (const batch of reader.events()) {
+        original.push(...batch);
+        const { batch: encoded } = encoder.encode(batch);
+        compact += batch.length - encoded.others.length;
+        total += batch.length;
+        decoded.push(...decoder.decode(structuredClone(encoded)));
+      }
+      // deepStrictEqual sees keys whose value is undefined; JSON sees the order of keys.
+      assert.deepStrictEqual(decoded, original, `log ${seed} (${path})`);
+      assert.equal(JSON.stringify(decoded), JSON.stringify(original), `log ${seed} (${path}): key order`);
+    }
+  } finally {
+    cleanup();
+  }
+  // The fixtures are mostly runs: if the codec sent nearly everything as clones, it would be no gain.
+  assert.ok(compact > total / 2, `compact ${compact} of ${total}`);
+});
+
+test('a source read in a worker gives exactly what the reference reader gives, on 60 generated logs', async () => {
+  const sources = fixtureSources();
+  const { dir, cleanup } = tempDir();
+  try {
+    for (let seed = 5; seed <= 300; seed += 5) {
+      const { path, options, tz } = writeMixedLog(dir, sources, seed);
+      const threaded = openReader(path, options, tz, 'always');
+      assert.ok(threaded instanceof ThreadedReader, `log ${seed} is read in a worker`);
+      const plain = await collect(new LogReader(path, { ...options, everyLine: true }));
+      assert.equal((await collect(threaded)).json, plain.json, `log ${seed} (${path}) differs between the worker and the reference`);
+    }
+  } finally {
+    cleanup();
+  }
+});
+
+test('rotated parts and a --log-format are read the same in a worker', async () => {
+  const sources = fixtureSources();
+  const { dir, cleanup } = tempDir();
+  try {
+    const parts = [7, 8, 9].map((seed) => writeMixedLog(dir, sources, seed).path);
+    const options: ReaderOptions = { files: parts, host: 'web-1' };
+    const plain = await collect(new LogReader('app.log', { ...options, everyLine: true }));
+    assert.equal((await collect(openReader('app.log', options, undefined, 'always'))).json, plain.json);
+
+    const format = '%(asctime)s %(levelname)s %(name)s: %(message)s';
+    const path = join(dir, 'formatted.log');
+    writeFileSync(path, [
+      '2026-11-26 13:05:10,004 INFO apscheduler.executors.default: Running job "tick (trigger: interval[0:00:05], next run at: 2026-11-26 13:05:15 UTC)" (scheduled at 2026-11-26 13:05:10+00:00)',
+      '2026-11-26 13:05:10,104 INFO apscheduler.executors.default: Job "tick (trigger: interval[0:00:05], next run at: 2026-11-26 13:05:15 UTC)" executed successfully',
+      '',
+    ].join('\n'));
+    const withFormat: ReaderOptions = { logFormat: compileLogFormat(format) };
+    const expected = await collect(new LogReader(path, { ...withFormat, everyLine: true }));
+    assert.equal(expected.events.length, 2);
+    assert.equal((await collect(openReader(path, withFormat, undefined, 'always'))).json, expected.json);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a worker\'s errors reach the user as the same one-line errors', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const path = join(dir, 'broken.log.gz');
+    const gz = gzipSync(Buffer.from('2026-11-26 13:05:10,004 INFO app: hello\n'.repeat(2000)));
+    writeFileSync(path, gz.subarray(0, gz.length - 20));
+    const inThread = await collect(new LogReader(path, {})).then(() => undefined, (err: Error) => err);
+    const inWorker = await collect(openReader(path, {}, undefined, 'always')).then(() => undefined, (err: Error) => err);
+    assert.ok(inThread && inWorker, 'both fail');
+    assert.equal(inWorker.name, 'UserError');
+    assert.equal(inWorker.message, inThread.message);
+    assert.match(inWorker.message, /corrupt or truncated gzip data/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('small sources, standard input and a zone without its name stay in this thread; gzip counts as decompressed', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const path = join(dir, 'small.log');
+    writeFileSync(path, 'hello\n');
+    assert.ok(openReader(path, {}, undefined, 'auto') instanceof LogReader);
+    assert.ok(openReader('-', {}, undefined, 'always') instanceof LogReader);
+    assert.ok(openReader(path, {}, undefined, 'never') instanceof LogReader);
+    assert.ok(openReader(path, { zone: { name: 'x', offsetAtWall: () => 0 } }, undefined, 'always') instanceof LogReader);
+    assert.ok(openReader(path, {}, undefined, 'always') instanceof ThreadedReader);
+    // A gzip file counts by what it will decompress to, about: 1.1 MiB of gzip is a worker's, 1.5 MiB of text is not.
+    const text = randomBytes(1100 * 1024).toString('base64').replace(/.{100}/g, '$&\n');
+    const plainPath = join(dir, 'plain.log');
+    writeFileSync(plainPath, text);
+    const gzPath = join(dir, 'packed.log.gz');
+    writeFileSync(gzPath, gzipSync(Buffer.from(text)));
+    assert.ok(gzipSync(Buffer.from(text)).length > (1 << 20), 'the gzip file is over 1 MiB');
+    assert.ok(openReader(plainPath, {}, undefined, 'auto') instanceof LogReader);
+    assert.ok(openReader(gzPath, {}, undefined, 'auto') instanceof ThreadedReader);
+  } finally {
+    cleanup();
+  }
+});
+
+test('one source\'s error ends the run while a worker reads another: exit 2, the one-line error, no hang', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const good = join(dir, 'a.log');
+    // Records, so the worker has batches to send and waits for this thread to take them.
+    writeFileSync(good, [
+      '2026-11-26 13:05:10,004 INFO apscheduler.executors.default: Running job "tick (trigger: interval[0:00:05], next run at: 2026-11-26 13:05:15 UTC)" (scheduled at 2026-11-26 13:05:10+00:00)',
+      '2026-11-26 13:05:10,104 INFO apscheduler.executors.default: Job "tick (trigger: interval[0:00:05], next run at: 2026-11-26 13:05:15 UTC)" executed successfully',
+      '',
+    ].join('\n').repeat(60000));
+    const bad = join(dir, 'b.log.gz');
+    const gz = gzipSync(Buffer.from('2026-11-26 13:05:10,004 INFO app: hello\n'.repeat(2000)));
+    writeFileSync(bad, gz.subarray(0, gz.length - 20));
+    for (const order of [[good, bad], [bad, good]]) {
+      const r = spawnSync(process.execPath, [BIN, 'analyze', ...order, '--format', 'json'], {
+        encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', SCHED_DOCTOR_READER_THREADS: 'always' },
+      });
+      assert.equal(r.signal, null, `${order.join(' ')}: ended by ${r.signal} (a worker kept the process alive)`);
+      assert.equal(r.status, 2, r.stderr);
+      assert.equal(r.stderr.trim(), `sched-doctor: cannot read ${bad}: corrupt or truncated gzip data`);
+    }
+  } finally {
+    cleanup();
+  }
+});
