@@ -41,7 +41,12 @@ export function planStore(storeJobs: StoreJob[]): StorePlan {
 
   const taken = new Set(entries.filter((e) => !isGeneratedId(e.job.row.id)).map((e) => e.job.row.id));
   // Generated ids are random: order by what the job is, so the same jobs get the same ids.
-  const generated = entries.filter((e) => isGeneratedId(e.job.row.id)).sort((a, b) => compare(identity(a.job), identity(b.job)));
+  // Each identity made once, not twice per comparison (it stringifies the arguments).
+  const generated = entries
+    .filter((e) => isGeneratedId(e.job.row.id))
+    .map((e) => ({ e, key: identity(e.job) }))
+    .sort((a, b) => compare(a.key, b.key))
+    .map((x) => x.e);
   const ids = new Map<Omit<PlannedJob, 'id'>, string>();
   for (const e of generated) {
     const base = idBase(e.job);
@@ -54,7 +59,7 @@ export function planStore(storeJobs: StoreJob[]): StorePlan {
     const id = ids.get(e) ?? e.job.row.id;
     return { ...e, id, ...(id !== e.job.row.id ? { supersedes: e.job.row.id } : {}) };
   });
-  jobs.sort((a, b) => compare([a.job.state!.name, a.id], [b.job.state!.name, b.id]));
+  jobs.sort((a, b) => compareText(a.job.state!.name, b.job.state!.name) || compareText(a.id, b.id));
   return { jobs, undecodable: storeJobs.filter((j) => !j.state) };
 }
 
@@ -70,6 +75,10 @@ function idBase(job: StoreJob): string {
 function identity(job: StoreJob): string[] {
   const s = job.state!;
   return [s.name, s.func, s.trigger.text, s.trigger.timezone ?? '', JSON.stringify(s.args), JSON.stringify(s.kwargs), s.executor, job.row.id];
+}
+
+function compareText(a: string, b: string): number {
+  return a === b ? 0 : a < b ? -1 : 1;
 }
 
 function compare(a: string[], b: string[]): number {
