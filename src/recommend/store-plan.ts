@@ -48,10 +48,18 @@ export function planStore(storeJobs: StoreJob[]): StorePlan {
     .sort((a, b) => compare(a.key, b.key))
     .map((x) => x.e);
   const ids = new Map<Omit<PlannedJob, 'id'>, string>();
+  // Where each base's search for a free suffix goes on: the ids below it are taken and stay
+  // taken, so k jobs of one name cost k steps, not k**2.
+  const nextSuffix = new Map<string, number>();
   for (const e of generated) {
     const base = idBase(e.job);
     let id = base;
-    for (let n = 2; taken.has(id); n++) id = `${base}_${n}`;
+    if (taken.has(id)) {
+      let n = nextSuffix.get(base) ?? 2;
+      while (taken.has(`${base}_${n}`)) n++;
+      id = `${base}_${n}`;
+      nextSuffix.set(base, n + 1);
+    }
     taken.add(id);
     ids.set(e, id);
   }
