@@ -26,8 +26,15 @@ export function recommend(input: RecommendInput): Recommendation[] {
   const deployment = deploymentAdvice(input.findings);
   if (deployment) out.push(deployment);
   const byJob = (rule: string, job: JobSummary) => input.findings.find((f) => f.rule === rule && f.job === job.name && f.trigger === job.trigger);
+  // Looked up by key, not searched per job or per finding: a 100,000-row store with thousands of
+  // duplicate groups made the searches quadratic (minutes).
+  const firstStored = new Map<string, StoreJob>();
+  for (const s of input.storeJobs ?? []) {
+    const key = s.state ? `${s.state.name}\u0000${s.state.trigger.text}` : undefined;
+    if (key !== undefined && !firstStored.has(key)) firstStored.set(key, s);
+  }
   for (const job of input.jobs) {
-    const stored = input.storeJobs?.find((s) => s.state?.name === job.name && s.state.trigger.text === job.trigger)?.state;
+    const stored = firstStored.get(`${job.name}\u0000${job.trigger}`)?.state;
     const current = (setting: 'max_instances' | 'coalesce' | 'misfire_grace_time', fromLog?: string): Pick<Recommendation, 'current' | 'currentSource'> => {
       if (stored) {
         const v = setting === 'max_instances' ? String(stored.maxInstances) : setting === 'coalesce' ? (stored.coalesce ? 'True' : 'False') : stored.misfireGraceTime === null ? 'None' : String(stored.misfireGraceTime);
@@ -91,10 +98,17 @@ export function recommend(input: RecommendInput): Recommendation[] {
   // Duplicate registrations in the store: an explicit id and replace_existing=True — the id the
   // printed add_job uses for the copy `clean` keeps.
   const plan = input.storeJobs ? planStore(input.storeJobs) : undefined;
+  // The first planned job (in plan order) for each row id it stands for.
+  const plannedByRow = new Map<string, number>();
+  plan?.jobs.forEach((p, i) => {
+    if (!plannedByRow.has(p.job.row.id)) plannedByRow.set(p.job.row.id, i);
+  });
   for (const f of input.findings.filter((x) => x.rule === 'duplicate-job')) {
     const func = String(f.data?.func ?? '');
     const ids = (f.data?.ids as string[] | undefined) ?? [];
-    const id = plan?.jobs.find((p) => ids.includes(p.job.row.id))?.id ?? suggestedId(func, f.job ?? 'job');
+    let first = Infinity;
+    for (const rowId of ids) first = Math.min(first, plannedByRow.get(rowId) ?? Infinity);
+    const id = (first === Infinity ? undefined : plan!.jobs[first].id) ?? suggestedId(func, f.job ?? 'job');
     out.push({ job: f.job, trigger: f.trigger, setting: 'replace_existing', current: 'False (no id= given)', currentSource: 'store', recommended: `True, with id='${id}'`, confidence: 'high',
       reason: (f.data?.generatedIds as number | undefined) === 0
         ? `${f.count} copies of ${func} ${f.trigger} are in the store under ids the app gave (${ids.join(', ')}): one job added under several ids; keep one id`

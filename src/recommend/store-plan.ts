@@ -41,12 +41,25 @@ export function planStore(storeJobs: StoreJob[]): StorePlan {
 
   const taken = new Set(entries.filter((e) => !isGeneratedId(e.job.row.id)).map((e) => e.job.row.id));
   // Generated ids are random: order by what the job is, so the same jobs get the same ids.
-  const generated = entries.filter((e) => isGeneratedId(e.job.row.id)).sort((a, b) => compare(identity(a.job), identity(b.job)));
+  // Each identity made once, not twice per comparison (it stringifies the arguments).
+  const generated = entries
+    .filter((e) => isGeneratedId(e.job.row.id))
+    .map((e) => ({ e, key: identity(e.job) }))
+    .sort((a, b) => compare(a.key, b.key))
+    .map((x) => x.e);
   const ids = new Map<Omit<PlannedJob, 'id'>, string>();
+  // Where each base's search for a free suffix goes on: the ids below it are taken and stay
+  // taken, so k jobs of one name cost k steps, not k**2.
+  const nextSuffix = new Map<string, number>();
   for (const e of generated) {
     const base = idBase(e.job);
     let id = base;
-    for (let n = 2; taken.has(id); n++) id = `${base}_${n}`;
+    if (taken.has(id)) {
+      let n = nextSuffix.get(base) ?? 2;
+      while (taken.has(`${base}_${n}`)) n++;
+      id = `${base}_${n}`;
+      nextSuffix.set(base, n + 1);
+    }
     taken.add(id);
     ids.set(e, id);
   }
@@ -54,7 +67,7 @@ export function planStore(storeJobs: StoreJob[]): StorePlan {
     const id = ids.get(e) ?? e.job.row.id;
     return { ...e, id, ...(id !== e.job.row.id ? { supersedes: e.job.row.id } : {}) };
   });
-  jobs.sort((a, b) => compare([a.job.state!.name, a.id], [b.job.state!.name, b.id]));
+  jobs.sort((a, b) => compareText(a.job.state!.name, b.job.state!.name) || compareText(a.id, b.id));
   return { jobs, undecodable: storeJobs.filter((j) => !j.state) };
 }
 
@@ -70,6 +83,10 @@ function idBase(job: StoreJob): string {
 function identity(job: StoreJob): string[] {
   const s = job.state!;
   return [s.name, s.func, s.trigger.text, s.trigger.timezone ?? '', JSON.stringify(s.args), JSON.stringify(s.kwargs), s.executor, job.row.id];
+}
+
+function compareText(a: string, b: string): number {
+  return a === b ? 0 : a < b ? -1 : 1;
 }
 
 function compare(a: string[], b: string[]): number {

@@ -227,19 +227,19 @@ const CACHE_SIZE = 4096;
 const cacheStrings: (string | undefined)[] = new Array(CACHE_SIZE);
 
 function shortAscii(b: Buffer, start: number, end: number): string | null {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) {
-    const c = b[i];
-    if (c >= 0x80) return null;
-    h = Math.imul(h ^ c, 0x01000193);
-  }
-  const slot = (h >>> 0) & (CACHE_SIZE - 1);
+  const n = end - start;
+  if (n === 0) return '';
+  // The slot from the length and four sampled bytes, not a hash of every byte: the comparison
+  // below reads every byte anyway, so a second full pass only cost time. Ids and names that
+  // differ in their last digits still fall in different slots.
+  const slot = (n * 31 + b[start] * 7 + b[end - 1] * 131 + b[start + (n >> 1)] * 17 + (n > 1 ? b[end - 2] : 0) * 1031) & (CACHE_SIZE - 1);
   const hit = cacheStrings[slot];
-  if (hit !== undefined && hit.length === end - start) {
+  if (hit !== undefined && hit.length === n) {
     let i = 0;
-    while (i < hit.length && hit.charCodeAt(i) === b[start + i]) i++;
-    if (i === hit.length) return hit;
+    while (i < n && hit.charCodeAt(i) === b[start + i]) i++;
+    if (i === n) return hit;
   }
+  for (let i = start; i < end; i++) if (b[i] >= 0x80) return null;
   const s = b.toString('latin1', start, end);
   cacheStrings[slot] = s;
   return s;
