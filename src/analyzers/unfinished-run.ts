@@ -11,7 +11,7 @@ export const unfinishedRun: LogRule = {
   docs: {
     what: 'A `Running job` line with no end line, where the log shows the run cannot still be going: its scheduler started again afterwards, or its process fell silent while the rest of the log went on for longer than `graceSeconds` (or three times the job\'s longest run).',
     why: 'The run\'s work was cut off half-way (a crash, kill -9, an OOM kill, a container stop). Whatever it was writing may be half-written, and nothing retries it.',
-    detection: 'Open runs at the end of the log. A run still open when the log simply ends, with its process still logging, is in progress, not unfinished, and is not reported. A process counts as fallen silent only after three of its shortest job interval have passed without a line (and at least `graceSeconds`, and three times the job\'s longest run): a process whose only job runs hourly may legitimately say nothing for an hour.',
+    detection: 'Open runs at the end of the log. In django-apscheduler\'s run history (`analyze --db`), a `Started execution` row of a job whose later runs finished is unfinished; the latest run of a job may still be going and is not reported. A run still open when the log simply ends, with its process still logging, is in progress, not unfinished, and is not reported. A process counts as fallen silent only after three of its shortest job interval have passed without a line (and at least `graceSeconds`, and three times the job\'s longest run): a process whose only job runs hourly may legitimately say nothing for an hour.',
     example: '2026-11-26 14:01:02,001 [4100] INFO … Running job "export (trigger: interval[0:00:01], …)" (scheduled at …)\n2026-11-26 14:01:10,400 [4200] INFO apscheduler.scheduler: Scheduler started',
     fix: 'Find why the process died (OOM killer, deploy without graceful shutdown); call `scheduler.shutdown(wait=True)` on SIGTERM; make the job idempotent so a cut-off run can be redone.',
   },
@@ -23,7 +23,12 @@ export const unfinishedRun: LogRule = {
     // alive. A process that only ever ran one hourly job may be silent for an hour; one that ran a
     // job every 10 s and then fell silent for minutes is gone.
     const beat = new Map<string, number>();
+    // Runs a run history (not a log) marks as cut off, by their record: see LogEvent's cutOff.
+    const cutOff = new Set<string>();
     return {
+      event(event) {
+        if (event.kind === 'run-start' && event.cutOff) cutOff.add(`${event.ctx.source}:${event.ctx.line}`);
+      },
       runStart(run) {
         const period = intervalMicros(run.job.trigger);
         if (period !== undefined) beat.set(run.instance, Math.min(beat.get(run.instance) ?? Infinity, period));
@@ -33,8 +38,12 @@ export const unfinishedRun: LogRule = {
         longest.set(run.key, Math.max(longest.get(run.key) ?? 0, run.end - run.start));
       },
       finish(end) {
-        const tally = new JobTally(() => ({ restarted: 0, silent: 0 }));
+        const tally = new JobTally(() => ({ restarted: 0, silent: 0, superseded: 0 }));
         for (const run of end.openRuns) {
+          if (cutOff.has(`${run.evidence.source}:${run.evidence.line}`)) {
+            tally.hit(run.job, run.start, run.evidence).data.superseded++;
+            continue;
+          }
           const state = end.instances.get(run.instance);
           if (!state) continue;
           const restarted = state.epoch > run.epoch;
@@ -46,8 +55,8 @@ export const unfinishedRun: LogRule = {
           else t.data.silent++;
         }
         return tally.findings('unfinished-run', 'warning', (t) => ({
-          message: `${plural(t.count, 'run')} of ${t.job.name} never finished (${[t.data.restarted && `${t.data.restarted} before its scheduler started again`, t.data.silent && `${t.data.silent} whose process logged nothing more`].filter(Boolean).join(', ')})`,
-          data: { unfinished: t.count, restarted: t.data.restarted, silent: t.data.silent },
+          message: `${plural(t.count, 'run')} of ${t.job.name} never finished (${[t.data.restarted && `${t.data.restarted} before its scheduler started again`, t.data.silent && `${t.data.silent} whose process logged nothing more`, t.data.superseded && `${t.data.superseded} left as 'Started execution' while later runs finished`].filter(Boolean).join(', ')})`,
+          data: { unfinished: t.count, restarted: t.data.restarted, silent: t.data.silent, ...(t.data.superseded ? { superseded: t.data.superseded } : {}) },
         }));
       },
     };

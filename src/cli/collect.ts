@@ -17,8 +17,8 @@ import { executionHistory, type HistorySource } from '../readers/django-executio
 import { readDjangoExecutions } from '../stores/django-executions-store';
 
 /** The run history of a django-apscheduler store, with each job's name and trigger from its state. */
-function djangoHistory(url: string, storeJobs: StoreJob[]): HistorySource | undefined {
-  const executions = readDjangoExecutions(url);
+async function djangoHistory(url: string, schema: string | undefined, storeJobs: StoreJob[]): Promise<HistorySource | undefined> {
+  const executions = await readDjangoExecutions(url, schema);
   if (!executions) return undefined;
   const jobs = new Map(storeJobs.filter((j) => j.state).map((j) => [j.row.id, { name: j.state!.name, trigger: j.state!.trigger.text, maxInstances: j.state!.maxInstances }]));
   return executionHistory(executions.display, executions.rows, jobs);
@@ -79,7 +79,7 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
   const store = flags.db ? await loadStore(flags.db, storeOptionsFrom(flags), { keepPickles: flags.keepPickles !== false }) : undefined;
   const storeJobs = store?.jobs;
   // django-apscheduler keeps a row per run: read like a log, beside any log files.
-  const history = flags.db && storeJobs ? djangoHistory(flags.db, storeJobs) : undefined;
+  const history = flags.db && storeJobs ? await djangoHistory(flags.db, storeOptionsFrom(flags).schema, storeJobs) : undefined;
   // Someone who typed `-` at a prompt sees why nothing happens.
   if (logs.includes('-') && process.stdin.isTTY) process.stderr.write('sched-doctor: reading standard input (end it with Ctrl-D, or pass log files as arguments)\n');
   const progress = startProgress(logs);

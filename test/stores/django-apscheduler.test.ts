@@ -4,25 +4,17 @@
 // like a log. Every expected number comes from the APScheduler listeners' events (listener-events.json).
 
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { json, newDir, QUIET, runCli } from '../support/job-stores';
 import Database from 'better-sqlite3';
+import { expectedFindings, FIXTURES, findingCounts, instants, loadTruth, nowAfter } from './django-truth';
 
-const DIR = join(__dirname, '..', 'fixtures', 'django-apscheduler');
+const DIR = FIXTURES;
 const DB = `sqlite:///${join(DIR, 'db.sqlite3')}`;
-
-type Event = { pid: number; kind: string; job: string; scheduled: number; at: number };
-const truth = JSON.parse(readFileSync(join(DIR, 'listener-events.json'), 'utf8')) as { jobs: Record<string, string>; events: Event[]; processes: number };
-
-/** Distinct scheduled instants per job and kind: the execution table has one row per (job, run_time). */
-function instants(job: string, kind: string): Set<number> {
-  return new Set(truth.events.filter((e) => e.job === job && e.kind === kind).map((e) => e.scheduled));
-}
-
-// Just after the recording: nothing is stale yet.
-const NOW = new Date(Math.ceil(Math.max(...truth.events.map((e) => e.at))) * 1000 + 2000).toISOString();
+const truth = loadTruth(DIR);
+const NOW = nowAfter(truth);
 
 test('jobs reads django_apscheduler_djangojob: every job, its trigger, its next run from the datetime column', async () => {
   const res = await runCli(['jobs', '--db', DB, '--format', 'json']);
@@ -38,28 +30,13 @@ test('analyze --db on the execution table alone: errors, misfires, skips, long a
   const res = await runCli(['analyze', '--db', DB, '--format', 'json', '--fail-on', 'never', '--now', NOW]);
   assert.equal(res.status, 0, res.stderr);
   const doc = json(res);
-  const found = Object.fromEntries(doc.findings.map((f: { rule: string; job: string; count: number }) => [`${f.rule} ${f.job}`, f.count]));
-  // A later status overwrites an earlier one on the same (job, run_time) row: a skip by one process
-  // of a run the other process executed is gone from the table.
-  const outcome = (job: string) => new Set([...instants(job, 'executed'), ...instants(job, 'error'), ...instants(job, 'missed')]);
-  const skips = (job: string) => [...instants(job, 'max_instances')].filter((t) => !outcome(job).has(t)).length;
-  const executed = truth.events.filter((e) => e.job === 'rebuild_index' && e.kind === 'executed');
-  const submitted = new Map(truth.events.filter((e) => e.kind === 'submitted').map((e) => [`${e.pid} ${e.job} ${e.scheduled}`, e.at]));
-  const spans = executed.map((e) => [submitted.get(`${e.pid} ${e.job} ${e.scheduled}`)!, e.at]).sort((a, b) => a[0] - b[0]);
-  const overlapping = spans.filter((s, i) => spans.slice(0, i).some((o) => o[0] < s[0] && s[0] < o[1])).length;
-  assert.deepEqual(found, {
-    'job-error charge_cards': instants('charge_cards', 'error').size,
-    'misfire send_digest': instants('send_digest', 'missed').size,
-    'max-instances-skip rebuild_index': skips('rebuild_index'),
-    'max-instances-skip send_digest': skips('send_digest'),
-    'long-run rebuild_index': executed.filter((e) => e.at - e.scheduled > 1).length,
-    'overlapping-runs rebuild_index': overlapping,
-  });
-  assert.ok(overlapping > 0 && truth.processes === 2, 'two schedulers ran rebuild_index at once');
+  assert.deepEqual(findingCounts(doc), expectedFindings(truth));
+  assert.ok(truth.processes === 2 && expectedFindings(truth)['overlapping-runs rebuild_index'] > 0, 'two schedulers ran rebuild_index at once');
+  assert.ok(truth.cut_off.length > 0, 'the killed process left a run cut off');
   const error = doc.findings.find((f: { rule: string }) => f.rule === 'job-error');
   assert.match(error.message, /card declined/);
   assert.match(error.evidence[0].source, /#django_apscheduler_djangojobexecution$/);
-  assert.deepEqual(doc.pairing, { exact: instants('rebuild_index', 'executed').size + instants('charge_cards', 'error').size, ambiguous: 0, unmatched: 0 });
+  assert.deepEqual(doc.pairing, { exact: instants(truth, 'rebuild_index', 'executed').size + instants(truth, 'send_digest', 'executed').size + instants(truth, 'charge_cards', 'error').size, ambiguous: 0, unmatched: 0 });
   assert.match(doc.sources[0].format, /durations are from the scheduled time/);
 });
 
