@@ -15,6 +15,7 @@ import { withoutCredentials } from '../stores/db-url';
 import type { Command } from 'commander';
 import { executionHistory, type HistorySource } from '../readers/django-executions';
 import { readDjangoExecutions } from '../stores/django-executions-store';
+import { loggedRuns, withoutLoggedRuns, type HistoryMatch } from '../engine/history-match';
 
 /** The run history of a django-apscheduler store, with each job's name and trigger from its state. */
 async function djangoHistory(url: string, schema: string | undefined, storeJobs: StoreJob[]): Promise<HistorySource | undefined> {
@@ -79,21 +80,36 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
   const store = flags.db ? await loadStore(flags.db, storeOptionsFrom(flags), { keepPickles: flags.keepPickles !== false }) : undefined;
   const storeJobs = store?.jobs;
   // django-apscheduler keeps a row per run: read like a log, beside any log files.
-  const history = flags.db && storeJobs ? await djangoHistory(flags.db, storeOptionsFrom(flags).schema, storeJobs) : undefined;
+  let history = flags.db && storeJobs ? await djangoHistory(flags.db, storeOptionsFrom(flags).schema, storeJobs) : undefined;
   // Someone who typed `-` at a prompt sees why nothing happens.
   if (logs.includes('-') && process.stdin.isTTY) process.stderr.write('sched-doctor: reading standard input (end it with Ctrl-D, or pass log files as arguments)\n');
+  const options: AnalyzeOptions = {
+    logFormat: flags.logFormat, dateFormat: flags.dateFormat, tz: flags.tz, sameProcess: flags.sameProcess,
+    fields: flags.field?.length ? Object.assign({}, ...flags.field.map(parseFieldOption)) : undefined,
+    hostFrom: flags.hostFrom as AnalyzeOptions['hostFrom'],
+    followSymlinks: flags.followSymlinks, recursive: flags.recursive,
+    ...engine,
+  };
+  // Logs and the run history of one project: a run in both is one run (standard input cannot be
+  // read twice, so it is not matched, and the report says so).
+  let match: HistoryMatch | undefined;
+  if (history && logs.length && !logs.includes('-')) {
+    const matched = withoutLoggedRuns(history, await loggedRuns(logs, options));
+    history = matched.history;
+    match = matched.match;
+  }
   const progress = startProgress(logs);
   const analysis: LogAnalysis = logs.length || history
-    ? await analyzeLogs(logs, {
-        logFormat: flags.logFormat, dateFormat: flags.dateFormat, tz: flags.tz, sameProcess: flags.sameProcess,
-        fields: flags.field?.length ? Object.assign({}, ...flags.field.map(parseFieldOption)) : undefined,
-        hostFrom: flags.hostFrom as AnalyzeOptions['hostFrom'],
-        history: history ? [history] : undefined,
-        followSymlinks: flags.followSymlinks, recursive: flags.recursive,
-        ...engine,
-      }).finally(() => progress.stop())
+    ? await analyzeLogs(logs, { ...options, history: history ? [history] : undefined }).finally(() => progress.stop())
     : { sources: [], jobs: [], findings: [], pairing: { exact: 0, ambiguous: 0, unmatched: 0 } };
   const extra: Record<string, unknown> = {};
+  if (match) {
+    extra.history = match;
+    const source = analysis.sources.find((s) => s.source === history?.stats.source);
+    if (source) source.format += `; matched with the logs: ${match.matched} runs in both (counted once), ${match.onlyInHistory} only here, ${match.onlyInLogs} only in the logs`;
+  } else if (history && logs.length) {
+    extra.history = { matched: null, why: 'standard input is read once: the run history was not matched with it, and a run in both counts twice' };
+  }
   if (flags.db && storeJobs) {
     analysis.findings.push(...checkStore(storeJobs, { now, sourceDir: flags.source, ruleOptions: engine.ruleOptions, ruleSeverity: engine.ruleSeverity }));
     if (logs.length || history) analysis.findings.push(...linkStoreAndLog(storeJobs, analysis.jobs));

@@ -4,12 +4,12 @@
 // like a log. Every expected number comes from the APScheduler listeners' events (listener-events.json).
 
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { json, newDir, QUIET, runCli } from '../support/job-stores';
 import Database from 'better-sqlite3';
-import { expectedFindings, FIXTURES, findingCounts, instants, loadTruth, nowAfter } from './django-truth';
+import { expectedFindings, FIXTURES, findingCounts, instants, loadTruth, nowAfter, rowsFromEvents } from './django-truth';
 
 const DIR = FIXTURES;
 const DB = `sqlite:///${join(DIR, 'db.sqlite3')}`;
@@ -63,4 +63,52 @@ test('clean and restore on a django-apscheduler store: the datetime column goes 
   const back = await runCli(['restore', '--db', `sqlite:///${path}`, json(res).backup], { cwd: dir });
   assert.equal(back.status, 0, back.stderr);
   assert.equal(JSON.stringify(dump()), before, 'same ids, same datetime text, same job_state bytes');
+});
+
+test('rows deleted by delete_old_job_executions are a horizon: nothing is reported missed before the oldest row kept', async () => {
+  const dir = newDir();
+  const path = join(dir, 'db.sqlite3');
+  copyFileSync(join(DIR, 'db.sqlite3'), path);
+  // delete_old_job_executions(max_age) is `run_time <= now - max_age`: cut half-way through the run.
+  const db = new Database(path);
+  const all = db.prepare('SELECT run_time FROM django_apscheduler_djangojobexecution ORDER BY run_time').all() as { run_time: string }[];
+  const text = all[Math.floor(all.length / 2)].run_time;
+  const cut = Date.parse(`${text.slice(0, 19).replace(' ', 'T')}Z`) / 1000 + Number(`0.${text.slice(20) || '0'}`);
+  const removed = db.prepare('DELETE FROM django_apscheduler_djangojobexecution WHERE run_time <= ?').run(text).changes;
+  db.close();
+  assert.ok(removed > 5, `rows pruned: ${removed}`);
+  const res = await runCli(['analyze', '--db', `sqlite:///${path}`, '--format', 'json', '--fail-on', 'never', '--now', NOW]);
+  assert.equal(res.status, 0, res.stderr);
+  const found = findingCounts(json(res));
+  // Exactly what the rows kept show; no missed-run for the pruned half.
+  assert.deepEqual(found, expectedFindings(truth, (r) => r.scheduled > cut + 1e-7));
+  assert.equal(Object.keys(found).filter((k) => k.startsWith('missed-run')).length, 0);
+});
+
+test('log and history together: a run in both is one run, matched run by run; what only the history has is added', async () => {
+  const log = join(DIR, 'app.log');
+  const alone = await runCli(['analyze', log, '--format', 'json', '--fail-on', 'never', '--now', NOW]);
+  const both = await runCli(['analyze', log, '--db', DB, '--format', 'json', '--fail-on', 'never', '--now', NOW]);
+  assert.equal(both.status, 0, both.stderr);
+  const rows = rowsFromEvents(truth);
+  const runRows = rows.filter((r) => ['executed', 'error', 'submitted'].includes(r.status)).length;
+  // Both processes logged to app.log: every run row is in the log, and the findings are the log's.
+  assert.deepEqual(json(both).history, { ...json(both).history, matched: runRows, onlyInHistory: 0, onlyInHistorySamples: [] });
+  assert.deepEqual(findingCounts(json(both)), findingCounts(json(alone)));
+  assert.ok(findingCounts(json(both))['duplicate-run charge_cards'] === undefined || findingCounts(json(alone))['duplicate-run charge_cards'] > 0, 'no duplicate the log alone does not show');
+
+  // The killed process logged elsewhere (its lines gone from this file): its runs come from the history alone.
+  const dir = newDir();
+  const partial = join(dir, 'app.log');
+  writeFileSync(partial, readFileSync(log, 'utf8').split('\n').filter((l) => !l.includes(`[${truth.killed_pid}]`)).join('\n'));
+  const res = await runCli(['analyze', partial, '--db', DB, '--format', 'json', '--fail-on', 'never', '--now', NOW]);
+  assert.equal(res.status, 0, res.stderr);
+  const doc = json(res);
+  const otherRan = new Set(truth.events.filter((e) => e.pid !== truth.killed_pid && e.kind === 'submitted').map((e) => `${e.job} ${e.scheduled}`));
+  const onlyKilled = rows.filter((r) => ['executed', 'error', 'submitted'].includes(r.status) && r.pid === truth.killed_pid && !otherRan.has(`${r.job} ${r.scheduled}`));
+  assert.ok(onlyKilled.length > 0);
+  assert.equal(doc.history.onlyInHistory, onlyKilled.length);
+  assert.equal(doc.history.matched, runRows - onlyKilled.length);
+  assert.equal(findingCounts(doc)['duplicate-run charge_cards'], undefined, 'a run in the history and the log is not a duplicate');
+  assert.match(doc.sources[1].format, new RegExp(`matched with the logs: ${runRows - onlyKilled.length} runs in both \\(counted once\\), ${onlyKilled.length} only here`));
 });

@@ -31,25 +31,28 @@ export function nowAfter(truth: Truth): string {
   return new Date(Math.ceil(Math.max(...truth.events.map((e) => e.at))) * 1000 + 2000).toISOString();
 }
 
+/** A row of the execution table: its final status, when and by which process it was written. */
+export type TruthRow = { job: string; scheduled: number; status: string; at: number; pid: number };
+
 /**
  * The execution table the events make, by django-apscheduler's own rule (atomic_update_or_create):
  * one row per (job, run_time); a submission creates it; any other status overwrites it, in the order
  * written (our listener runs after django-apscheduler's, so an event's `at` follows its write).
  */
-export function rowsFromEvents(truth: Truth): { job: string; scheduled: number; status: string; at: number }[] {
-  const rows = new Map<string, { job: string; scheduled: number; status: string; at: number }>();
+export function rowsFromEvents(truth: Truth): TruthRow[] {
+  const rows = new Map<string, TruthRow>();
   for (const e of [...truth.events].sort((a, b) => a.at - b.at)) {
     const key = `${e.job} ${e.scheduled}`;
     const row = rows.get(key);
-    if (!row) rows.set(key, { job: e.job, scheduled: e.scheduled, status: e.kind, at: e.at });
-    else if (e.kind !== 'submitted') Object.assign(row, { status: e.kind, at: e.at });
+    if (!row) rows.set(key, { job: e.job, scheduled: e.scheduled, status: e.kind, at: e.at, pid: e.pid });
+    else if (e.kind !== 'submitted') Object.assign(row, { status: e.kind, at: e.at, pid: e.pid });
   }
   return [...rows.values()];
 }
 
 /** `rule job` → count, as analyze --db on the execution table alone must report it. */
-export function expectedFindings(truth: Truth): Record<string, number> {
-  const rows = rowsFromEvents(truth);
+export function expectedFindings(truth: Truth, keep: (row: TruthRow) => boolean = () => true): Record<string, number> {
+  const rows = rowsFromEvents(truth).filter(keep);
   const count = (job: string, status: string) => rows.filter((r) => r.job === job && r.status === status).length;
   const lastFinished = (job: string) => Math.max(...rows.filter((r) => r.job === job && (r.status === 'executed' || r.status === 'error')).map((r) => r.scheduled));
   // Left as submitted while a later run of the job finished: the process died mid-run.
