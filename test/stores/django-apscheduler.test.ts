@@ -33,6 +33,7 @@ test('analyze --db on the execution table alone: errors, misfires, skips, long a
   assert.deepEqual(findingCounts(doc), expectedFindings(truth));
   assert.ok(truth.processes === 2 && expectedFindings(truth)['overlapping-runs rebuild_index'] > 0, 'two schedulers ran rebuild_index at once');
   assert.ok(truth.cut_off.length > 0, 'the killed process left a run cut off');
+  for (const rule of ['job-error ', 'misfire ', 'max-instances-skip ', 'long-run ', 'unfinished-run ']) assert.ok(Object.keys(findingCounts(doc)).some((k) => k.startsWith(rule)), `the run shows ${rule}`);
   const error = doc.findings.find((f: { rule: string }) => f.rule === 'job-error');
   assert.match(error.message, /card declined/);
   assert.match(error.evidence[0].source, /#django_apscheduler_djangojobexecution$/);
