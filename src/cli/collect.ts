@@ -13,6 +13,7 @@ import { parseNow, storeOptionsFrom, type StoreFlags } from './store-flags';
 import { parseFieldOption } from '../readers/json-fields';
 import { withoutCredentials } from '../stores/db-url';
 import type { Command } from 'commander';
+import { statSync } from 'node:fs';
 import { executionHistory, type HistorySource } from '../readers/django-executions';
 import { readDjangoExecutions } from '../stores/django-executions-store';
 import { loggedRuns, withoutLoggedRuns, type HistoryMatch } from '../engine/history-match';
@@ -23,6 +24,17 @@ async function djangoHistory(url: string, schema: string | undefined, storeJobs:
   if (!executions) return undefined;
   const jobs = new Map(storeJobs.filter((j) => j.state).map((j) => [j.row.id, { name: j.state!.name, trigger: j.state!.trigger.text, maxInstances: j.state!.maxInstances }]));
   return executionHistory(executions.display, executions.rows, jobs);
+}
+
+/** An input that can be read a second time: a file or folder (a glob matches files), not stdin or a pipe. */
+function readableTwice(input: string): boolean {
+  if (input === '-') return false;
+  try {
+    const st = statSync(input);
+    return st.isFile() || st.isDirectory();
+  } catch {
+    return true;
+  }
 }
 
 export interface CollectFlags extends Partial<StoreFlags> {
@@ -90,13 +102,18 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
     followSymlinks: flags.followSymlinks, recursive: flags.recursive,
     ...engine,
   };
-  // Logs and the run history of one project: a run in both is one run (standard input cannot be
-  // read twice, so it is not matched, and the report says so).
+  // Logs and the run history of one project: a run in both is one run. Matching reads the logs
+  // twice: standard input and pipes cannot be, so they are not matched, and the report says so.
   let match: HistoryMatch | undefined;
-  if (history && logs.length && !logs.includes('-')) {
+  let unmatched: string | undefined;
+  if (history && logs.length && logs.every(readableTwice)) {
     const matched = withoutLoggedRuns(history, await loggedRuns(logs, options));
     history = matched.history;
     match = matched.match;
+  } else if (history && logs.length) {
+    // Unmatched, a run in both would count twice (a false duplicate): the logs alone, then.
+    unmatched = `standard input or a pipe is read once, so the run history in ${history.stats.source} was not matched with it and is left out; analyze --db alone reads the history`;
+    history = undefined;
   }
   const progress = startProgress(logs);
   const analysis: LogAnalysis = logs.length || history
@@ -107,8 +124,9 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
     extra.history = match;
     const source = analysis.sources.find((s) => s.source === history?.stats.source);
     if (source) source.format += `; matched with the logs: ${match.matched} runs in both (counted once), ${match.onlyInHistory} only here, ${match.onlyInLogs} only in the logs`;
-  } else if (history && logs.length) {
-    extra.history = { matched: null, why: 'standard input is read once: the run history was not matched with it, and a run in both counts twice' };
+  } else if (unmatched) {
+    extra.history = { matched: null, why: unmatched };
+    process.stderr.write(`sched-doctor: ${unmatched}\n`);
   }
   if (flags.db && storeJobs) {
     analysis.findings.push(...checkStore(storeJobs, { now, sourceDir: flags.source, ruleOptions: engine.ruleOptions, ruleSeverity: engine.ruleSeverity }));
