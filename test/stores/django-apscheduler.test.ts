@@ -84,6 +84,13 @@ test('rows deleted by delete_old_job_executions are a horizon: nothing is report
   // Exactly what the rows kept show; no missed-run for the pruned half.
   assert.deepEqual(found, expectedFindings(truth, (r) => r.scheduled > cut + 1e-7));
   assert.equal(Object.keys(found).filter((k) => k.startsWith('missed-run')).length, 0);
+  // The contrast: rows missing from the middle of the history are not a horizon, and are missed runs.
+  const gap = new Database(path);
+  const kept = gap.prepare('SELECT run_time FROM django_apscheduler_djangojobexecution ORDER BY run_time').all() as { run_time: string }[];
+  gap.prepare('DELETE FROM django_apscheduler_djangojobexecution WHERE run_time > ? AND run_time < ?').run(kept[2].run_time, kept[kept.length - 3].run_time);
+  gap.close();
+  const holed = await runCli(['analyze', '--db', `sqlite:///${path}`, '--format', 'json', '--fail-on', 'never', '--now', NOW]);
+  assert.ok(Object.keys(findingCounts(json(holed))).some((k) => k.startsWith('missed-run')), 'a hole in the history is missed runs');
 });
 
 test('log and history together: a run in both is one run, matched run by run; what only the history has is added', async () => {
