@@ -118,5 +118,7 @@ test('log and history together: a run in both is one run, matched run by run; wh
   assert.equal(doc.history.onlyInHistory, onlyKilled.length);
   assert.equal(doc.history.matched, runRows - onlyKilled.length);
   assert.equal(findingCounts(doc)['duplicate-run charge_cards'], undefined, 'a run in the history and the log is not a duplicate');
+  // The killed process's cut-off run is known from its row alone.
+  assert.equal(findingCounts(doc)['unfinished-run rebuild_index'], expectedFindings(truth)['unfinished-run rebuild_index']);
   assert.match(doc.sources[1].format, new RegExp(`matched with the logs: ${runRows - onlyKilled.length} runs in both \\(counted once\\), ${onlyKilled.length} only here`));
 });
