@@ -23,7 +23,12 @@ export const unfinishedRun: LogRule = {
     // alive. A process that only ever ran one hourly job may be silent for an hour; one that ran a
     // job every 10 s and then fell silent for minutes is gone.
     const beat = new Map<string, number>();
+    // Runs a run history (not a log) marks as cut off, by their record: see LogEvent's cutOff.
+    const cutOff = new Set<string>();
     return {
+      event(event) {
+        if (event.kind === 'run-start' && event.cutOff) cutOff.add(`${event.ctx.source}:${event.ctx.line}`);
+      },
       runStart(run) {
         const period = intervalMicros(run.job.trigger);
         if (period !== undefined) beat.set(run.instance, Math.min(beat.get(run.instance) ?? Infinity, period));
@@ -33,8 +38,12 @@ export const unfinishedRun: LogRule = {
         longest.set(run.key, Math.max(longest.get(run.key) ?? 0, run.end - run.start));
       },
       finish(end) {
-        const tally = new JobTally(() => ({ restarted: 0, silent: 0 }));
+        const tally = new JobTally(() => ({ restarted: 0, silent: 0, superseded: 0 }));
         for (const run of end.openRuns) {
+          if (cutOff.has(`${run.evidence.source}:${run.evidence.line}`)) {
+            tally.hit(run.job, run.start, run.evidence).data.superseded++;
+            continue;
+          }
           const state = end.instances.get(run.instance);
           if (!state) continue;
           const restarted = state.epoch > run.epoch;
@@ -48,8 +57,8 @@ export const unfinishedRun: LogRule = {
           else t.data.silent++;
         }
         return tally.findings('unfinished-run', 'warning', (t) => ({
-          message: `${plural(t.count, 'run')} of ${t.job.name} never finished (${[t.data.restarted && `${t.data.restarted} before its scheduler started again`, t.data.silent && `${t.data.silent} whose process logged nothing more`].filter(Boolean).join(', ')})`,
-          data: { unfinished: t.count, restarted: t.data.restarted, silent: t.data.silent },
+          message: `${plural(t.count, 'run')} of ${t.job.name} never finished (${[t.data.restarted && `${t.data.restarted} before its scheduler started again`, t.data.silent && `${t.data.silent} whose process logged nothing more`, t.data.superseded && `${t.data.superseded} left as 'Started execution' while later runs finished`].filter(Boolean).join(', ')})`,
+          data: { unfinished: t.count, restarted: t.data.restarted, silent: t.data.silent, ...(t.data.superseded ? { superseded: t.data.superseded } : {}) },
         }));
       },
     };

@@ -14,15 +14,28 @@ import { sourceFolderDoubt } from '../clean/source-folder';
 import { parseFieldOption } from '../readers/json-fields';
 import { withoutCredentials } from '../stores/db-url';
 import type { Command } from 'commander';
+import { statSync } from 'node:fs';
 import { executionHistory, type HistorySource } from '../readers/django-executions';
 import { readDjangoExecutions } from '../stores/django-executions-store';
+import { loggedRuns, withoutLoggedRuns, type HistoryMatch } from '../engine/history-match';
 
 /** The run history of a django-apscheduler store, with each job's name and trigger from its state. */
-function djangoHistory(url: string, storeJobs: StoreJob[]): HistorySource | undefined {
-  const executions = readDjangoExecutions(url);
+async function djangoHistory(url: string, schema: string | undefined, storeJobs: StoreJob[]): Promise<HistorySource | undefined> {
+  const executions = await readDjangoExecutions(url, schema);
   if (!executions) return undefined;
   const jobs = new Map(storeJobs.filter((j) => j.state).map((j) => [j.row.id, { name: j.state!.name, trigger: j.state!.trigger.text, maxInstances: j.state!.maxInstances }]));
   return executionHistory(executions.display, executions.rows, jobs);
+}
+
+/** An input that can be read a second time: a file or folder (a glob matches files), not stdin or a pipe. */
+function readableTwice(input: string): boolean {
+  if (input === '-') return false;
+  try {
+    const st = statSync(input);
+    return st.isFile() || st.isDirectory();
+  } catch {
+    return true;
+  }
 }
 
 export interface CollectFlags extends Partial<StoreFlags> {
@@ -80,21 +93,42 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
   const store = flags.db ? await loadStore(flags.db, storeOptionsFrom(flags), { keepPickles: flags.keepPickles !== false }) : undefined;
   const storeJobs = store?.jobs;
   // django-apscheduler keeps a row per run: read like a log, beside any log files.
-  const history = flags.db && storeJobs ? djangoHistory(flags.db, storeJobs) : undefined;
+  let history = flags.db && storeJobs ? await djangoHistory(flags.db, storeOptionsFrom(flags).schema, storeJobs) : undefined;
   // Someone who typed `-` at a prompt sees why nothing happens.
   if (logs.includes('-') && process.stdin.isTTY) process.stderr.write('sched-doctor: reading standard input (end it with Ctrl-D, or pass log files as arguments)\n');
+  const options: AnalyzeOptions = {
+    logFormat: flags.logFormat, dateFormat: flags.dateFormat, tz: flags.tz, sameProcess: flags.sameProcess,
+    fields: flags.field?.length ? Object.assign({}, ...flags.field.map(parseFieldOption)) : undefined,
+    hostFrom: flags.hostFrom as AnalyzeOptions['hostFrom'],
+    followSymlinks: flags.followSymlinks, recursive: flags.recursive,
+    ...engine,
+  };
+  // Logs and the run history of one project: a run in both is one run. Matching reads the logs
+  // twice: standard input and pipes cannot be, so they are not matched, and the report says so.
+  let match: HistoryMatch | undefined;
+  let unmatched: string | undefined;
+  if (history && logs.length && logs.every(readableTwice)) {
+    const matched = withoutLoggedRuns(history, await loggedRuns(logs, options));
+    history = matched.history;
+    match = matched.match;
+  } else if (history && logs.length) {
+    // Unmatched, a run in both would count twice (a false duplicate): the logs alone, then.
+    unmatched = `standard input or a pipe is read once, so the run history in ${history.stats.source} was not matched with it and is left out; analyze --db alone reads the history`;
+    history = undefined;
+  }
   const progress = startProgress(logs);
   const analysis: LogAnalysis = logs.length || history
-    ? await analyzeLogs(logs, {
-        logFormat: flags.logFormat, dateFormat: flags.dateFormat, tz: flags.tz, sameProcess: flags.sameProcess,
-        fields: flags.field?.length ? Object.assign({}, ...flags.field.map(parseFieldOption)) : undefined,
-        hostFrom: flags.hostFrom as AnalyzeOptions['hostFrom'],
-        history: history ? [history] : undefined,
-        followSymlinks: flags.followSymlinks, recursive: flags.recursive,
-        ...engine,
-      }).finally(() => progress.stop())
+    ? await analyzeLogs(logs, { ...options, history: history ? [history] : undefined }).finally(() => progress.stop())
     : { sources: [], jobs: [], findings: [], pairing: { exact: 0, ambiguous: 0, unmatched: 0 } };
   const extra: Record<string, unknown> = {};
+  if (match) {
+    extra.history = match;
+    const source = analysis.sources.find((s) => s.source === history?.stats.source);
+    if (source) source.format += `; matched with the logs: ${match.matched} runs in both (counted once), ${match.onlyInHistory} only here, ${match.onlyInLogs} only in the logs`;
+  } else if (unmatched) {
+    extra.history = { matched: null, why: unmatched };
+    process.stderr.write(`sched-doctor: ${unmatched}\n`);
+  }
   if (flags.db && storeJobs) {
     // A mistyped --source makes every job an orphan: a folder that is not there is refused, one
     // that holds none of the jobs' modules is said beside the findings.

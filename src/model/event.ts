@@ -53,7 +53,14 @@ export type LogEvent =
   | { kind: 'job-added-tentatively'; ctx: RecordContext }
   | { kind: 'job-added'; ctx: RecordContext; name: string; store: string }
   | { kind: 'job-removed'; ctx: RecordContext; jobId: string }
-  | { kind: 'run-start'; ctx: RecordContext; job: JobRef; scheduledAt: ScheduledAt }
+  | {
+    kind: 'run-start'; ctx: RecordContext; job: JobRef; scheduledAt: ScheduledAt;
+    /**
+     * The source itself shows that this run ended unseen: django-apscheduler's `Started execution`
+     * row of a job whose later runs finished (its process died mid-run). A log never sets it.
+     */
+    cutOff?: true;
+  }
   | { kind: 'run-end'; ctx: RecordContext; job: JobRef; outcome: 'success' | 'error'; exception?: string }
   | { kind: 'misfire'; ctx: RecordContext; job: JobRef; lateMicros: Micros }
   | { kind: 'max-instances'; ctx: RecordContext; job: JobRef; maxInstances: number }

@@ -28,6 +28,14 @@ export function executionHistory(store: string, rows: ExecutionRow[], jobs: Map<
   const events: LogEvent[] = [];
   let unrecognised = 0;
   const samples: SourceStats['unrecognisedSamples'] = [];
+  // A `Started execution` row is cut off when a later run of its job finished: django-apscheduler
+  // writes the end on that same row, so one that stayed `Started` belongs to a process that died
+  // mid-run. The latest run of a job may still be going: never marked.
+  const lastFinished = new Map<string, number>();
+  for (const row of rows) {
+    const t = djangoDatetimeSeconds(row.runTime);
+    if (t !== undefined && (row.status === STATUS.executed || row.status === STATUS.error)) lastFinished.set(row.jobId, Math.max(lastFinished.get(row.jobId) ?? -Infinity, t));
+  }
   for (const row of rows) {
     const scheduled = djangoDatetimeSeconds(row.runTime);
     const info = jobs.get(row.jobId);
@@ -44,7 +52,9 @@ export function executionHistory(store: string, rows: ExecutionRow[], jobs: Map<
     const scheduledAt = { at: Math.round(scheduled * 1e6), offsetMinutes: 0, text: row.runTime };
     switch (row.status) {
       case STATUS.started:
-        events.push({ kind: 'run-start', ctx: ctx(scheduled), job, scheduledAt });
+        events.push((lastFinished.get(row.jobId) ?? -Infinity) > scheduled
+          ? { kind: 'run-start', ctx: ctx(scheduled), job, scheduledAt, cutOff: true }
+          : { kind: 'run-start', ctx: ctx(scheduled), job, scheduledAt });
         break;
       case STATUS.executed:
       case STATUS.error:

@@ -6,8 +6,9 @@ import type { RawStoreRow } from '../model/store-record';
 import { UserError } from '../model/errors';
 import { redact, type MysqlConnection } from './db-url';
 import { checkIdentifier, type JobStoreReader, type StoreOptions } from './store';
+import { chooseLayout, DJANGO_JOB_TABLE, layoutRow, MYSQL_DATETIME_TEXT, SQLALCHEMY_TABLE, type TableLayout } from './django-apscheduler';
 
-export type MysqlRow = { id: string; next_run_time: number | null; job_state: Buffer };
+export type MysqlRow = { id: string; next_run_time: number | string | null; job_state: Buffer };
 
 export async function connectMysql(connection: MysqlConnection, display: string): Promise<Connection> {
   try {
@@ -43,16 +44,38 @@ export function describeMysqlError(err: unknown): string {
   return redact((e.message ?? String(err)).split('\n')[0]);
 }
 
-/** `db`.`table`, quoted; the database comes from --schema, else the URL. */
-export function mysqlTable(options: StoreOptions, connection: MysqlConnection, display: string): { qualified: string; shown: string } {
-  const table = checkIdentifier(options.table, 'table');
+export interface MysqlTable {
+  qualified: string;
+  shown: string;
+  layout: TableLayout;
+  /** The select list: next_run_time as the DOUBLE, or as django-apscheduler's datetime(6) text. */
+  columns: string;
+}
+
+/**
+ * `db`.`table`, quoted; the database comes from --schema, else the URL. The table is the one asked
+ * for, or django-apscheduler's when the database has that and no apscheduler_jobs.
+ */
+export async function mysqlTable(conn: Connection, options: StoreOptions, connection: MysqlConnection, display: string): Promise<MysqlTable> {
+  checkIdentifier(options.table, 'table');
   const database = options.schema ?? connection.database;
   if (!database) throw new UserError(`${display}: no database in the URL (mysql+pymysql://user@host/database) and no --schema`);
   checkIdentifier(database, 'database');
-  return { qualified: `\`${database}\`.\`${table}\``, shown: `${database}.${table}` };
+  let present: Set<string>;
+  try {
+    const [rows] = await conn.execute('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_name IN (?, ?)', [database, SQLALCHEMY_TABLE, DJANGO_JOB_TABLE]);
+    present = new Set((rows as { name: string }[]).map((r) => r.name));
+  } catch (err) {
+    throw new UserError(`${display}: ${describeMysqlError(err)}`);
+  }
+  const layout = chooseLayout(options.table, (t) => present.has(t));
+  const table = layout.table;
+  const columns = `id, ${layout.nextRunTime === 'datetime' ? `${MYSQL_DATETIME_TEXT('next_run_time')} AS next_run_time` : 'next_run_time'}, job_state`;
+  return { qualified: `\`${database}\`.\`${table}\``, shown: `${database}.${table}`, layout, columns };
 }
 
-export function rowFromMysql(r: MysqlRow): RawStoreRow {
+export function rowFromMysql(r: MysqlRow, layout: TableLayout): RawStoreRow {
+  if (layout.nextRunTime === 'datetime') return layoutRow({ ...r, job_state: Buffer.from(r.job_state) }, layout);
   return { id: r.id, nextRunTime: r.next_run_time === null ? null : Number(r.next_run_time), jobState: Buffer.from(r.job_state) };
 }
 
@@ -65,15 +88,18 @@ export function describeTableError(err: unknown, display: string, shown: string,
 }
 
 export async function openMysqlStore(connection: MysqlConnection, display: string, options: StoreOptions): Promise<JobStoreReader> {
-  const { qualified, shown } = mysqlTable(options, connection, display);
   const conn = await connectMysql(connection, display);
+  const { qualified, shown, layout, columns } = await mysqlTable(conn, options, connection, display).catch(async (err) => {
+    await conn.end().catch(() => undefined);
+    throw err;
+  });
   async function readRows(): Promise<RawStoreRow[]> {
       try {
         await conn.query('START TRANSACTION READ ONLY');
         // execute(): the binary protocol, so a DOUBLE arrives as its 8 bytes, not as rounded text.
-        const [rows] = await conn.execute(`SELECT id, next_run_time, job_state FROM ${qualified} ORDER BY id`);
+        const [rows] = await conn.execute(`SELECT ${columns} FROM ${qualified} ORDER BY id`);
         await conn.query('COMMIT');
-        return (rows as MysqlRow[]).map(rowFromMysql);
+        return (rows as MysqlRow[]).map((r) => rowFromMysql(r, layout));
       } catch (err) {
         await conn.query('ROLLBACK').catch(() => undefined);
         throw describeTableError(err, display, shown, 'reading');

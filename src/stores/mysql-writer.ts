@@ -7,20 +7,26 @@ import { UserError } from '../model/errors';
 import type { MysqlConnection } from './db-url';
 import { connectMysql, describeMysqlError, describeTableError, mysqlTable, rowFromMysql, type MysqlRow } from './mysql-store';
 import type { StoreOptions } from './store';
+import { DJANGO_RUNS_REFER } from './django-apscheduler';
 import { restoreLockedRows, sameRow, type DeleteResult, type LeaveInPlace, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
 
 const LOCK_TIMEOUT_SECONDS = 10;
 
 export async function openMysqlWriter(connection: MysqlConnection, display: string, options: StoreOptions): Promise<StoreWriter> {
-  const { qualified, shown } = mysqlTable(options, connection, display);
   const conn = await connectMysql(connection, display);
+  const { qualified, shown, layout, columns } = await mysqlTable(conn, options, connection, display).catch(async (err) => {
+    await conn.end().catch(() => undefined);
+    throw err;
+  });
+  // django-apscheduler's datetime(6) is compared and written as its text: exact to the microsecond.
+  const nextValue = (row: RawStoreRow) => (layout.nextRunTime === 'datetime' ? row.nextRunTimeText ?? null : row.nextRunTime);
   await conn.query(`SET SESSION innodb_lock_wait_timeout = ${LOCK_TIMEOUT_SECONDS}`);
 
   async function lockRows(ids: string[]): Promise<Map<string, RawStoreRow>> {
     if (ids.length === 0) return new Map();
-    const [rows] = await conn.execute(`SELECT id, next_run_time, job_state FROM ${qualified} WHERE id IN (${ids.map(() => '?').join(',')}) FOR UPDATE`, ids);
+    const [rows] = await conn.execute(`SELECT ${columns} FROM ${qualified} WHERE id IN (${ids.map(() => '?').join(',')}) FOR UPDATE`, ids);
     // Ids are compared byte for byte: MySQL's default collation matches 'Sync' to 'sync'.
-    return new Map((rows as MysqlRow[]).map(rowFromMysql).map((r) => [r.id, r]));
+    return new Map((rows as MysqlRow[]).map((r) => rowFromMysql(r, layout)).map((r) => [r.id, r]));
   }
 
   async function transaction<T>(what: string, work: () => Promise<T>, hooks?: WriteHooks): Promise<T> {
@@ -45,6 +51,7 @@ export async function openMysqlWriter(connection: MysqlConnection, display: stri
         const needs = what === 'delete from' ? 'SELECT, UPDATE (for the row locks) and DELETE' : 'SELECT, UPDATE and INSERT';
         throw new UserError(`${display}: cannot ${what} ${shown}: permission denied (this user needs ${needs} on the table)`);
       }
+      if (code === 'ER_ROW_IS_REFERENCED_2' || code === 'ER_ROW_IS_REFERENCED') throw new UserError(`${display}: cannot ${what} ${shown}: ${DJANGO_RUNS_REFER}`);
       if (code === 'ER_OPTION_PREVENTS_STATEMENT') throw new UserError(`${display}: cannot ${what} ${shown}: the server is read-only`);
       throw describeTableError(err, display, shown, what);
     }
@@ -71,7 +78,7 @@ export async function openMysqlWriter(connection: MysqlConnection, display: stri
           let affected = 0;
           if (sameRow(now, row)) {
             // `<=>` is NULL-safe equality: a paused row (NULL) matches only NULL.
-            const [res] = await conn.execute(`DELETE FROM ${qualified} WHERE BINARY id = ? AND job_state = ? AND next_run_time <=> ?`, [row.id, row.jobState, row.nextRunTime]);
+            const [res] = await conn.execute(`DELETE FROM ${qualified} WHERE BINARY id = ? AND job_state = ? AND next_run_time <=> ?`, [row.id, row.jobState, nextValue(row)]);
             affected = (res as { affectedRows: number }).affectedRows;
           }
           if (affected === 1) result.deleted.push(row.id);
@@ -86,11 +93,11 @@ export async function openMysqlWriter(connection: MysqlConnection, display: stri
         return restoreLockedRows(rows, locked, overwrite, {
           // INSERT IGNORE: another session inserted this id after our SELECT; theirs stays.
           insert: async (row) => {
-            const [res] = await conn.execute(`INSERT IGNORE INTO ${qualified} (id, next_run_time, job_state) VALUES (?, ?, ?)`, [row.id, row.nextRunTime, row.jobState]);
+            const [res] = await conn.execute(`INSERT IGNORE INTO ${qualified} (id, next_run_time, job_state) VALUES (?, ?, ?)`, [row.id, nextValue(row), row.jobState]);
             return (res as { affectedRows: number }).affectedRows === 1;
           },
           update: async (row) => {
-            await conn.execute(`UPDATE ${qualified} SET next_run_time = ?, job_state = ? WHERE BINARY id = ?`, [row.nextRunTime, row.jobState, row.id]);
+            await conn.execute(`UPDATE ${qualified} SET next_run_time = ?, job_state = ? WHERE BINARY id = ?`, [nextValue(row), row.jobState, row.id]);
           },
         });
       }, hooks);

@@ -2,7 +2,8 @@ import { Client } from 'pg';
 import type { RawStoreRow } from '../model/store-record';
 import { UserError } from '../model/errors';
 import { redact } from './db-url';
-import { allRows, checkIdentifier, rawRow, type JobStoreReader, type StoreOptions } from './store';
+import { allRows, checkIdentifier, type JobStoreReader, type StoreOptions } from './store';
+import { chooseLayout, DJANGO_JOB_TABLE, layoutRow, PG_DATETIME_TEXT, SQLALCHEMY_TABLE, type TableLayout } from './django-apscheduler';
 
 export async function connectPostgres(connectionString: string, display: string): Promise<Client> {
   const client = new Client({ connectionString, connectionTimeoutMillis: 10000 });
@@ -25,6 +26,25 @@ export function describePgError(err: unknown): string {
   return redact((e.message ?? String(err)).split('\n')[0]);
 }
 
+/**
+ * The job table to read in this schema (django-apscheduler's when that is what there is), and the
+ * session set to UTC so that a timestamptz reads as Django's UTC text.
+ */
+export async function pgLayout(client: Client, schema: string | undefined, requested: string): Promise<TableLayout> {
+  const res = await client.query<{ table_name: string }>(
+    'SELECT table_name FROM information_schema.tables WHERE table_schema = coalesce($1, current_schema()) AND table_name = ANY($2)',
+    [schema ?? null, [SQLALCHEMY_TABLE, DJANGO_JOB_TABLE]]);
+  const present = new Set(res.rows.map((r) => r.table_name));
+  const layout = chooseLayout(requested, (t) => present.has(t));
+  if (layout.nextRunTime === 'datetime') await client.query("SET TIME ZONE 'UTC'");
+  return layout;
+}
+
+/** The select list of a job table: next_run_time as the float, or as the datetime's UTC text. */
+export function pgColumns(layout: TableLayout): string {
+  return `id, ${layout.nextRunTime === 'datetime' ? `${PG_DATETIME_TEXT('next_run_time')} AS next_run_time` : 'next_run_time'}, job_state`;
+}
+
 /** Rows per page: the whole table is never in memory at once. */
 const ROWS_PER_PAGE = 2000;
 
@@ -33,10 +53,18 @@ const ROWS_PER_PAGE = 2000;
  * REPEATABLE READ, READ ONLY transaction: one snapshot, in bounded memory.
  */
 export async function openPostgresStore(connectionString: string, display: string, options: StoreOptions): Promise<JobStoreReader> {
-  const table = checkIdentifier(options.table, 'table');
+  checkIdentifier(options.table, 'table');
   const schema = options.schema ? checkIdentifier(options.schema, 'schema') : undefined;
-  const qualified = schema ? `"${schema}"."${table}"` : `"${table}"`;
   const client = await connectPostgres(connectionString, display);
+  let layout: TableLayout;
+  try {
+    layout = await pgLayout(client, schema, options.table);
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw new UserError(`${display}: ${describePgError(err)}`);
+  }
+  const table = layout.table;
+  const qualified = schema ? `"${schema}"."${table}"` : `"${table}"`;
   let readMode: string | null = null;
   const fail = (err: unknown): never => {
     const e = err as { code?: string };
@@ -46,10 +74,10 @@ export async function openPostgresStore(connectionString: string, display: strin
     throw new UserError(`${display}: ${describePgError(err)}`);
   };
   const toRow = (r: { id: unknown; next_run_time: unknown; job_state: unknown }) =>
-    rawRow(r.id, r.next_run_time === null || r.next_run_time === undefined ? null : Number(r.next_run_time), r.job_state);
+    layoutRow({ ...r, next_run_time: r.next_run_time === null || r.next_run_time === undefined ? null : layout.nextRunTime === 'datetime' ? r.next_run_time : Number(r.next_run_time) }, layout);
 
   async function* batches(): AsyncIterable<RawStoreRow[]> {
-    const cols = `SELECT id, next_run_time, job_state FROM ${qualified}`;
+    const cols = `SELECT ${pgColumns(layout)} FROM ${qualified}`;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     } catch (err) {

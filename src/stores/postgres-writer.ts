@@ -5,7 +5,8 @@
 
 import type { RawStoreRow } from '../model/store-record';
 import { UserError } from '../model/errors';
-import { connectPostgres, describePgError } from './postgres-store';
+import { connectPostgres, describePgError, pgColumns, pgLayout } from './postgres-store';
+import { DJANGO_RUNS_REFER, layoutRow } from './django-apscheduler';
 import { checkIdentifier, type StoreOptions } from './store';
 import { restoreLockedRows, type DeleteResult, type LeaveInPlace, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
 
@@ -17,15 +18,25 @@ export class CommitOutcomeUnknown extends UserError {}
 type Row = { id: string; next_run_time: number | string | null; job_state: Buffer };
 
 export async function openPostgresWriter(connectionString: string, display: string, options: StoreOptions): Promise<StoreWriter> {
-  const table = checkIdentifier(options.table, 'table');
+  checkIdentifier(options.table, 'table');
   const schema = options.schema ? checkIdentifier(options.schema, 'schema') : undefined;
+  const client = await connectPostgres(connectionString, display);
+  const layout = await pgLayout(client, schema, options.table).catch(async (err) => {
+    await client.end().catch(() => undefined);
+    throw new UserError(`${display}: ${describePgError(err)}`);
+  });
+  const table = layout.table;
   const qualified = schema ? `"${schema}"."${table}"` : `"${table}"`;
   const shown = schema ? `${schema}.${table}` : table;
-  const client = await connectPostgres(connectionString, display);
+  // django-apscheduler's next_run_time is a timestamptz: compared and written as its UTC text
+  // (the session is in UTC), to the microsecond.
+  const datetime = layout.nextRunTime === 'datetime';
+  const nextType = datetime ? 'timestamp' : 'float8';
+  const nextValue = (row: RawStoreRow) => (datetime ? row.nextRunTimeText ?? null : row.nextRunTime);
 
   async function readRows(ids: string[], lock = ''): Promise<Map<string, RawStoreRow>> {
-    const res = await client.query<Row>(`SELECT id, next_run_time, job_state FROM ${qualified} WHERE id = ANY($1) ${lock}`, [ids]);
-    return new Map(res.rows.map((r) => [r.id, { id: r.id, nextRunTime: r.next_run_time === null ? null : Number(r.next_run_time), jobState: r.job_state }]));
+    const res = await client.query<Row>(`SELECT ${pgColumns(layout)} FROM ${qualified} WHERE id = ANY($1) ${lock}`, [ids]);
+    return new Map(res.rows.map((r) => [r.id, layoutRow({ ...r, next_run_time: r.next_run_time === null || datetime ? r.next_run_time : Number(r.next_run_time) }, layout)]));
   }
   const lockRows = (ids: string[]) => readRows(ids, 'FOR UPDATE');
 
@@ -62,9 +73,9 @@ export async function openPostgresWriter(connectionString: string, display: stri
         const go = rows.filter((r) => !leave(r, nowSeconds));
         const res = go.length
           ? await client.query<{ id: string }>(
-            `DELETE FROM ${qualified} AS t USING unnest($1::text[], $2::bytea[], $3::float8[]) AS d(id, job_state, next_run_time)
+            `DELETE FROM ${qualified} AS t USING unnest($1::text[], $2::bytea[], $3::${nextType}[]) AS d(id, job_state, next_run_time)
              WHERE t.id = d.id AND t.job_state = d.job_state AND t.next_run_time IS NOT DISTINCT FROM d.next_run_time RETURNING t.id`,
-            [go.map((r) => r.id), go.map((r) => r.jobState), go.map((r) => r.nextRunTime)])
+            [go.map((r) => r.id), go.map((r) => r.jobState), go.map(nextValue)])
           : { rows: [] };
         const deleted = new Set(res.rows.map((r) => r.id));
         return { deleted: go.filter((r) => deleted.has(r.id)).map((r) => r.id), due: due.map((r) => r.id), missed: go.filter((r) => !deleted.has(r.id)) };
@@ -86,9 +97,9 @@ export async function openPostgresWriter(connectionString: string, display: stri
         const locked = await lockRows(rows.map((r) => r.id));
         return restoreLockedRows(rows, locked, overwrite, {
           // ON CONFLICT: another session inserted this id after our SELECT; theirs stays.
-          insert: async (row) => (await client.query(`INSERT INTO ${qualified} (id, next_run_time, job_state) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [row.id, row.nextRunTime, row.jobState])).rowCount === 1,
+          insert: async (row) => (await client.query(`INSERT INTO ${qualified} (id, next_run_time, job_state) VALUES ($1, $2::${nextType}, $3) ON CONFLICT DO NOTHING`, [row.id, nextValue(row), row.jobState])).rowCount === 1,
           update: async (row) => {
-            await client.query(`UPDATE ${qualified} SET next_run_time = $2, job_state = $3 WHERE id = $1`, [row.id, row.nextRunTime, row.jobState]);
+            await client.query(`UPDATE ${qualified} SET next_run_time = $2::${nextType}, job_state = $3 WHERE id = $1`, [row.id, nextValue(row), row.jobState]);
           },
         });
       }, hooks);
@@ -107,6 +118,7 @@ function describeWriteError(err: unknown, what: string): string {
   }
   if (code === '55P03') return `rows stayed locked for ${LOCK_TIMEOUT} (a scheduler holds them); try again`;
   if (code === '40001' || code === '40P01') return 'the transaction conflicted with another session; try again';
+  if (code === '23503') return `${DJANGO_RUNS_REFER}; django-apscheduler's foreign key is checked at COMMIT, which rolled the delete back`;
   if (code === '25006') return 'the server is read-only (a standby, or default_transaction_read_only)';
   return describePgError(err);
 }

@@ -3,8 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { RawStoreRow } from '../model/store-record';
 import { UserError } from '../model/errors';
-import { chooseLayout, djangoDatetimeSeconds, type TableLayout } from './django-apscheduler';
-import { checkIdentifier, allRows, rawRow, type JobStoreReader, type StoreOptions } from './store';
+import { chooseLayout, layoutRow, type TableLayout } from './django-apscheduler';
+import { checkIdentifier, allRows, type JobStoreReader, type StoreOptions } from './store';
 
 /** The job table of this database: the one asked for, or django-apscheduler's when that is what there is. */
 export function sqliteLayout(db: Database.Database, requested: string): TableLayout {
@@ -19,15 +19,8 @@ export function sqliteLayout(db: Database.Database, requested: string): TableLay
   }
 }
 
-/** A row as the job table holds it, whichever way it keeps next_run_time (django-apscheduler: a datetime's text). */
-export function sqliteRow(r: { id: unknown; next_run_time: unknown; job_state: unknown }, layout: TableLayout): RawStoreRow {
-  if (layout.nextRunTime === 'epoch' || r.next_run_time === null || typeof r.next_run_time !== 'string') return rawRow(r.id, r.next_run_time, r.job_state);
-  const text = r.next_run_time;
-  const seconds = djangoDatetimeSeconds(text);
-  const row = rawRow(r.id, seconds ?? text, r.job_state);
-  row.nextRunTimeText = text;
-  return row;
-}
+/** A row as the job table holds it (django-apscheduler's next_run_time: a datetime's text). */
+export const sqliteRow = layoutRow;
 
 /** A SQLite database opened read-only: analysis never takes a write lock on a live store. */
 export function openSqliteDatabase(path: string, display: string): Database.Database {

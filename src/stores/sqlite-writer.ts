@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import type { RawStoreRow } from '../model/store-record';
 import { UserError } from '../model/errors';
 import { sqliteLayout, sqliteRow } from './sqlite-store';
+import { DJANGO_RUNS_REFER } from './django-apscheduler';
 import type { StoreOptions } from './store';
 import { existingRowOutcome, type DeleteResult, type LeaveInPlace, type RestoreResult, type StoreWriter, type WriteHooks } from './store-writer';
 
@@ -108,7 +109,7 @@ function describeSqliteError(err: unknown): string {
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return `the database stayed locked for ${BUSY_TIMEOUT_MS / 1000} s (a scheduler holds it); try again`;
   if (code === 'SQLITE_NOTADB') return 'not a SQLite database';
   if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
-    return "other rows refer to it (django-apscheduler's run history in django_apscheduler_djangojobexecution): remove the job through Django, whose delete removes its runs too (DjangoJob.objects.filter(id=…).delete()), or delete its execution rows first";
+    return DJANGO_RUNS_REFER;
   }
   if (/no such table/.test(message)) return 'no such table (see --table)';
   return message.split('\n')[0];

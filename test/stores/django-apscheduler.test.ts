@@ -4,25 +4,17 @@
 // like a log. Every expected number comes from the APScheduler listeners' events (listener-events.json).
 
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { json, newDir, QUIET, runCli } from '../support/job-stores';
 import Database from 'better-sqlite3';
+import { expectedFindings, FIXTURES, findingCounts, instants, loadTruth, nowAfter, rowsFromEvents } from './django-truth';
 
-const DIR = join(__dirname, '..', 'fixtures', 'django-apscheduler');
+const DIR = FIXTURES;
 const DB = `sqlite:///${join(DIR, 'db.sqlite3')}`;
-
-type Event = { pid: number; kind: string; job: string; scheduled: number; at: number };
-const truth = JSON.parse(readFileSync(join(DIR, 'listener-events.json'), 'utf8')) as { jobs: Record<string, string>; events: Event[]; processes: number };
-
-/** Distinct scheduled instants per job and kind: the execution table has one row per (job, run_time). */
-function instants(job: string, kind: string): Set<number> {
-  return new Set(truth.events.filter((e) => e.job === job && e.kind === kind).map((e) => e.scheduled));
-}
-
-// Just after the recording: nothing is stale yet.
-const NOW = new Date(Math.ceil(Math.max(...truth.events.map((e) => e.at))) * 1000 + 2000).toISOString();
+const truth = loadTruth(DIR);
+const NOW = nowAfter(truth);
 
 test('jobs reads django_apscheduler_djangojob: every job, its trigger, its next run from the datetime column', async () => {
   const res = await runCli(['jobs', '--db', DB, '--format', 'json']);
@@ -38,28 +30,14 @@ test('analyze --db on the execution table alone: errors, misfires, skips, long a
   const res = await runCli(['analyze', '--db', DB, '--format', 'json', '--fail-on', 'never', '--now', NOW]);
   assert.equal(res.status, 0, res.stderr);
   const doc = json(res);
-  const found = Object.fromEntries(doc.findings.map((f: { rule: string; job: string; count: number }) => [`${f.rule} ${f.job}`, f.count]));
-  // A later status overwrites an earlier one on the same (job, run_time) row: a skip by one process
-  // of a run the other process executed is gone from the table.
-  const outcome = (job: string) => new Set([...instants(job, 'executed'), ...instants(job, 'error'), ...instants(job, 'missed')]);
-  const skips = (job: string) => [...instants(job, 'max_instances')].filter((t) => !outcome(job).has(t)).length;
-  const executed = truth.events.filter((e) => e.job === 'rebuild_index' && e.kind === 'executed');
-  const submitted = new Map(truth.events.filter((e) => e.kind === 'submitted').map((e) => [`${e.pid} ${e.job} ${e.scheduled}`, e.at]));
-  const spans = executed.map((e) => [submitted.get(`${e.pid} ${e.job} ${e.scheduled}`)!, e.at]).sort((a, b) => a[0] - b[0]);
-  const overlapping = spans.filter((s, i) => spans.slice(0, i).some((o) => o[0] < s[0] && s[0] < o[1])).length;
-  assert.deepEqual(found, {
-    'job-error charge_cards': instants('charge_cards', 'error').size,
-    'misfire send_digest': instants('send_digest', 'missed').size,
-    'max-instances-skip rebuild_index': skips('rebuild_index'),
-    'max-instances-skip send_digest': skips('send_digest'),
-    'long-run rebuild_index': executed.filter((e) => e.at - e.scheduled > 1).length,
-    'overlapping-runs rebuild_index': overlapping,
-  });
-  assert.ok(overlapping > 0 && truth.processes === 2, 'two schedulers ran rebuild_index at once');
+  assert.deepEqual(findingCounts(doc), expectedFindings(truth));
+  assert.ok(truth.processes === 2 && expectedFindings(truth)['overlapping-runs rebuild_index'] > 0, 'two schedulers ran rebuild_index at once');
+  assert.ok(truth.cut_off.length > 0, 'the killed process left a run cut off');
+  for (const rule of ['job-error ', 'misfire ', 'max-instances-skip ', 'long-run ', 'unfinished-run ']) assert.ok(Object.keys(findingCounts(doc)).some((k) => k.startsWith(rule)), `the run shows ${rule}`);
   const error = doc.findings.find((f: { rule: string }) => f.rule === 'job-error');
   assert.match(error.message, /card declined/);
   assert.match(error.evidence[0].source, /#django_apscheduler_djangojobexecution$/);
-  assert.deepEqual(doc.pairing, { exact: instants('rebuild_index', 'executed').size + instants('charge_cards', 'error').size, ambiguous: 0, unmatched: 0 });
+  assert.deepEqual(doc.pairing, { exact: instants(truth, 'rebuild_index', 'executed').size + instants(truth, 'send_digest', 'executed').size + instants(truth, 'charge_cards', 'error').size, ambiguous: 0, unmatched: 0 });
   assert.match(doc.sources[0].format, /durations are from the scheduled time/);
 });
 
@@ -86,4 +64,61 @@ test('clean and restore on a django-apscheduler store: the datetime column goes 
   const back = await runCli(['restore', '--db', `sqlite:///${path}`, json(res).backup], { cwd: dir });
   assert.equal(back.status, 0, back.stderr);
   assert.equal(JSON.stringify(dump()), before, 'same ids, same datetime text, same job_state bytes');
+});
+
+test('rows deleted by delete_old_job_executions are a horizon: nothing is reported missed before the oldest row kept', async () => {
+  const dir = newDir();
+  const path = join(dir, 'db.sqlite3');
+  copyFileSync(join(DIR, 'db.sqlite3'), path);
+  // delete_old_job_executions(max_age) is `run_time <= now - max_age`: cut half-way through the run.
+  const db = new Database(path);
+  const all = db.prepare('SELECT run_time FROM django_apscheduler_djangojobexecution ORDER BY run_time').all() as { run_time: string }[];
+  const text = all[Math.floor(all.length / 2)].run_time;
+  const cut = Date.parse(`${text.slice(0, 19).replace(' ', 'T')}Z`) / 1000 + Number(`0.${text.slice(20) || '0'}`);
+  const removed = db.prepare('DELETE FROM django_apscheduler_djangojobexecution WHERE run_time <= ?').run(text).changes;
+  db.close();
+  assert.ok(removed > 5, `rows pruned: ${removed}`);
+  const res = await runCli(['analyze', '--db', `sqlite:///${path}`, '--format', 'json', '--fail-on', 'never', '--now', NOW]);
+  assert.equal(res.status, 0, res.stderr);
+  const found = findingCounts(json(res));
+  // Exactly what the rows kept show; no missed-run for the pruned half.
+  assert.deepEqual(found, expectedFindings(truth, (r) => r.scheduled > cut + 1e-7));
+  assert.equal(Object.keys(found).filter((k) => k.startsWith('missed-run')).length, 0);
+  // The contrast: rows missing from the middle of the history are not a horizon, and are missed runs.
+  const gap = new Database(path);
+  const kept = gap.prepare('SELECT run_time FROM django_apscheduler_djangojobexecution ORDER BY run_time').all() as { run_time: string }[];
+  gap.prepare('DELETE FROM django_apscheduler_djangojobexecution WHERE run_time > ? AND run_time < ?').run(kept[2].run_time, kept[kept.length - 3].run_time);
+  gap.close();
+  const holed = await runCli(['analyze', '--db', `sqlite:///${path}`, '--format', 'json', '--fail-on', 'never', '--now', NOW]);
+  assert.ok(Object.keys(findingCounts(json(holed))).some((k) => k.startsWith('missed-run')), 'a hole in the history is missed runs');
+});
+
+test('log and history together: a run in both is one run, matched run by run; what only the history has is added', async () => {
+  const log = join(DIR, 'app.log');
+  const alone = await runCli(['analyze', log, '--format', 'json', '--fail-on', 'never', '--now', NOW]);
+  const both = await runCli(['analyze', log, '--db', DB, '--format', 'json', '--fail-on', 'never', '--now', NOW]);
+  assert.equal(both.status, 0, both.stderr);
+  const rows = rowsFromEvents(truth);
+  const runRows = rows.filter((r) => ['executed', 'error', 'submitted'].includes(r.status)).length;
+  // Both processes logged to app.log: every run row is in the log, and the findings are the log's.
+  assert.deepEqual(json(both).history, { ...json(both).history, matched: runRows, onlyInHistory: 0, onlyInHistorySamples: [] });
+  assert.deepEqual(findingCounts(json(both)), findingCounts(json(alone)));
+  assert.ok(findingCounts(json(both))['duplicate-run charge_cards'] === undefined || findingCounts(json(alone))['duplicate-run charge_cards'] > 0, 'no duplicate the log alone does not show');
+
+  // The killed process logged elsewhere (its lines gone from this file): its runs come from the history alone.
+  const dir = newDir();
+  const partial = join(dir, 'app.log');
+  writeFileSync(partial, readFileSync(log, 'utf8').split('\n').filter((l) => !l.includes(`[${truth.killed_pid}]`)).join('\n'));
+  const res = await runCli(['analyze', partial, '--db', DB, '--format', 'json', '--fail-on', 'never', '--now', NOW]);
+  assert.equal(res.status, 0, res.stderr);
+  const doc = json(res);
+  const otherRan = new Set(truth.events.filter((e) => e.pid !== truth.killed_pid && e.kind === 'submitted').map((e) => `${e.job} ${e.scheduled}`));
+  const onlyKilled = rows.filter((r) => ['executed', 'error', 'submitted'].includes(r.status) && r.pid === truth.killed_pid && !otherRan.has(`${r.job} ${r.scheduled}`));
+  assert.ok(onlyKilled.length > 0);
+  assert.equal(doc.history.onlyInHistory, onlyKilled.length);
+  assert.equal(doc.history.matched, runRows - onlyKilled.length);
+  assert.equal(findingCounts(doc)['duplicate-run charge_cards'], undefined, 'a run in the history and the log is not a duplicate');
+  // The killed process's cut-off run is known from its row alone.
+  assert.equal(findingCounts(doc)['unfinished-run rebuild_index'], expectedFindings(truth)['unfinished-run rebuild_index']);
+  assert.match(doc.sources[1].format, new RegExp(`matched with the logs: ${runRows - onlyKilled.length} runs in both \\(counted once\\), ${onlyKilled.length} only here`));
 });
