@@ -3,12 +3,15 @@ import type { Evidence } from '../model/finding';
 import { detach } from '../model/detach';
 import { JobTally, plural, seconds } from './job-tally';
 import type { LogRule } from './rule';
+import { intervalMicros } from '../model/trigger';
 
 /** A burst this soon after `Scheduler started` in its process is a restart's replay. */
 const RESTART_WINDOW = 60e6;
 
 // A burst keeps its first run's job and a copy of its evidence, never the run: a run's text pins its chunk of log.
-interface Burst { instance: string; runs: number; firstStart: number; lastStart: number; minScheduled: number; maxScheduled: number; maxLag: number; job: Run['job']; evidence: Evidence }
+interface Burst { instance: string; runs: number; firstStart: number; lastStart: number; minScheduled: number; maxScheduled: number; maxLag: number; job: Run['job']; evidence: Evidence;
+  /** Replays of one job are a fire time apart: half the interval (half a second for other triggers). */
+  minStep: number }
 
 export const catchUpBurst: LogRule = {
   id: 'catch-up-burst',
@@ -18,7 +21,7 @@ export const catchUpBurst: LogRule = {
   docs: {
     what: 'Several runs of one job whose `scheduled at` times lie well in the past started one right after another: the scheduler replayed every run it missed while it was down. `count` is the number of replayed runs.',
     why: 'With a persistent job store, `coalesce=False` and a generous `misfire_grace_time`, APScheduler runs every missed time at start-up. A job that refreshes something usually needs only the latest run; the burst loads the system exactly when it comes back.',
-    detection: 'Per job and process: a run late by more than `minLagSeconds`, followed within `maxGapSeconds` each by runs whose `scheduled at` was already past when the first of them started (the scheduler found them all due at once), at least `minRuns` in all. Runs on time never qualify: the next scheduled time is still ahead when a punctual run starts. Needs real timestamps on the lines.',
+    detection: 'Per job and process: a run late by more than `minLagSeconds`, followed within `maxGapSeconds` each by runs whose `scheduled at` was already past when the first of them started (the scheduler found them all due at once), at least `minRuns` in all, each a fire time after the one before (half the interval at least: a run scheduled microseconds after the last is a sibling job sharing the name, not a replay). Runs on time never qualify: the next scheduled time is still ahead when a punctual run starts. Needs real timestamps on the lines.',
     example: '2026-11-26 14:01:10,002 … Running job "refresh (trigger: interval[0:00:01], …)" (scheduled at 2026-11-26 14:01:02.5+00:00)\n2026-11-26 14:01:10,004 … Running job "refresh (trigger: interval[0:00:01], …)" (scheduled at 2026-11-26 14:01:03.5+00:00)',
     fix: 'Set `coalesce=True` so a backlog collapses into one run, unless every run really matters.',
   },
@@ -61,6 +64,9 @@ export const catchUpBurst: LogRule = {
         const key = `${run.instance}\u0002${run.key}`;
         const lag = run.start - run.scheduledAt.at;
         const b = open.get(key);
+        // A scheduled time just after the burst's last one is a sibling's (two jobs sharing a name
+        // and interval, added in a loop): it neither joins nor ends the burst.
+        if (b && run.scheduledAt.at > b.maxScheduled && run.scheduledAt.at - b.maxScheduled < b.minStep) return;
         // A replay: the scheduler found this time already due when the burst began, and ran it
         // right after the previous one.
         if (b && run.scheduledAt.at < b.firstStart && run.scheduledAt.at > b.maxScheduled && run.start - b.lastStart <= maxGap) {
@@ -71,7 +77,7 @@ export const catchUpBurst: LogRule = {
           return;
         }
         close(key);
-        if (lag > minLag) open.set(key, { runs: 1, firstStart: run.start, lastStart: run.start, minScheduled: run.scheduledAt.at, maxScheduled: run.scheduledAt.at, maxLag: lag, instance: run.instance, job: run.job, evidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
+        if (lag > minLag) open.set(key, { runs: 1, firstStart: run.start, lastStart: run.start, minScheduled: run.scheduledAt.at, maxScheduled: run.scheduledAt.at, maxLag: lag, instance: run.instance, job: run.job, evidence: { ...run.evidence, text: detach(run.evidence.text ?? '') }, minStep: (intervalMicros(run.job.trigger) ?? 1e6) / 2 });
       },
       finish() {
         // Bursts still open count as they stand, in a copy: finish is asked again while a log is followed.
