@@ -34,7 +34,10 @@ export const runKey = (job: string, scheduledMicros: Micros) => `${job}\0${sched
 export async function loggedRuns(paths: string[], options: AnalyzeOptions): Promise<LoggedRuns> {
   const seen: LoggedRuns = { runs: new Set(), misfires: new Map(), skips: new Map() };
   const add = (map: Map<string, Micros[]>, job: string, at: Micros | undefined) => {
-    if (at !== undefined) map.set(job, [...(map.get(job) ?? []), at]);
+    if (at === undefined) return;
+    const list = map.get(job);
+    if (list) list.push(at);
+    else map.set(job, [at]);
   };
   const listener: LogRuleListener = {
     runStart(run: Run) {
