@@ -23,11 +23,13 @@ export const unfinishedRun: LogRule = {
     // alive. A process that only ever ran one hourly job may be silent for an hour; one that ran a
     // job every 10 s and then fell silent for minutes is gone.
     const beat = new Map<string, number>();
-    // Runs a run history (not a log) marks as cut off, by their record: see LogEvent's cutOff.
+    // Runs a run history (not a log) marks as cut off, by job and scheduled time: the history's
+    // own run (LogEvent's cutOff) or a mark on a run the log showed (run-cut-off).
     const cutOff = new Set<string>();
+    const runKey = (job: { name: string }, at: number) => `${job.name}\0${at}`;
     return {
       event(event) {
-        if (event.kind === 'run-start' && event.cutOff) cutOff.add(`${event.ctx.source}:${event.ctx.line}`);
+        if ((event.kind === 'run-start' && event.cutOff) || event.kind === 'run-cut-off') cutOff.add(runKey(event.job, event.scheduledAt.at));
       },
       runStart(run) {
         const period = intervalMicros(run.job.trigger);
@@ -40,7 +42,7 @@ export const unfinishedRun: LogRule = {
       finish(end) {
         const tally = new JobTally(() => ({ restarted: 0, silent: 0, superseded: 0 }));
         for (const run of end.openRuns) {
-          if (cutOff.has(`${run.evidence.source}:${run.evidence.line}`)) {
+          if (cutOff.size && cutOff.has(runKey(run.job, run.scheduledAt.at))) {
             tally.hit(run.job, run.start, run.evidence).data.superseded++;
             continue;
           }

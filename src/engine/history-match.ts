@@ -89,14 +89,15 @@ export function withoutLoggedRuns(history: HistorySource, seen: LoggedRuns): { h
   const match: HistoryMatch = { matched: 0, onlyInHistory: 0, onlyInHistorySamples: [], onlyInLogs: 0, pointsMatched: 0, pointsOnlyInHistory: 0 };
   const inHistory = new Set<string>();
   const dropped = new Set<string>();
-  const keep = (event: LogEvent): boolean => {
+  const keep = (event: LogEvent): boolean | LogEvent => {
     if (event.kind === 'run-start') {
       const key = runKey(event.job.name, event.scheduledAt.at);
       inHistory.add(key);
       if (seen.runs.has(key)) {
         match.matched++;
         dropped.add(event.ctx.thread ?? '');
-        return false;
+        // The log's copy of the run is the run; what the row adds is that it was cut off.
+        return event.cutOff ? { kind: 'run-cut-off', ctx: event.ctx, job: event.job, scheduledAt: event.scheduledAt } : false;
       }
       match.onlyInHistory++;
       if (match.onlyInHistorySamples.length < 5) match.onlyInHistorySamples.push({ job: event.job.name, scheduledAt: event.scheduledAt.text });
@@ -116,7 +117,15 @@ export function withoutLoggedRuns(history: HistorySource, seen: LoggedRuns): { h
     history: {
       stats: history.stats,
       async *events() {
-        for await (const batch of history.events()) yield batch.filter(keep);
+        for await (const batch of history.events()) {
+          const out: LogEvent[] = [];
+          for (const event of batch) {
+            const kept = keep(event);
+            if (kept === true) out.push(event);
+            else if (kept !== false) out.push(kept);
+          }
+          yield out;
+        }
         for (const key of seen.runs) if (!inHistory.has(key)) match.onlyInLogs++;
       },
     },

@@ -61,6 +61,11 @@ export type LogEvent =
      */
     cutOff?: true;
   }
+  /**
+   * A run another source already showed starting, which this source knows was cut off (its
+   * history row stayed `Started execution` while later runs finished): a mark, not a run.
+   */
+  | { kind: 'run-cut-off'; ctx: RecordContext; job: JobRef; scheduledAt: ScheduledAt }
   | { kind: 'run-end'; ctx: RecordContext; job: JobRef; outcome: 'success' | 'error'; exception?: string }
   | { kind: 'misfire'; ctx: RecordContext; job: JobRef; lateMicros: Micros }
   | { kind: 'max-instances'; ctx: RecordContext; job: JobRef; maxInstances: number }

@@ -102,7 +102,12 @@ test('log and history together: a run in both is one run, matched run by run; wh
   const runRows = rows.filter((r) => ['executed', 'error', 'submitted'].includes(r.status)).length;
   // Both processes logged to app.log: every run row is in the log, and the findings are the log's.
   assert.deepEqual(json(both).history, { ...json(both).history, matched: runRows, onlyInHistory: 0, onlyInHistorySamples: [] });
-  assert.deepEqual(findingCounts(json(both)), findingCounts(json(alone)));
+  // The findings are the log's, and the one thing only the rows know: the killed process's run
+  // the log shows starting was cut off (its row stayed 'Started execution' while later runs finished).
+  assert.equal(findingCounts(json(alone))['unfinished-run rebuild_index'], undefined, 'the log alone cannot tell');
+  assert.deepEqual(findingCounts(json(both)), { ...findingCounts(json(alone)), 'unfinished-run rebuild_index': expectedFindings(truth)['unfinished-run rebuild_index'] });
+  const cut = json(both).findings.find((f: { rule: string }) => f.rule === 'unfinished-run');
+  assert.match(cut.evidence[0].source, /app\.log$/, "the evidence is the log's line of the run");
   assert.ok(findingCounts(json(both))['duplicate-run charge_cards'] === undefined || findingCounts(json(alone))['duplicate-run charge_cards'] > 0, 'no duplicate the log alone does not show');
 
   // The killed process logged elsewhere (its lines gone from this file): its runs come from the history alone.
