@@ -53,6 +53,16 @@ export interface CollectFlags extends Partial<StoreFlags> {
   keepPickles?: boolean;
 }
 
+/** How a log's records are read (its format, stamps, zone, JSON fields): analyze, recommend, watch. */
+export function addRecordOptions(command: Command): Command {
+  return command
+    .option('--log-format <format>', "the Python logging format of the log, e.g. '%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s'")
+    .option('--date-format <datefmt>', "Python's datefmt of the log's timestamps, e.g. '%d/%m/%Y %H:%M:%S' (day and month order then certain)")
+    .option('--tz <zone>', 'time zone of log timestamps that carry no offset (IANA name, UTC, +08:00); default: inferred from the log')
+    .option('--same-process', "the files are one process's log, not separate processes (rotated parts of one file are grouped without it)")
+    .option('--field <map>', 'JSON logs: which fields hold what, e.g. message=msg,time=ts,host=host,pid=pid (repeatable)', (v: string, prev: string[] = []) => [...prev, v]);
+}
+
 /** The options that say how to read the inputs: shared by analyze and recommend. */
 export function addInputOptions(command: Command): Command {
   // --config FILE and --no-config say opposite things: which one was meant is not ours to guess.
@@ -62,12 +72,7 @@ export function addInputOptions(command: Command): Command {
     if (said.size === 2) throw new UserError('--config and --no-config contradict each other: give one of them');
   };
   command.on('option:config', once('config')).on('option:no-config', once('no-config'));
-  return command
-    .option('--log-format <format>', "the Python logging format of the log, e.g. '%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s'")
-    .option('--date-format <datefmt>', "Python's datefmt of the log's timestamps, e.g. '%d/%m/%Y %H:%M:%S' (day and month order then certain)")
-    .option('--tz <zone>', 'time zone of log timestamps that carry no offset (IANA name, UTC, +08:00); default: inferred from the log')
-    .option('--same-process', "the files are one process's log, not separate processes (rotated parts of one file are grouped without it)")
-    .option('--field <map>', 'JSON logs: which fields hold what, e.g. message=msg,time=ts,host=host,pid=pid (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+  return addRecordOptions(command)
     .option('--host-from <where>', "where a record's host comes from: record (default; else the file stands for the host) or filename")
     .option('--recursive', 'read the log files in the sub-folders of a folder given as input too')
     .option('--follow-symlinks', 'let ** and --recursive descend into symbolic links to folders (each folder read once)')

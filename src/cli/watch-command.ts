@@ -11,6 +11,7 @@ import { checkFieldMap, parseFieldOption } from '../readers/json-fields';
 import { loadConfig } from '../config/load-config';
 import { jobFilter } from '../config/job-filter';
 import { WATCH_FORMATS, type WatchFormat } from '../report/watch-lines';
+import { addRecordOptions } from './collect';
 import { parseFailOn } from './exit';
 import { storeOptionsFrom } from './store-flags';
 import { checkStore, loadStore } from '../engine/analyze-store';
@@ -36,7 +37,7 @@ interface WatchFlags {
 }
 
 export function registerWatch(program: Command): void {
-  program
+  const command = program
     .command('watch')
     .description('follow APScheduler logs as they are written (like tail -F) and print each finding the moment it is certain; optional Prometheus metrics')
     .argument('<logs...>', "log files (they may not exist yet), quoted globs ('logs/*.log': files that appear later are followed too), or - for standard input")
@@ -45,12 +46,8 @@ export function registerWatch(program: Command): void {
     .option('--metrics <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (loopback addresses only, e.g. 127.0.0.1:9464)')
     .option('--metrics-public', 'let --metrics listen on a non-loopback address (the endpoint has no authentication)')
     .option('--fail-on <severity>', 'stop and exit 1 at the first finding at or above: error, warning, info, never', 'never')
-    .option('--poll <ms>', 'how often the files are looked at, in milliseconds', '200')
-    .option('--log-format <format>', "the Python logging format of the log, e.g. '%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s'")
-    .option('--date-format <datefmt>', "Python's datefmt of the log's timestamps")
-    .option('--tz <zone>', 'time zone of log timestamps that carry no offset (IANA name, UTC, +08:00); default: inferred from the runs')
-    .option('--same-process', "the files are one process's log, not separate processes")
-    .option('--field <map>', 'JSON logs: which fields hold what, e.g. message=msg,time=ts (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--poll <ms>', 'how often the files are looked at, in milliseconds', '200');
+  addRecordOptions(command)
     .option('--db <url>', 'a job store (as analyze --db: sqlite:///jobs.db, postgresql://…, mysql+pymysql://…, redis://…): its rules run once, at the start')
     .option('--table <name>', 'job store table (SQLAlchemyJobStore tablename)', 'apscheduler_jobs')
     .option('--schema <name>', 'PostgreSQL schema, or MySQL database (SQLAlchemyJobStore tableschema)')
