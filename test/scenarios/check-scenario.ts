@@ -104,6 +104,27 @@ export function submitErrorsFromTruth(truth: Truth & { events?: TruthEvent[] }):
   return out;
 }
 
+/**
+ * Missed and unfinished runs against the truth. Exact, except for the runs in flight when a
+ * process was killed (`kill_edge`): whether such a run's `Running job` line reached the file is a
+ * race with the kill, so the log shows it either as a cut-off run or as a fire time that never ran.
+ * For those jobs the lost work (missed + unfinished) is still exact, and the split may move by at
+ * most the runs in flight.
+ */
+function checkLostWork(missed: Record<string, number>, unfinished: Record<string, number>, lost: Record<string, number>, cut: Record<string, number>, edge: Record<string, number>): void {
+  const jobs = new Set([...Object.keys(missed), ...Object.keys(unfinished), ...Object.keys(lost), ...Object.keys(cut)]);
+  for (const job of jobs) {
+    const [m, u, l, c, e] = [missed[job] ?? 0, unfinished[job] ?? 0, lost[job] ?? 0, cut[job] ?? 0, edge[job] ?? 0];
+    if (e === 0) {
+      assert.equal(m, l, `missed-run ${job}`);
+      assert.equal(u, c, `unfinished-run ${job}`);
+      continue;
+    }
+    assert.equal(m + u, l + c, `${job}: missed + unfinished runs (the lost work)`);
+    assert.ok(Math.abs(m - l) <= e, `${job}: missed-run ${m}, truth ${l}, with ${e} run(s) in flight at the kill`);
+  }
+}
+
 export function readTruth(dir: string): Truth {
   return JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8'));
 }
@@ -128,7 +149,7 @@ export async function checkScenario(name: string, dir: string, truth: Truth, mod
   assert.deepEqual(byJob(f, 'misfire'), sumByName(truth, 'missed'), 'misfire');
   assert.deepEqual(byJob(f, 'max-instances-skip'), sumByName(truth, 'max_instances'), 'max-instances-skip');
 
-  assert.deepEqual(byJob(f, 'missed-run'), lostFromTruth(truth), 'missed-run');
+  checkLostWork(byJob(f, 'missed-run'), byJob(f, 'unfinished-run'), lostFromTruth(truth), (truth.expected.unfinished_run ?? {}) as Record<string, number>, (truth.expected.kill_edge ?? {}) as Record<string, number>);
   const submits = submitErrorsFromTruth(truth);
   assert.deepEqual(Object.fromEntries(f.filter((x) => x.rule === 'submit-error').map((x) => [x.job, { lost: x.data!.lost, atShutdown: x.data!.atShutdown }])), submits, 'submit-error');
   for (const x of f.filter((y) => y.rule === 'submit-error')) assert.equal(x.severity, submits[x.job!].lost ? 'warning' : 'info', 'submit-error severity');
@@ -139,8 +160,7 @@ export async function checkScenario(name: string, dir: string, truth: Truth, mod
   const expectMultiple = truth.expected.multiple_schedulers === true;
   assert.equal(f.some((x) => x.rule === 'multiple-schedulers'), expectMultiple, 'multiple-schedulers');
 
-  const unfinished = (truth.expected.unfinished_run ?? {}) as Record<string, number>;
-  assert.deepEqual(byJob(f, 'unfinished-run'), unfinished, 'unfinished-run');
+
 
   const burst = (truth.expected.catch_up_burst ?? {}) as Record<string, number>;
   assert.deepEqual(Object.keys(byJob(f, 'catch-up-burst')), Object.keys(burst), 'catch-up-burst');
