@@ -76,7 +76,10 @@ export const missedRun: LogRule = {
     const jobs = new Map<string, JobState>();
     const byName = new Map<string, JobState[]>();
     const added = new Map<string, number[]>();
-    const lastReal = new Map<string, number>();
+    // Boxed per instance, and the last instance's box kept: every event and run writes it.
+    const lastReal = new Map<string, { t: number }>();
+    let realOf: string | undefined;
+    let realBox: { t: number } | undefined;
     const removedIn = new Map<string, number[]>();
     const restoreFailed = new Map<string, number>();
     const downSpans: Span[] = [];
@@ -242,7 +245,13 @@ export const missedRun: LogRule = {
       if (t === undefined) return;
       if (lastLine !== undefined && t - lastLine > QUIET) push(quiet, [lastLine, t]);
       if (lastLine === undefined || t > lastLine) lastLine = t;
-      if (scheduling && (lastReal.get(instance) ?? -Infinity) < t) lastReal.set(instance, t);
+      if (!scheduling) return;
+      if (instance !== realOf) {
+        realOf = instance;
+        realBox = lastReal.get(instance);
+      }
+      if (!realBox) lastReal.set(instance, (realBox = { t }));
+      else if (realBox.t < t) realBox.t = t;
     };
 
     return {
@@ -355,7 +364,7 @@ export const missedRun: LogRule = {
             // Until the job's end as the log shows it: removal, shutdown, a new trigger for the name, or the process's last line.
             const ends: { at: number; grace: number }[] = [];
             // Live, a fire time counts only once its grace has passed by the wall clock too.
-            const logged = lastReal.get(p.instance);
+            const logged = lastReal.get(p.instance)?.t;
             const alive = logged !== undefined && end.live ? Math.min(logged, end.live.now) : logged;
             if (alive !== undefined) ends.push({ at: alive, grace: Math.max(grace, 2 * s.maxLate) });
             if (s.removedAt !== undefined && s.removedAt > p.last) ends.push({ at: s.removedAt, grace: 0 });
