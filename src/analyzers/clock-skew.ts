@@ -51,7 +51,7 @@ export const clockSkew: LogRule = {
     // and its line with the text copied (a ring of slices would pin a chunk of log each).
     let ring: Waiting[] = [];
     const remember = (w: Waiting) => {
-      const { entry: seen } = copies.get(w.key, w.at);
+      const seen = copies.get(w.key, w.at);
       if (seen.length < MAX_COPIES) seen.push({ host: w.host, start: w.start, evidence: w.evidence });
       return seen;
     };
@@ -82,7 +82,7 @@ export const clockSkew: LogRule = {
           for (const r of ring.slice(-FIRST_HOST_RING)) remember(r);
           ring = [];
         }
-        const { entry: seen } = copies.get(run.key, run.scheduledAt.at);
+        const seen = copies.get(run.key, run.scheduledAt.at);
         for (const other of seen) {
           if (other.host === host) continue;
           const d = run.start - other.start;

@@ -75,7 +75,7 @@ export const multipleSchedulers: LogRule = {
         const a = job.activity;
         if (a) a.last = Math.max(a.last, run.start);
         else job.byInstance.set(run.instance, (job.activity = { first: run.start, last: run.start }));
-        recent.get(run.key, run.scheduledAt.at).entry.add(job.id);
+        recent.get(run.key, run.scheduledAt.at).add(job.id);
       },
       finish(end) {
         const findings: Finding[] = [];

@@ -5,6 +5,8 @@ import { JobTally, plural } from './job-tally';
 import { detach } from '../model/detach';
 import type { LogRule } from './rule';
 
+/** The waiters of a run nothing started on top of (nearly every run): one shared empty list, never pushed to. */
+const NO_WAITERS: Flight['waiters'] = [];
 /** Runs of one job in flight at once are few; a job whose runs never end must not grow without bound. */
 const MAX_IN_FLIGHT = 64;
 /** Overlaps whose evidence is kept per job (texts copied): the first one is shown. */
@@ -77,13 +79,14 @@ export const overlappingRuns: LogRule = {
         let job = inFlight.get(run.key);
         if (!job) inFlight.set(run.key, (job = { flights: [], period: intervalMicros(run.job.trigger) }));
         const list = job.flights;
-        const flight: Flight = { instance: run.instance, at: run.scheduledAt.at, waiters: [], run };
+        const flight: Flight = { instance: run.instance, at: run.scheduledAt.at, waiters: NO_WAITERS, run };
         if (list.length > 0) {
           const entry: Entry = { key: run.key, job: run.job, instance: run.instance, start: run.start, counts: [0, 0, 0, 0, 0, 0], waiting: 0 };
           for (const o of list) {
             const cat = categorize(run, o, hasPid(run.instance), job.period);
             if (cat === undefined) continue;
             entry.waiting++;
+            if (o.waiters === NO_WAITERS) o.waiters = [];
             o.waiters.push({ entry, cat });
             if (!entry.first && o.evidence) entry.first = o;
           }
@@ -115,7 +118,7 @@ export const overlappingRuns: LogRule = {
             settle(entry, { shapes, candidates });
           }
         }
-        flight.waiters = [];
+        flight.waiters = NO_WAITERS;
         flight.run = undefined;
         if (i >= 0) list!.splice(i, 1);
         else evicted.delete(run);
