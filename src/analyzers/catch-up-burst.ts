@@ -9,6 +9,9 @@ import { intervalMicros } from '../model/trigger';
 const RESTART_WINDOW = 60e6;
 
 // A burst keeps its first run's job and a copy of its evidence, never the run: a run's text pins its chunk of log.
+/** One (instance, job) pair: the key of its open burst. */
+type Slot = Record<string, never>;
+
 interface Burst { instance: string; runs: number; firstStart: number; lastStart: number; minScheduled: number; maxScheduled: number; maxLag: number; job: Run['job']; evidence: Evidence;
   /** Replays of one job are a fire time apart: half the interval (half a second for other triggers). */
   minStep: number }
@@ -34,7 +37,17 @@ export const catchUpBurst: LogRule = {
     const minRuns = context.options.minRuns ?? 2;
     const minLag = (context.options.minLagSeconds ?? 1) * 1e6;
     const maxGap = (context.options.maxGapSeconds ?? 5) * 1e6;
-    const open = new Map<string, Burst>();
+    // Open bursts by (instance, job): a slot per pair, found through the job's instances, so no key
+    // string is built per run. `open` keeps the bursts in the order they opened, as finish reads them.
+    const open = new Map<Slot, Burst>();
+    const slots = new Map<string, Map<string, Slot>>();
+    const slotOf = (run: Run): Slot => {
+      let byInstance = slots.get(run.key);
+      if (!byInstance) slots.set(run.key, (byInstance = new Map()));
+      let slot = byInstance.get(run.instance);
+      if (!slot) byInstance.set(run.instance, (slot = {}));
+      return slot;
+    };
     const tally = new JobTally(() => ({ bursts: 0, afterStart: 0, largest: 0, maxLag: 0, from: 0, to: 0 }));
 
     /** A burst that ended (or, at the end, is still open) counts into `into`. */
@@ -52,7 +65,7 @@ export const catchUpBurst: LogRule = {
       const starts = context.instance(b.instance)?.starts ?? [];
       if (starts.some((s) => s <= b.firstStart && b.firstStart - s <= RESTART_WINDOW)) t.data.afterStart++;
     };
-    const close = (key: string) => {
+    const close = (key: Slot) => {
       const b = open.get(key);
       open.delete(key);
       if (b) count(b, tally);
@@ -61,7 +74,7 @@ export const catchUpBurst: LogRule = {
     return {
       runStart(run) {
         if (run.startInferred) return;
-        const key = `${run.instance}\u0002${run.key}`;
+        const key = slotOf(run);
         const lag = run.start - run.scheduledAt.at;
         const b = open.get(key);
         // A scheduled time just after the burst's last one is a sibling's (two jobs sharing a name

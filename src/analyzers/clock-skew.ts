@@ -47,11 +47,12 @@ export const clockSkew: LogRule = {
     const copies = new RecentRuns<{ host: string; start: number; evidence: Evidence }[]>(() => []);
     // While one host has logged, its recent runs wait in a ring, not in the copy bookkeeping (a
     // one-host log, the common case, pays nothing more); a second host brings them in.
-    let ring: { run: Run; host: string }[] = [];
-    const remember = (run: Run, host: string) => {
-      const { entry: seen } = copies.get(run.key, run.scheduledAt.at);
-      // Copies stay in the window for minutes: keep copied text, not slices of the log's chunks.
-      if (seen.length < MAX_COPIES) seen.push({ host, start: run.start, evidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
+    // Only what a copy needs of a run: its job's key (interned: a string of its own), its times,
+    // and its line with the text copied (a ring of slices would pin a chunk of log each).
+    let ring: Waiting[] = [];
+    const remember = (w: Waiting) => {
+      const seen = copies.get(w.key, w.at);
+      if (seen.length < MAX_COPIES) seen.push({ host: w.host, start: w.start, evidence: w.evidence });
       return seen;
     };
 
@@ -73,15 +74,15 @@ export const clockSkew: LogRule = {
         mine.lags.add(run.start - run.scheduledAt.at);
         if (mine.runEvidence.length < 2) addEvidence(mine.runEvidence, run.evidence);
         if (hosts.size < 2) {
-          ring.push({ run: { ...run, key: detach(run.key), evidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } }, host });
+          ring.push({ key: run.key, at: run.scheduledAt.at, start: run.start, evidence: copiedLine(run), host });
           if (ring.length > 2 * FIRST_HOST_RING) ring = ring.slice(-FIRST_HOST_RING);
           return;
         }
         if (ring.length) {
-          for (const r of ring.slice(-FIRST_HOST_RING)) remember(r.run, r.host);
+          for (const r of ring.slice(-FIRST_HOST_RING)) remember(r);
           ring = [];
         }
-        const { entry: seen } = copies.get(run.key, run.scheduledAt.at);
+        const seen = copies.get(run.key, run.scheduledAt.at);
         for (const other of seen) {
           if (other.host === host) continue;
           const d = run.start - other.start;
@@ -101,8 +102,9 @@ export const clockSkew: LogRule = {
             addEvidence(theirs.copyEvidence, run.evidence);
           }
         }
-        // (The host string is the instance's own copy already.)
-        if (seen.length < MAX_COPIES) seen.push({ host, start: run.start, evidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
+        // (The host string is the instance's own copy already.) Copies stay in the window for
+        // minutes: keep copied text, not slices of the log's chunks.
+        if (seen.length < MAX_COPIES) seen.push({ host, start: run.start, evidence: copiedLine(run) });
       },
       finish() {
         const judged = [...hosts.entries()].filter(([, h]) => h.lags.count >= minRuns).map(([host, h]) => ({ host, h, lag: h.lags.quantile(ON_TIME_QUANTILE)! }));
@@ -206,4 +208,11 @@ class Sample {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
+}
+
+/** A run waiting in the one-host ring. */
+interface Waiting { key: string; at: number; start: number; evidence: Evidence; host: string }
+
+function copiedLine(run: Run): Evidence {
+  return { source: run.evidence.source, line: run.evidence.line, text: detach(run.evidence.text ?? '') };
 }

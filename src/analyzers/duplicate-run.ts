@@ -36,7 +36,8 @@ export const duplicateRun: LogRule = {
       runStart(run) {
         seq++;
         ring[seq % RING] = run.evidence;
-        const { entry: copies, seen } = recent.get(run.key, run.scheduledAt.at);
+        const copies = recent.get(run.key, run.scheduledAt.at);
+        const seen = recent.seen;
         copies.count++;
         if (!seen) {
           copies.firstInstance = run.instance;

@@ -15,17 +15,18 @@ export const longRun: LogRule = {
   },
   create() {
     const tally = new JobTally(() => ({ max: 0, period: 0 }));
-    const minGap = new Map<string, { last?: number; gap: number }>();
+    // Per job: the trigger's own interval (read once from its text), else the smallest gap seen.
+    const perJob = new Map<string, PerJob>();
     return {
       runStart(run) {
-        const g = minGap.get(run.key) ?? { gap: Infinity };
+        let g = perJob.get(run.key);
+        if (!g) perJob.set(run.key, (g = { gap: Infinity, exact: intervalMicros(run.job.trigger), dated: run.job.trigger.startsWith('date[') }));
         if (g.last !== undefined && run.scheduledAt.at > g.last) g.gap = Math.min(g.gap, run.scheduledAt.at - g.last);
         if (g.last === undefined || run.scheduledAt.at > g.last) g.last = run.scheduledAt.at;
-        minGap.set(run.key, g);
       },
       runEnd(run, endInferred) {
         if (run.end === undefined || run.startInferred || endInferred) return;
-        const period = periodOf(run.job.trigger, minGap.get(run.key)?.gap);
+        const period = periodOf(run.job.trigger, perJob.get(run.key));
         if (period === undefined) return;
         const duration = run.end - run.start;
         if (duration <= period) return;
@@ -56,9 +57,15 @@ function pairOf(run: Run): Evidence[] {
   return run.endEvidence ? [run.evidence, run.endEvidence] : [run.evidence];
 }
 
-function periodOf(trigger: string, observedGap: number | undefined): number | undefined {
-  const exact = intervalMicros(trigger);
-  if (exact !== undefined) return exact;
-  if (trigger.startsWith('date[')) return undefined;
-  return observedGap !== undefined && Number.isFinite(observedGap) ? observedGap : undefined;
+interface PerJob { last?: number; gap: number; exact: number | undefined; dated: boolean }
+
+/** `job`: undefined when the run's start was not seen (the log began mid-run). */
+function periodOf(trigger: string, job: PerJob | undefined): number | undefined {
+  if (!job) {
+    const exact = intervalMicros(trigger);
+    return exact;
+  }
+  if (job.exact !== undefined) return job.exact;
+  if (job.dated) return undefined;
+  return Number.isFinite(job.gap) ? job.gap : undefined;
 }

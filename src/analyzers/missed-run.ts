@@ -4,7 +4,7 @@ import type { Run } from '../model/run';
 import { isoFromMicros } from '../model/time';
 import { detach } from '../model/detach';
 import { candidateZones, countFireTimes, listFireTimes, scheduleOf, type Schedule } from '../triggers/schedule';
-import { fixedZone } from '../triggers/zone';
+import { fixedZone, type Zone } from '../triggers/zone';
 import { nextFireTime } from '../triggers/cron';
 import { addEvidence, plural, seconds } from './job-tally';
 import type { LogRule } from './rule';
@@ -76,7 +76,10 @@ export const missedRun: LogRule = {
     const jobs = new Map<string, JobState>();
     const byName = new Map<string, JobState[]>();
     const added = new Map<string, number[]>();
-    const lastReal = new Map<string, number>();
+    // Boxed per instance, and the last instance's box kept: every event and run writes it.
+    const lastReal = new Map<string, { t: number }>();
+    let realOf: string | undefined;
+    let realBox: { t: number } | undefined;
     const removedIn = new Map<string, number[]>();
     const restoreFailed = new Map<string, number>();
     const downSpans: Span[] = [];
@@ -131,7 +134,7 @@ export const missedRun: LogRule = {
       const zones = s.schedule.kind !== 'cron' ? [fixedZone(0)]
         : endOffset === p.lastOffset && before - after < 90 * 86400e6 ? [fixedZone(p.lastOffset * 60)]
           : candidateZones(s.offsets, after, before);
-      const results = zones.map((z) => {
+      const countIn = (z: Zone) => {
         const all = countFireTimes(s.schedule, z, p.last, after, before, slack);
         let n = all.count;
         // A cron run with jitter lies after its own grid point, which is then the last one counted.
@@ -145,7 +148,10 @@ export const missedRun: LogRule = {
           n -= countFireTimes(s.schedule, z, p.last, Math.max(after, d.from) - 1, Math.min(before, to) + 1, 0).count;
         }
         return { ...all, count: Math.max(0, n) };
-      });
+      };
+      // One zone (nearly every gap): its count as it is, without the min and max over zones.
+      if (zones.length === 1) return { ...countIn(zones[0]), uncertain: undefined };
+      const results = zones.map(countIn);
       results.sort((a, b) => a.count - b.count);
       const lo = results[0];
       const hi = results[results.length - 1];
@@ -159,6 +165,8 @@ export const missedRun: LogRule = {
       if (s.phases.some((q) => q !== p && q.first < after && q.last > after + SAME)) return;
       const c = count(s, p, after, before, slack, endOffset);
       if (c.capped) s.capped = true;
+      // Nothing due in the gap (a cron job's every run closes one): nothing to match or record.
+      if (c.count === 0) return;
       const used = s.pending.splice(0, Math.min(s.pending.length, c.count));
       const missed = c.count - used.length;
       if (missed <= 0 || c.first === undefined || c.last === undefined) return;
@@ -237,7 +245,13 @@ export const missedRun: LogRule = {
       if (t === undefined) return;
       if (lastLine !== undefined && t - lastLine > QUIET) push(quiet, [lastLine, t]);
       if (lastLine === undefined || t > lastLine) lastLine = t;
-      if (scheduling && (lastReal.get(instance) ?? -Infinity) < t) lastReal.set(instance, t);
+      if (!scheduling) return;
+      if (instance !== realOf) {
+        realOf = instance;
+        realBox = lastReal.get(instance);
+      }
+      if (!realBox) lastReal.set(instance, (realBox = { t }));
+      else if (realBox.t < t) realBox.t = t;
     };
 
     return {
@@ -310,7 +324,7 @@ export const missedRun: LogRule = {
         if (found.duplicate) return;
         const p = found.phase;
         if (!p) {
-          s.phases.push({ first: at, last: at, lastOffset: run.scheduledAt.offsetMinutes, instance: run.instance, jitter: 0, lastEvidence: { ...run.evidence, text: detach(run.evidence.text ?? '') } });
+          s.phases.push({ first: at, last: at, lastOffset: run.scheduledAt.offsetMinutes, instance: run.instance, jitter: 0, lastEvidence: lastEvidenceOf(run) });
           return;
         }
         // A `Removed job` of its process in the gap: the job was gone until added again, due only until then.
@@ -327,7 +341,7 @@ export const missedRun: LogRule = {
         p.last = at;
         p.lastOffset = run.scheduledAt.offsetMinutes;
         p.instance = run.instance;
-        p.lastEvidence = { ...run.evidence, text: detach(run.evidence.text ?? '') };
+        p.lastEvidence = lastEvidenceOf(run);
       },
       finish(end) {
         const findings: Finding[] = [];
@@ -350,7 +364,7 @@ export const missedRun: LogRule = {
             // Until the job's end as the log shows it: removal, shutdown, a new trigger for the name, or the process's last line.
             const ends: { at: number; grace: number }[] = [];
             // Live, a fire time counts only once its grace has passed by the wall clock too.
-            const logged = lastReal.get(p.instance);
+            const logged = lastReal.get(p.instance)?.t;
             const alive = logged !== undefined && end.live ? Math.min(logged, end.live.now) : logged;
             if (alive !== undefined) ends.push({ at: alive, grace: Math.max(grace, 2 * s.maxLate) });
             if (s.removedAt !== undefined && s.removedAt > p.last) ends.push({ at: s.removedAt, grace: 0 });
@@ -376,6 +390,11 @@ export const missedRun: LogRule = {
     };
   },
 };
+
+/** A run's line, kept as a phase's last: its text copied, so that it pins no chunk of the log. */
+function lastEvidenceOf(run: Run): Evidence {
+  return { source: run.evidence.source, line: run.evidence.line, text: detach(run.evidence.text ?? '') };
+}
 
 /** A cron job's usual spacing around a span: the span over its fire times (in the last offset seen). */
 function cronStep(s: JobState, after: number, before: number): number {

@@ -42,6 +42,7 @@ export const multipleSchedulers: LogRule = {
     const recent = new RecentRuns<Set<number>>(() => new Set(), (who) => keepTogether(who, together));
     const startEvidence = new Map<string, Evidence[]>();
     const jobName = new Map<string, string>();
+    const perJob = new Map<string, { byInstance: Map<string, Activity>; instance: string | undefined; activity: Activity | undefined; id: number }>();
 
     return {
       event(event, instance) {
@@ -51,20 +52,30 @@ export const multipleSchedulers: LogRule = {
         startEvidence.set(instance, list);
       },
       runStart(run) {
-        jobName.set(run.key, run.job.name);
-        let byInstance = activity.get(run.key);
-        if (!byInstance) activity.set(run.key, (byInstance = new Map()));
-        const a = byInstance.get(run.instance);
-        if (a) a.last = Math.max(a.last, run.start);
-        else byInstance.set(run.instance, { first: run.start, last: run.start });
-
-        let id = ids.get(run.instance);
-        if (id === undefined) {
-          id = names.length;
-          names.push(run.instance);
-          ids.set(run.instance, id);
+        let job = perJob.get(run.key);
+        if (!job) {
+          const byInstance = new Map<string, Activity>();
+          activity.set(run.key, byInstance);
+          // The interned job's name: the same for every run of the key.
+          jobName.set(run.key, run.job.name);
+          perJob.set(run.key, (job = { byInstance, instance: undefined, activity: undefined, id: -1 }));
         }
-        recent.get(run.key, run.scheduledAt.at).entry.add(id);
+        // A job's runs mostly come from the instance of its last run: its activity and number are kept.
+        if (run.instance !== job.instance) {
+          job.instance = run.instance;
+          job.activity = job.byInstance.get(run.instance);
+          let id = ids.get(run.instance);
+          if (id === undefined) {
+            id = names.length;
+            names.push(run.instance);
+            ids.set(run.instance, id);
+          }
+          job.id = id;
+        }
+        const a = job.activity;
+        if (a) a.last = Math.max(a.last, run.start);
+        else job.byInstance.set(run.instance, (job.activity = { first: run.start, last: run.start }));
+        recent.get(run.key, run.scheduledAt.at).add(job.id);
       },
       finish(end) {
         const findings: Finding[] = [];

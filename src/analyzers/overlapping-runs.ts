@@ -5,6 +5,8 @@ import { JobTally, plural } from './job-tally';
 import { detach } from '../model/detach';
 import type { LogRule } from './rule';
 
+/** The waiters of a run nothing started on top of (nearly every run): one shared empty list, never pushed to. */
+const NO_WAITERS: Flight['waiters'] = [];
 /** Runs of one job in flight at once are few; a job whose runs never end must not grow without bound. */
 const MAX_IN_FLIGHT = 64;
 /** Overlaps whose evidence is kept per job (texts copied): the first one is shown. */
@@ -21,7 +23,9 @@ const CROSS = 0, IN = 1, COPY = 2, NEAR = 3, FAR = 4, SAME = 5;
 type Category = typeof CROSS | typeof IN | typeof COPY | typeof NEAR | typeof FAR | typeof SAME;
 
 /** What is kept of a run in flight: numbers, the overlaps waiting for its end, and its lines only when they may become evidence. */
-interface Flight { instance: string; at: number; waiters: { entry: Entry; cat: Category }[]; evidence?: Evidence; end?: Evidence }
+interface Flight { instance: string; at: number; waiters: { entry: Entry; cat: Category }[]; evidence?: Evidence; end?: Evidence; /** The run, while it is in flight: its end finds it by this. */ run?: Run }
+/** Per job: its runs in flight, and its trigger's interval, read once from its text. */
+interface JobFlights { flights: Flight[]; period: number | undefined }
 /** A run that started on top of others; its counts grow as those end (a run that never ends was cut off by a crash). */
 interface Entry { key: string; job: Run['job']; instance: string; start: number; counts: number[]; waiting: number; first?: Flight; evidence?: Evidence }
 /** Overlapping runs with the same shape, summed: memory follows the shapes, not the runs. */
@@ -40,8 +44,9 @@ export const overlappingRuns: LogRule = {
     fix: 'Inside one scheduler: `max_instances=1` unless the job is known to be safe to overlap, or an interval longer than the job\'s run time. Across schedulers: run one scheduler (see multiple-schedulers); `max_instances` is per process and cannot help.',
   },
   create(context) {
-    const inFlight = new Map<string, Flight[]>();
-    const flightOf = new WeakMap<Run, Flight>();
+    const inFlight = new Map<string, JobFlights>();
+    /** Runs pushed out of a full in-flight list: their ends still count (rare: a job whose runs never end). */
+    const evicted = new WeakMap<Run, Flight>();
     const live = new Set<Entry>();
     const shapes = new Map<string, Shape>();
     /** Per job, the first few overlaps with their lines: the first that counts is shown. */
@@ -63,7 +68,7 @@ export const overlappingRuns: LogRule = {
         const list = into.candidates.get(e.key) ?? [];
         if (list.length < WITH_EVIDENCE) {
           // Copied now, once: until here they were the runs' own lines, held only while in flight.
-          list.push({ ...e, counts: [...e.counts], evidence: copy(e.evidence), first: { ...e.first, waiters: [], evidence: copy(e.first.evidence), end: e.first.end && copy(e.first.end) } });
+          list.push({ ...e, counts: [...e.counts], evidence: copy(e.evidence), first: { ...e.first, waiters: [], evidence: copy(e.first.evidence), end: e.first.end && copy(e.first.end), run: undefined } });
         }
         into.candidates.set(e.key, list);
       }
@@ -71,16 +76,17 @@ export const overlappingRuns: LogRule = {
 
     return {
       runStart(run) {
-        let list = inFlight.get(run.key);
-        if (!list) inFlight.set(run.key, (list = []));
-        const flight: Flight = { instance: run.instance, at: run.scheduledAt.at, waiters: [] };
-        flightOf.set(run, flight);
+        let job = inFlight.get(run.key);
+        if (!job) inFlight.set(run.key, (job = { flights: [], period: intervalMicros(run.job.trigger) }));
+        const list = job.flights;
+        const flight: Flight = { instance: run.instance, at: run.scheduledAt.at, waiters: NO_WAITERS, run };
         if (list.length > 0) {
           const entry: Entry = { key: run.key, job: run.job, instance: run.instance, start: run.start, counts: [0, 0, 0, 0, 0, 0], waiting: 0 };
           for (const o of list) {
-            const cat = categorize(run, o, hasPid(run.instance));
+            const cat = categorize(run, o, hasPid(run.instance), job.period);
             if (cat === undefined) continue;
             entry.waiting++;
+            if (o.waiters === NO_WAITERS) o.waiters = [];
             o.waiters.push({ entry, cat });
             if (!entry.first && o.evidence) entry.first = o;
           }
@@ -91,11 +97,18 @@ export const overlappingRuns: LogRule = {
         }
         // Its own start line, should it become the earlier run of an overlap that is shown.
         if (keepsLines(run.key)) flight.evidence = run.evidence;
-        if (list.length >= MAX_IN_FLIGHT) list.shift();
+        if (list.length >= MAX_IN_FLIGHT) {
+          const out = list.shift()!;
+          if (out.run) evicted.set(out.run, out);
+          out.run = undefined;
+        }
         list.push(flight);
       },
       runEnd(run) {
-        const flight = flightOf.get(run);
+        const list = inFlight.get(run.key)?.flights;
+        let i = -1;
+        if (list) for (let k = 0; k < list.length; k++) if (list[k].run === run) { i = k; break; }
+        const flight = i >= 0 ? list![i] : evicted.get(run);
         if (!flight) return;
         if (flight.evidence && flight.waiters.length > 0 && run.endEvidence) flight.end = run.endEvidence;
         for (const { entry, cat } of flight.waiters) {
@@ -105,10 +118,10 @@ export const overlappingRuns: LogRule = {
             settle(entry, { shapes, candidates });
           }
         }
-        flight.waiters = [];
-        const list = inFlight.get(run.key);
-        const i = list ? list.indexOf(flight) : -1;
+        flight.waiters = NO_WAITERS;
+        flight.run = undefined;
         if (i >= 0) list!.splice(i, 1);
+        else evicted.delete(run);
       },
       finish(end) {
         // Overlaps still waiting on a run that never ended: counted with the runs that did.
@@ -162,12 +175,11 @@ function copy(e: Evidence): Evidence {
 }
 
 /** The shape of run r on top of run o (see Category); undefined when it is no overlap at all. */
-function categorize(r: Run, o: Flight, pid: boolean): Category | undefined {
+function categorize(r: Run, o: Flight, pid: boolean, period: number | undefined): Category | undefined {
   if (o.instance !== r.instance) return CROSS;
   const delta = Math.abs(r.scheduledAt.at - o.at);
   // A copy inside one process is its store's duplicate job (duplicate-run says so), not max_instances.
   if (delta === 0) return pid ? undefined : COPY;
-  const period = intervalMicros(r.job.trigger);
   if (period !== undefined && period > 0 && delta % period !== 0) {
     // Another series of the same name and interval: another job of this scheduler when near, else this job late.
     if (pid) return delta < period / 2 ? undefined : IN;

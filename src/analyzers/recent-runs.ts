@@ -17,17 +17,22 @@ interface Window<T> {
 
 export class RecentRuns<T> {
   private byJob = new Map<string, Window<T>>();
+  /** Whether the entry the last get() returned already existed (no result object per run). */
+  seen = false;
 
   /** `expired`: called once per entry when it leaves the window, with its job key. */
   constructor(private readonly create: () => T, private readonly expired?: (entry: T, key: string) => void) {}
 
-  /** The entry for (job, scheduled time) and whether it already existed. */
-  get(key: string, scheduledAt: number): { entry: T; seen: boolean } {
+  /** The entry for (job, scheduled time); `seen` then says whether it already existed. */
+  get(key: string, scheduledAt: number): T {
     let w = this.byJob.get(key);
     if (!w) this.byJob.set(key, (w = { times: [], entries: [], head: 0, newest: -Infinity }));
     if (scheduledAt <= w.newest) {
       for (let i = w.times.length - 1; i >= w.head; i--) {
-        if (w.times[i] === scheduledAt) return { entry: w.entries[i], seen: true };
+        if (w.times[i] === scheduledAt) {
+          this.seen = true;
+          return w.entries[i];
+        }
       }
     }
     const entry = this.create();
@@ -43,7 +48,8 @@ export class RecentRuns<T> {
       w.entries = w.entries.slice(w.head);
       w.head = 0;
     }
-    return { entry, seen: false };
+    this.seen = false;
+    return entry;
   }
 
   /** The entries still in their window, with their job keys (read only: finish() may run many times). */

@@ -33,7 +33,9 @@ export const unfinishedRun: LogRule = {
       },
       runStart(run) {
         const period = intervalMicros(run.job.trigger);
-        if (period !== undefined) beat.set(run.instance, Math.min(beat.get(run.instance) ?? Infinity, period));
+        if (period === undefined) return;
+        const known = beat.get(run.instance);
+        if (known === undefined || period < known) beat.set(run.instance, period);
       },
       runEnd(run, endInferred) {
         if (run.end === undefined || run.startInferred || endInferred) return;

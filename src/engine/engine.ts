@@ -77,7 +77,8 @@ export class Engine {
         tracker.schedulerStopped(state);
         break;
       case 'run-start': {
-        const { run, open } = tracker.start(event, state);
+        const run = tracker.start(event, state);
+        const open = tracker.openAtStart;
         census.runStart(run);
         stats.runStart(run, open);
         for (const l of this.onStart) l.runStart!(run, open);

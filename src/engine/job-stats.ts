@@ -40,6 +40,8 @@ interface Acc {
   skips: number;
   maxConcurrency: number;
   instances: Set<string>;
+  /** The instance of the last run: most runs come from it, and are already in `instances`. */
+  lastInstance?: string;
   durations: Histogram;
   lateness: Histogram;
   maxMissedBy: number;
@@ -66,9 +68,14 @@ export class JobStats {
   runStart(run: Run, open: Run[]): void {
     const a = this.acc(run.job);
     a.runs++;
-    a.instances.add(run.instance);
+    if (run.instance !== a.lastInstance) {
+      a.instances.add(run.instance);
+      a.lastInstance = run.instance;
+    }
     // A run left open by a crashed predecessor (an older scheduler epoch) is not running alongside.
-    a.maxConcurrency = Math.max(a.maxConcurrency, open.filter((r) => r.epoch === run.epoch).length + 1);
+    let alongside = 1;
+    for (let i = 0; i < open.length; i++) if (open[i].epoch === run.epoch) alongside++;
+    a.maxConcurrency = Math.max(a.maxConcurrency, alongside);
     if (!run.startInferred) a.lateness.add(Math.max(0, run.start - run.scheduledAt.at));
     const s = run.scheduledAt.at;
     if (a.lastScheduled !== undefined && s > a.lastScheduled) a.minGap = Math.min(a.minGap, s - a.lastScheduled);

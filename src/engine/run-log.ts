@@ -203,7 +203,8 @@ export class RunLog {
       }
     }
     flying.add(run);
-    const { entry, seen } = this.copies.get(run.key, run.scheduledAt.at);
+    const entry = this.copies.get(run.key, run.scheduledAt.at);
+    const seen = this.copies.seen;
     entry.count++;
     if (!seen) {
       entry.first = rec;

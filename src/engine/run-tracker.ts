@@ -74,8 +74,15 @@ export class RunTracker {
     state.activeSchedulers = Math.max(0, state.activeSchedulers - 1);
   }
 
-  /** Opens a run; returns it and the runs of the same job this instance still has open. */
-  start(event: Extract<LogEvent, { kind: 'run-start' }>, state: InstanceState): { run: Run; open: Run[] } {
+  /** The runs of the same job the instance still had open when the last run started (set by start()). */
+  openAtStart: Run[] = NONE;
+
+  /** The open runs of the instance last asked for: runs come in streaks from one instance. */
+  private openId: string | undefined;
+  private openMap: Map<string, Run[]> | undefined;
+
+  /** Opens a run and returns it; `openAtStart` is then the runs of the same job this instance still has open. */
+  start(event: Extract<LogEvent, { kind: 'run-start' }>, state: InstanceState): Run {
     const key = jobKey(event.job);
     const run: Run = {
       job: event.job,
@@ -91,9 +98,9 @@ export class RunTracker {
     const byJob = this.openOf(state.id);
     let list = byJob.get(key);
     if (!list) byJob.set(key, (list = []));
-    const open = list.length === 0 ? NONE : list.slice();
+    this.openAtStart = list.length === 0 ? NONE : list.slice();
     list.push(run);
-    return { run, open };
+    return run;
   }
 
   /** Closes the run an end line belongs to, or returns undefined when none is open. */
@@ -105,8 +112,9 @@ export class RunTracker {
     }
     let index = -1;
     let pairing: Run['pairing'];
-    if (event.ctx.thread !== undefined) {
-      index = list.findIndex((r) => r.thread === event.ctx.thread);
+    const thread = event.ctx.thread;
+    if (thread !== undefined) {
+      for (let i = 0; i < list.length; i++) if (list[i].thread === thread) { index = i; break; }
       if (index >= 0) pairing = 'thread';
     }
     if (index < 0 && list.length === 1) {
@@ -138,11 +146,14 @@ export class RunTracker {
   }
 
   private openOf(instance: string): Map<string, Run[]> {
+    if (instance === this.openId) return this.openMap!;
     let byJob = this.open.get(instance);
     if (!byJob) {
       byJob = new Map();
       this.open.set(instance, byJob);
     }
+    this.openId = instance;
+    this.openMap = byJob;
     return byJob;
   }
 }

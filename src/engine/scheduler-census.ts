@@ -36,6 +36,9 @@ export interface SchedulerCount {
 interface Signal { basis: CensusBasis; n: number; jobs: string[]; evidence: Evidence[]; /** The job, for per-job signals. */ key?: string }
 interface Burst { starts: number; added: Map<string, number>; evidence: Evidence[] }
 interface Phase { first: number; last: number; count: number; evidence: Evidence }
+interface RecentTimes { at: number[]; n: number[]; seq: number[]; evidence: (Evidence[] | undefined)[]; next: number }
+/** An interval job's series, by residue; the last series a run fell in is looked at first. */
+interface JobPhases { name: string; period: number | undefined; byResidue: Map<number, Phase>; lastResidue: number; lastPhase: Phase | undefined }
 
 const MAX_PHASES = 32;
 /** The last RING runs' evidence, by sequence number (as duplicate-run keeps it). */
@@ -56,13 +59,16 @@ class StreamCensus {
   distinctStarts = 0;
   /** Per job key: the largest group of copies of one run, and the job's name. */
   perJobCopies = new Map<string, { n: number; name: string; evidence: Evidence[] }>();
-  /** Per job, the last few scheduled times and how often each started: copies of one run arrive close together. */
-  recentTimes = new Map<string, { at: number[]; n: number[]; seq: number[]; evidence: (Evidence[] | undefined)[]; next: number }>();
-  phases = new Map<string, { name: string; period: number | undefined; byResidue: Map<number, Phase> }>();
+  phases = new Map<string, JobPhases>();
   skips = new Map<string, { n: number; evidence: Evidence[] }>();
   perJobSkips = new Map<string, { n: number; name: string; evidence: Evidence[] }>();
   /** Per job name, the most `Added job` lines one scheduler wrote at one start: jobs registered twice. */
   addsPerStart = new Map<string, number>();
+  /**
+   * Per job key: its last few scheduled times and how often each started (copies of one run
+   * arrive close together), and its entry in `phases`, found with one look-up per run.
+   */
+  perRun = new Map<string, { times: RecentTimes; phases: JobPhases }>();
 
   /** The signals found so far, kept until the stream changes: counts are asked per job, thousands of times. */
   found?: Found;
@@ -133,9 +139,16 @@ export class SchedulerCensus {
 
   constructor(private readonly instances: Map<string, InstanceState>) {}
 
+  /** The stream asked for last: events come in streaks from one instance. */
+  private lastInstance: string | undefined;
+  private lastStream: StreamCensus | undefined;
+
   private of(instance: string): StreamCensus {
+    if (instance === this.lastInstance) return this.lastStream!;
     let s = this.streams.get(instance);
     if (!s) this.streams.set(instance, (s = new StreamCensus()));
+    this.lastInstance = instance;
+    this.lastStream = s;
     return s;
   }
 
@@ -181,8 +194,14 @@ export class SchedulerCensus {
     // text fetched from the ring of recent runs only if a second copy turns up.
     const seq = ++this.seq;
     this.ring[seq % RING] = run.evidence;
-    let w = s.recentTimes.get(run.key);
-    if (!w) s.recentTimes.set(run.key, (w = { at: new Array(SLOTS).fill(NaN), n: new Array(SLOTS).fill(0), seq: new Array(SLOTS).fill(0), evidence: new Array(SLOTS), next: 0 }));
+    let job = s.perRun.get(run.key);
+    if (!job) {
+      const times: RecentTimes = { at: new Array(SLOTS).fill(NaN), n: new Array(SLOTS).fill(0), seq: new Array(SLOTS).fill(0), evidence: new Array(SLOTS), next: 0 };
+      const phases: JobPhases = { name: detach(run.job.name), period: intervalMicros(run.job.trigger), byResidue: new Map(), lastResidue: NaN, lastPhase: undefined };
+      s.phases.set(run.key, phases);
+      s.perRun.set(run.key, (job = { times, phases }));
+    }
+    const w = job.times;
     let slot = w.at.indexOf(run.scheduledAt.at);
     if (slot < 0) {
       slot = w.next;
@@ -191,7 +210,7 @@ export class SchedulerCensus {
       w.n[slot] = 1;
       w.seq[slot] = seq;
       w.evidence[slot] = undefined;
-      return this.phase(s, run);
+      return this.phase(job.phases, run);
     }
     const n = ++w.n[slot];
     let evidence = w.evidence[slot];
@@ -202,18 +221,18 @@ export class SchedulerCensus {
     if (evidence.length < 5) evidence.push(keep(run.evidence));
     const best = s.perJobCopies.get(run.key);
     if (!best || n > best.n) s.perJobCopies.set(run.key, { n, name: best?.name ?? detach(run.job.name), evidence });
-    this.phase(s, run);
+    this.phase(job.phases, run);
   }
 
   /** The interleaved series of an interval job: one per instant the scheduled times repeat by the interval. */
-  private phase(s: StreamCensus, run: Run): void {
-    let p = s.phases.get(run.key);
-    if (!p) s.phases.set(run.key, (p = { name: detach(run.job.name), period: intervalMicros(run.job.trigger), byResidue: new Map() }));
+  private phase(p: JobPhases, run: Run): void {
     const period = p.period;
     if (period === undefined || period <= 0) return;
     const residue = ((run.scheduledAt.at % period) + period) % period;
-    const phase = p.byResidue.get(residue);
+    const phase = residue === p.lastResidue ? p.lastPhase : p.byResidue.get(residue);
     if (phase) {
+      p.lastResidue = residue;
+      p.lastPhase = phase;
       // A copy of one run is not a step of its series.
       if (run.scheduledAt.at !== phase.last && run.scheduledAt.at !== phase.first) phase.count++;
       if (run.scheduledAt.at > phase.last) phase.last = run.scheduledAt.at;

@@ -7,7 +7,19 @@ export interface Zone {
   offsetAt(epochSeconds: number): number;
 }
 
+// Fixed zones are asked for per gap a rule checks (each run of a cron job closes one): built once per offset.
+const fixed = new Map<number, Zone>();
+
 export function fixedZone(offsetSeconds: number): Zone {
+  let zone = fixed.get(offsetSeconds);
+  if (!zone) {
+    zone = buildFixedZone(offsetSeconds);
+    if (fixed.size < 1000) fixed.set(offsetSeconds, zone);
+  }
+  return zone;
+}
+
+function buildFixedZone(offsetSeconds: number): Zone {
   const sign = offsetSeconds < 0 ? '-' : '+';
   const a = Math.abs(offsetSeconds);
   const name = `UTC${sign}${String(Math.floor(a / 3600)).padStart(2, '0')}:${String(Math.floor((a % 3600) / 60)).padStart(2, '0')}`;
