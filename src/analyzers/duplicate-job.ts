@@ -5,18 +5,37 @@ import type { StoreRule } from './rule';
 
 const UUID_HEX = /^[0-9a-f]{32}$/;
 
+/**
+ * What makes two rows the same job: callable, trigger, zone, arguments, executor. Made once per row
+ * (it stringifies the arguments, the costliest step of the rule on a large store) and kept for the
+ * row, since the recommender groups the same rows again (planStore).
+ */
+const groupKeys = new WeakMap<StoreJob, string>();
+
+export function duplicateKey(job: StoreJob): string | undefined {
+  const s = job.state;
+  if (!s) return undefined;
+  let key = groupKeys.get(job);
+  if (key === undefined) {
+    key = JSON.stringify([s.func, s.trigger.text, s.trigger.timezone ?? null, s.args, s.kwargs, s.executor]);
+    groupKeys.set(job, key);
+  }
+  return key;
+}
+
 /** Rows that are the same job registered again: same callable, trigger, arguments. */
 export function duplicateGroups(jobs: StoreJob[]): StoreJob[][] {
   const groups = new Map<string, StoreJob[]>();
   for (const job of jobs) {
-    const s = job.state;
-    if (!s) continue;
-    const key = JSON.stringify([s.func, s.trigger.text, s.trigger.timezone ?? null, s.args, s.kwargs, s.executor]);
-    const list = groups.get(key) ?? [];
-    list.push(job);
-    groups.set(key, list);
+    const key = duplicateKey(job);
+    if (key === undefined) continue;
+    const list = groups.get(key);
+    if (list) list.push(job);
+    else groups.set(key, [job]);
   }
-  return [...groups.values()].filter((g) => g.length > 1).map((g) => g.sort(byAge));
+  const out: StoreJob[][] = [];
+  for (const g of groups.values()) if (g.length > 1) out.push(g.sort(byAge));
+  return out;
 }
 
 /** Oldest first: the trigger's start date says when a copy was added; the next run breaks ties. */
