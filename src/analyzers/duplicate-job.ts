@@ -1,5 +1,5 @@
 import type { Finding } from '../model/finding';
-import type { StoreJob } from '../model/store-job';
+import { callArguments, type StoreJob } from '../model/store-job';
 import { rowEvidence } from './store-evidence';
 import type { StoreRule } from './rule';
 
@@ -17,14 +17,32 @@ export function duplicateKey(job: StoreJob): string | undefined {
   if (!s) return undefined;
   let key = groupKeys.get(job);
   if (key === undefined) {
-    key = JSON.stringify([s.func, s.trigger.text, s.trigger.timezone ?? null, s.args, s.kwargs, s.executor]);
+    const call = callArguments(job);
+    if (!call) return undefined;
+    // JSON.stringify([func, trigger, zone, args, kwargs, executor]), from the arguments' own text.
+    key = `[${JSON.stringify(s.func)},${JSON.stringify(s.trigger.text)},${JSON.stringify(s.trigger.timezone ?? null)},${call.args},${call.kwargs},${JSON.stringify(s.executor)}]`;
     groupKeys.set(job, key);
   }
   return key;
 }
 
-/** Rows that are the same job registered again: same callable, trigger, arguments. */
-export function duplicateGroups(jobs: StoreJob[]): StoreJob[][] {
+/**
+ * The groups of the last store grouped: the rule and the recommender (planStore) ask for the same
+ * rows' groups, and grouping 100,000 rows is a Map of 100,000 long keys. A store's rows are not
+ * changed once loaded; a list that grew or shrank is grouped again.
+ */
+const groupsOf = new WeakMap<readonly StoreJob[], { length: number; groups: StoreJob[][] }>();
+
+/** Rows that are the same job registered again: same callable, trigger, arguments. Each group oldest first; callers do not change them. */
+export function duplicateGroups(jobs: readonly StoreJob[]): StoreJob[][] {
+  const known = groupsOf.get(jobs);
+  if (known && known.length === jobs.length) return known.groups;
+  const groups = groupByKey(jobs);
+  groupsOf.set(jobs, { length: jobs.length, groups });
+  return groups;
+}
+
+function groupByKey(jobs: readonly StoreJob[]): StoreJob[][] {
   const groups = new Map<string, StoreJob[]>();
   for (const job of jobs) {
     const key = duplicateKey(job);
