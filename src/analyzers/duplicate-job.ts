@@ -6,24 +6,15 @@ import type { StoreRule } from './rule';
 const UUID_HEX = /^[0-9a-f]{32}$/;
 
 /**
- * What makes two rows the same job: callable, trigger, zone, arguments, executor. Made once per row
- * (it stringifies the arguments, the costliest step of the rule on a large store) and kept for the
- * row, since the recommender groups the same rows again (planStore).
+ * What makes two rows the same job: callable, trigger, zone, arguments, executor. Made once per row:
+ * the groups are kept for the rows (below), so the recommender's second grouping reuses them.
  */
-const groupKeys = new WeakMap<StoreJob, string>();
-
 export function duplicateKey(job: StoreJob): string | undefined {
   const s = job.state;
-  if (!s) return undefined;
-  let key = groupKeys.get(job);
-  if (key === undefined) {
-    const call = callArguments(job);
-    if (!call) return undefined;
-    // JSON.stringify([func, trigger, zone, args, kwargs, executor]), from the arguments' own text.
-    key = `[${JSON.stringify(s.func)},${JSON.stringify(s.trigger.text)},${JSON.stringify(s.trigger.timezone ?? null)},${call.args},${call.kwargs},${JSON.stringify(s.executor)}]`;
-    groupKeys.set(job, key);
-  }
-  return key;
+  const call = callArguments(job);
+  if (!s || !call) return undefined;
+  // JSON.stringify([func, trigger, zone, args, kwargs, executor]), from the arguments' own text.
+  return `[${JSON.stringify(s.func)},${JSON.stringify(s.trigger.text)},${JSON.stringify(s.trigger.timezone ?? null)},${call.args},${call.kwargs},${JSON.stringify(s.executor)}]`;
 }
 
 /**
