@@ -4,11 +4,11 @@
 import { STORE_RULES } from '../analyzers';
 import { ruleOptions, withSeverity } from '../analyzers/rule-settings';
 import type { Finding, Severity } from '../model/finding';
-import type { DecodedStoreJob, StoreJob, StoreJobSummary, StoreTrigger } from '../model/store-job';
+import type { DecodedStoreJob, StoreJob } from '../model/store-job';
 import type { RawStoreRow } from '../model/store-record';
 import { openStore } from '../stores/open-store';
 import type { StoreOptions } from '../stores/store';
-import { decodeJobState, JobStateError, type JobState } from '../stores/job-state';
+import { decodeRow, summarizeRow } from './decode-row';
 import type { JobSummary } from './job-stats';
 import { rowEvidence } from '../analyzers/store-evidence';
 
@@ -33,40 +33,7 @@ export interface LoadOptions {
   summaries?: boolean;
 }
 
-const NO_PICKLE = Buffer.alloc(0);
-
-/** One row → a StoreJob: decoded, or with the reason it cannot be (never an exception). */
-export function decodeRow(display: string, table: string, row: RawStoreRow, keepPickle = true): DecodedStoreJob {
-  const kept = keepPickle ? row : { ...row, jobState: NO_PICKLE };
-  if (row.invalid) return { store: display, table, row: kept, decodeError: row.invalid };
-  try {
-    return { store: display, table, row: kept, state: decodeJobState(row.jobState) };
-  } catch (err) {
-    const message = err instanceof RangeError ? 'the pickle nests too deeply to decode' : (err as Error).message;
-    const limited = err instanceof RangeError || (err instanceof JobStateError && err.limit);
-    return { store: display, table, row: kept, decodeError: message, ...(limited ? { decodeLimited: true } : {}) };
-  }
-}
-
-/** One row → what analysis reads of it: decoded whole, then all but the summary let go at once. */
-export function summarizeRow(display: string, table: string, row: RawStoreRow): StoreJob {
-  const job: StoreJob = decodeRow(display, table, row, false);
-  const s = job.state as JobState | undefined;
-  if (!s) return job;
-  job.callArguments = { args: JSON.stringify(s.args), kwargs: JSON.stringify(s.kwargs) };
-  job.state = summaryOf(s);
-  return job;
-}
-
-function summaryOf(s: JobState): StoreJobSummary {
-  const t = s.trigger;
-  const trigger: StoreTrigger = { type: t.type, text: t.text, timezone: t.timezone, startDate: t.startDate };
-  if (t.intervalSeconds !== undefined) trigger.intervalSeconds = t.intervalSeconds;
-  return {
-    id: s.id, name: s.name, func: s.func, executor: s.executor, misfireGraceTime: s.misfireGraceTime,
-    coalesce: s.coalesce, maxInstances: s.maxInstances, nextRunTime: s.nextRunTime, trigger,
-  };
-}
+export { decodeRow, summarizeRow } from './decode-row';
 
 /** The store's jobs, decoded whole a batch at a time as they are read: for output that streams. */
 export function storeJobBatches(url: string, options: StoreOptions, read: (info: StoreRead) => void = () => undefined, load: LoadOptions = {}): AsyncIterable<DecodedStoreJob[]> {
