@@ -2,7 +2,7 @@
 // reason it cannot be. Imports only the decoder, so a decoding thread (decode-worker.ts) starts
 // without the database drivers.
 
-import type { CallArguments, DecodedStoreJob, StoreJob, StoreJobSummary, StoreTrigger } from '../model/store-job';
+import type { CallArguments, DecodedStoreJob, StoreInstant, StoreJob, StoreJobSummary, StoreTriggerSummary } from '../model/store-job';
 import type { RawStoreRow } from '../model/store-record';
 import { decodeJobState, JobStateError, type JobState } from '../stores/job-state';
 
@@ -48,10 +48,29 @@ export function summarizeRow(display: string, table: string, row: RawStoreRow): 
 
 function summaryOf(s: JobState): StoreJobSummary {
   const t = s.trigger;
-  const trigger: StoreTrigger = { type: t.type, text: t.text, timezone: t.timezone, startDate: t.startDate };
+  const trigger: StoreTriggerSummary = { type: t.type, text: shared(t.text), timezone: t.timezone === null ? null : shared(t.timezone), startDate: instant(t.startDate) };
   if (t.intervalSeconds !== undefined) trigger.intervalSeconds = t.intervalSeconds;
   return {
-    id: s.id, name: s.name, func: s.func, executor: s.executor, misfireGraceTime: s.misfireGraceTime,
-    coalesce: s.coalesce, maxInstances: s.maxInstances, nextRunTime: s.nextRunTime, trigger,
+    id: s.id, name: shared(s.name), func: shared(s.func), executor: shared(s.executor), misfireGraceTime: s.misfireGraceTime,
+    coalesce: s.coalesce, maxInstances: s.maxInstances, nextRunTime: instant(s.nextRunTime), trigger,
   };
+}
+
+function instant(d: { epochMicros: number | null } | null): StoreInstant | null {
+  return d === null ? null : { epochMicros: d.epochMicros };
+}
+
+/**
+ * One copy of each text many rows repeat (functions, executors, zones, trigger texts, names): a
+ * decoded row's strings are its own, and 100,000 rows held 100,000 copies of 'default'. Bounded,
+ * so a long `watch` or a store of only distinct texts does not grow it without end.
+ */
+const texts = new Map<string, string>();
+
+function shared(text: string): string {
+  const known = texts.get(text);
+  if (known !== undefined) return known;
+  if (texts.size >= 50_000) texts.clear();
+  texts.set(text, text);
+  return text;
 }

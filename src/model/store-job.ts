@@ -33,12 +33,28 @@ export interface StoreJobSummary {
   misfireGraceTime: number | null;
   coalesce: boolean;
   maxInstances: number;
-  nextRunTime: StoreDate | null;
-  trigger: StoreTrigger;
+  nextRunTime: StoreInstant | null;
+  trigger: StoreTriggerSummary;
+}
+
+/** Of a stored datetime, what analysis compares: the instant (null: naive, or its offset unknown). */
+export interface StoreInstant {
+  epochMicros: number | null;
+}
+
+/** Of a trigger, what analysis reads. */
+export interface StoreTriggerSummary {
+  type: StoreTrigger['type'];
+  text: string;
+  timezone: string | null;
+  startDate: StoreInstant | null;
+  intervalSeconds?: number;
 }
 
 /** The whole decoded state: what `jobs` prints and `recommend` writes back as Python. */
 export interface StoreJobState extends StoreJobSummary {
+  nextRunTime: StoreDate | null;
+  trigger: StoreTrigger;
   args: unknown[];
   kwargs: Record<string, unknown>;
   /** str(job), as the log shows it. */
