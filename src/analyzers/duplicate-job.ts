@@ -1,22 +1,50 @@
 import type { Finding } from '../model/finding';
-import type { StoreJob } from '../model/store-job';
+import { callArguments, type StoreJob } from '../model/store-job';
 import { rowEvidence } from './store-evidence';
 import type { StoreRule } from './rule';
 
 const UUID_HEX = /^[0-9a-f]{32}$/;
 
-/** Rows that are the same job registered again: same callable, trigger, arguments. */
-export function duplicateGroups(jobs: StoreJob[]): StoreJob[][] {
+/**
+ * What makes two rows the same job: callable, trigger, zone, arguments, executor. Made once per row:
+ * the groups are kept for the rows (below), so the recommender's second grouping reuses them.
+ */
+export function duplicateKey(job: StoreJob): string | undefined {
+  const s = job.state;
+  const call = callArguments(job);
+  if (!s || !call) return undefined;
+  // JSON.stringify([func, trigger, zone, args, kwargs, executor]), from the arguments' own text.
+  return `[${JSON.stringify(s.func)},${JSON.stringify(s.trigger.text)},${JSON.stringify(s.trigger.timezone ?? null)},${call.args},${call.kwargs},${JSON.stringify(s.executor)}]`;
+}
+
+/**
+ * The groups of the last store grouped: the rule and the recommender (planStore) ask for the same
+ * rows' groups, and grouping 100,000 rows is a Map of 100,000 long keys. A store's rows are not
+ * changed once loaded; a list that grew or shrank is grouped again.
+ */
+const groupsOf = new WeakMap<readonly StoreJob[], { length: number; groups: StoreJob[][] }>();
+
+/** Rows that are the same job registered again: same callable, trigger, arguments. Each group oldest first; callers do not change them. */
+export function duplicateGroups(jobs: readonly StoreJob[]): StoreJob[][] {
+  const known = groupsOf.get(jobs);
+  if (known && known.length === jobs.length) return known.groups;
+  const groups = groupByKey(jobs);
+  groupsOf.set(jobs, { length: jobs.length, groups });
+  return groups;
+}
+
+function groupByKey(jobs: readonly StoreJob[]): StoreJob[][] {
   const groups = new Map<string, StoreJob[]>();
   for (const job of jobs) {
-    const s = job.state;
-    if (!s) continue;
-    const key = JSON.stringify([s.func, s.trigger.text, s.trigger.timezone ?? null, s.args, s.kwargs, s.executor]);
-    const list = groups.get(key) ?? [];
-    list.push(job);
-    groups.set(key, list);
+    const key = duplicateKey(job);
+    if (key === undefined) continue;
+    const list = groups.get(key);
+    if (list) list.push(job);
+    else groups.set(key, [job]);
   }
-  return [...groups.values()].filter((g) => g.length > 1).map((g) => g.sort(byAge));
+  const out: StoreJob[][] = [];
+  for (const g of groups.values()) if (g.length > 1) out.push(g.sort(byAge));
+  return out;
 }
 
 /** Oldest first: the trigger's start date says when a copy was added; the next run breaks ties. */

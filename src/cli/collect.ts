@@ -95,7 +95,7 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
   const now = parseNow(flags.now);
   // Analysis needs the decoded rows, not their pickles (most of a large store's memory); the
   // Python that recommend prints is made from the pickles.
-  const store = flags.db ? await loadStore(flags.db, storeOptionsFrom(flags), { keepPickles: flags.keepPickles !== false }) : undefined;
+  const store = flags.db ? await loadStore(flags.db, storeOptionsFrom(flags), flags.keepPickles === false ? { summaries: true } : {}) : undefined;
   const storeJobs = store?.jobs;
   // django-apscheduler keeps a row per run: read like a log, beside any log files.
   let history = flags.db && storeJobs ? await djangoHistory(flags.db, storeOptionsFrom(flags).schema, storeJobs) : undefined;

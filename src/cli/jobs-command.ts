@@ -3,7 +3,7 @@ import { formatDistanceStrict } from 'date-fns';
 import { loadStoreJobs, storeJobBatches, type StoreRead } from '../engine/analyze-store';
 import type { StoreOptions } from '../stores/store';
 import { openOutput } from './stream-output';
-import type { StoreJob } from '../model/store-job';
+import type { DecodedStoreJob } from '../model/store-job';
 import { UserError } from '../model/errors';
 import { addStoreOptions, parseNow, storeOptionsFrom, type StoreFlags } from './store-flags';
 import { emit } from './output';
@@ -61,7 +61,7 @@ async function writeJobsJson(url: string, options: StoreOptions, output: string 
   }
 }
 
-function jobJson(job: StoreJob) {
+function jobJson(job: DecodedStoreJob) {
   return {
     id: job.row.id,
     nextRunTime: job.row.nextRunTime,
@@ -80,7 +80,7 @@ const JOB_COLUMNS: Column[] = [
  * and with `wholeCells`). Without `wholeIds` (a terminal) ids are shortened to the prefix that
  * tells them apart (at least 8 characters), which `clean --job` accepts.
  */
-export function jobsTable(jobs: StoreJob[], now: number, show: { wholeIds: boolean; wholeCells: boolean }): string {
+export function jobsTable(jobs: DecodedStoreJob[], now: number, show: { wholeIds: boolean; wholeCells: boolean }): string {
   if (jobs.length === 0) return 'no jobs in the store\n';
   const columns = show.wholeCells ? JOB_COLUMNS.map((c) => ({ ...c, max: undefined })) : JOB_COLUMNS;
   const ids = show.wholeIds ? jobs.map((j) => j.row.id) : shortIds(jobs.map((j) => j.row.id));
@@ -88,7 +88,7 @@ export function jobsTable(jobs: StoreJob[], now: number, show: { wholeIds: boole
   return renderTable(columns, rows) + `\n${jobs.length} job${jobs.length === 1 ? '' : 's'} in ${jobs[0].store} (${jobs[0].table})\n`;
 }
 
-function jobCells(job: StoreJob, now: number): string[] {
+function jobCells(job: DecodedStoreJob, now: number): string[] {
   const s = job.state;
   if (!s) return [`undecodable: ${job.decodeError}`, '', '', '', '', '', '', '', ''];
   const next = s.nextRunTime === null ? 'paused' : `${s.nextRunTime.text} (${relative(s.nextRunTime.epochMicros, now)})`;

@@ -83,7 +83,7 @@ async function runWatch(logs: string[], flags: WatchFlags): Promise<number> {
   // The store is read once: its rows change as the scheduler runs, and its rules (stale, orphan,
   // undecodable jobs) are about how it was set up, not about each run.
   const storeFindings = flags.db
-    ? checkStore((await loadStore(flags.db, storeOptionsFrom(flags), { keepPickles: false })).jobs, { ruleOptions: config.ruleOptions, ruleSeverity: config.ruleSeverity })
+    ? checkStore((await loadStore(flags.db, storeOptionsFrom(flags), { summaries: true })).jobs, { ruleOptions: config.ruleOptions, ruleSeverity: config.ruleSeverity })
     : undefined;
   const controller = new AbortController();
   let reason = 'stopped';

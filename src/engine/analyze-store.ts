@@ -4,11 +4,12 @@
 import { STORE_RULES } from '../analyzers';
 import { ruleOptions, withSeverity } from '../analyzers/rule-settings';
 import type { Finding, Severity } from '../model/finding';
-import type { StoreJob } from '../model/store-job';
+import type { DecodedStoreJob, StoreJob } from '../model/store-job';
 import type { RawStoreRow } from '../model/store-record';
 import { openStore } from '../stores/open-store';
 import type { StoreOptions } from '../stores/store';
-import { decodeJobState, JobStateError } from '../stores/job-state';
+import { decodeState, storeJobOf, type DecodedState } from './decode-row';
+import { DecodePool, decodeThreads, poolSize, type DecodeThreads } from './decode-pool';
 import type { JobSummary } from './job-stats';
 import { rowEvidence } from '../analyzers/store-evidence';
 
@@ -25,47 +26,71 @@ export interface LoadOptions {
    * delete. Analysis does not, and a large store's pickles are most of its memory.
    */
   keepPickles?: boolean;
+  /**
+   * Keep of each decoded row only what analysis reads (StoreJobSummary, the arguments as JSON
+   * text), not the pickle: on a 100,000-row store the whole decoded states were ~200 MB of live
+   * heap, and the collector's work with it.
+   */
+  summaries?: boolean;
+  /** Decode in worker threads (default: SCHED_DOCTOR_DECODE_THREADS, else `auto`). */
+  threads?: DecodeThreads;
 }
 
-const NO_PICKLE = Buffer.alloc(0);
+export { decodeRow, summarizeRow } from './decode-row';
 
-/** One row → a StoreJob: decoded, or with the reason it cannot be (never an exception). */
-export function decodeRow(display: string, table: string, row: RawStoreRow, keepPickle = true): StoreJob {
-  const kept = keepPickle ? row : { ...row, jobState: NO_PICKLE };
-  if (row.invalid) return { store: display, table, row: kept, decodeError: row.invalid };
-  try {
-    return { store: display, table, row: kept, state: decodeJobState(row.jobState) };
-  } catch (err) {
-    const message = err instanceof RangeError ? 'the pickle nests too deeply to decode' : (err as Error).message;
-    const limited = err instanceof RangeError || (err instanceof JobStateError && err.limit);
-    return { store: display, table, row: kept, decodeError: message, ...(limited ? { decodeLimited: true } : {}) };
-  }
+/** The store's jobs, decoded whole a batch at a time as they are read: for output that streams. */
+export function storeJobBatches(url: string, options: StoreOptions, read: (info: StoreRead) => void = () => undefined, load: LoadOptions = {}): AsyncIterable<DecodedStoreJob[]> {
+  return batchesOf(url, options, read, load.keepPickles ?? true, false, load.threads) as AsyncIterable<DecodedStoreJob[]>;
 }
 
-/** The store's jobs, decoded a batch at a time as they are read: for output that streams. */
-export async function* storeJobBatches(url: string, options: StoreOptions, read: (info: StoreRead) => void = () => undefined, load: LoadOptions = {}): AsyncIterable<StoreJob[]> {
+/**
+ * The rows a batch at a time, each decoded (whole, or its summary). From the second batch on, the
+ * pickles go to the decoding threads, a few batches ahead of the consumer, and come back in order.
+ */
+async function* batchesOf(url: string, options: StoreOptions, read: (info: StoreRead) => void, keepPickle: boolean, summary: boolean, threads: DecodeThreads = decodeThreads()): AsyncIterable<StoreJob[]> {
   const store = await openStore(url, options);
+  const size = poolSize(threads);
+  let pool: DecodePool | undefined;
+  const pending: Promise<StoreJob[]>[] = [];
+  const jobOf = (row: RawStoreRow, decoded: DecodedState | null | undefined) => storeJobOf(store.display, store.table, row, keepPickle, decoded ?? undefined);
   try {
+    let first = true;
     for await (const rows of store.batches()) {
       read({ display: store.display, table: store.table, readMode: store.readMode });
-      yield rows.map((row) => decodeRow(store.display, store.table, row, load.keepPickles ?? true));
+      if (size === 0 || (first && threads !== 'always')) {
+        first = false;
+        yield rows.map((row) => jobOf(row, row.invalid ? undefined : decodeState(row.jobState, summary)));
+        continue;
+      }
+      pool ??= new DecodePool(size);
+      const batch = pool.decode(rows.map((row) => (row.invalid ? null : row.jobState)), summary).then((states) => rows.map((row, i) => jobOf(row, states[i])));
+      // Awaited below in order; a consumer that stops early must not leave a rejection unhandled.
+      batch.catch(() => undefined);
+      pending.push(batch);
+      while (pending.length > size * 2) yield await pending.shift()!;
     }
+    while (pending.length) yield await pending.shift()!;
     read({ display: store.display, table: store.table, readMode: store.readMode });
   } finally {
+    await pool?.close();
     await store.close();
   }
 }
 
-/** Every job of the store, with how it was read. */
+/** Every job of the store, with how it was read (with `summaries`, only what analysis reads of each). */
 export async function loadStore(url: string, options: StoreOptions, load: LoadOptions = {}): Promise<StoreRead & { jobs: StoreJob[] }> {
   const jobs: StoreJob[] = [];
   let info: StoreRead = { display: '', table: '', readMode: null };
-  for await (const batch of storeJobBatches(url, options, (i) => (info = i), load)) for (const j of batch) jobs.push(j);
+  const batches = load.summaries ? batchesOf(url, options, (i) => (info = i), false, true, load.threads) : storeJobBatches(url, options, (i) => (info = i), load);
+  for await (const batch of batches) for (const j of batch) jobs.push(j);
   return { ...info, jobs };
 }
 
-export async function loadStoreJobs(url: string, options: StoreOptions, load: LoadOptions = {}): Promise<StoreJob[]> {
-  return (await loadStore(url, options, load)).jobs;
+/** Every job of the store, decoded whole. */
+export async function loadStoreJobs(url: string, options: StoreOptions, load: Omit<LoadOptions, 'summaries'> = {}): Promise<DecodedStoreJob[]> {
+  const jobs: DecodedStoreJob[] = [];
+  for await (const batch of storeJobBatches(url, options, undefined, load)) for (const j of batch) jobs.push(j);
+  return jobs;
 }
 
 export interface StoreCheckOptions {

@@ -6,7 +6,7 @@
 // pasting the call twice — or at every start — never adds a copy.
 
 import { duplicateGroups, isGeneratedId } from '../analyzers/duplicate-job';
-import type { StoreJob } from '../model/store-job';
+import { callArguments, type StoreJob } from '../model/store-job';
 import { chooseKeptCopy } from '../clean/kept-copy';
 
 export interface PlannedJob {
@@ -32,7 +32,7 @@ export function planStore(storeJobs: StoreJob[]): StorePlan {
   const decoded = storeJobs.filter((j) => j.state);
   const grouped = new Set<StoreJob>();
   const entries: Omit<PlannedJob, 'id'>[] = [];
-  for (const group of duplicateGroups(decoded)) {
+  for (const group of duplicateGroups(storeJobs)) {
     const choice = chooseKeptCopy(group);
     for (const j of group) grouped.add(j);
     entries.push({ job: choice.keep, removedByClean: choice.removed.map((r) => r.row.id), keptWhy: choice.why });
@@ -67,8 +67,13 @@ export function planStore(storeJobs: StoreJob[]): StorePlan {
     const id = ids.get(e) ?? e.job.row.id;
     return { ...e, id, ...(id !== e.job.row.id ? { supersedes: e.job.row.id } : {}) };
   });
-  jobs.sort((a, b) => compareText(a.job.state!.name, b.job.state!.name) || compareText(a.id, b.id));
-  return { jobs, undecodable: storeJobs.filter((j) => !j.state) };
+  // By name, then id; each job's name fetched once, not twice per comparison (100,000 jobs: half
+  // a second of the comparisons chasing job → state → name).
+  const sorted = jobs
+    .map((p) => ({ p, name: p.job.state!.name, id: p.id }))
+    .sort((a, b) => compareText(a.name, b.name) || compareText(a.id, b.id))
+    .map((x) => x.p);
+  return { jobs: sorted, undecodable: storeJobs.filter((j) => !j.state) };
 }
 
 /** An id from the job's name (else its function's name) that reads well in code and logs. */
@@ -82,7 +87,8 @@ function idBase(job: StoreJob): string {
 
 function identity(job: StoreJob): string[] {
   const s = job.state!;
-  return [s.name, s.func, s.trigger.text, s.trigger.timezone ?? '', JSON.stringify(s.args), JSON.stringify(s.kwargs), s.executor, job.row.id];
+  const call = callArguments(job);
+  return [s.name, s.func, s.trigger.text, s.trigger.timezone ?? '', call?.args ?? '', call?.kwargs ?? '', s.executor, job.row.id];
 }
 
 function compareText(a: string, b: string): number {

@@ -1,0 +1,76 @@
+// One job-store row → a StoreJob: its pickle decoded (whole, or only what analysis reads), or the
+// reason it cannot be. Imports only the decoder, so a decoding thread (decode-worker.ts) starts
+// without the database drivers.
+
+import type { CallArguments, DecodedStoreJob, StoreInstant, StoreJob, StoreJobSummary, StoreTriggerSummary } from '../model/store-job';
+import type { RawStoreRow } from '../model/store-record';
+import { decodeJobState, JobStateError, type JobState } from '../stores/job-state';
+
+/** What a pickle decodes to: the part of a StoreJob that does not come from the row. */
+export interface DecodedState {
+  state?: StoreJobSummary;
+  callArguments?: CallArguments;
+  decodeError?: string;
+  decodeLimited?: boolean;
+}
+
+const NO_PICKLE = Buffer.alloc(0);
+
+/** A pickle → its state, or why it cannot be decoded (never an exception). */
+export function decodeState(pickle: Buffer, summary: boolean): DecodedState {
+  try {
+    const s = decodeJobState(pickle);
+    if (!summary) return { state: s };
+    return { state: summaryOf(s), callArguments: { args: JSON.stringify(s.args), kwargs: JSON.stringify(s.kwargs) } };
+  } catch (err) {
+    const message = err instanceof RangeError ? 'the pickle nests too deeply to decode' : (err as Error).message;
+    const limited = err instanceof RangeError || (err instanceof JobStateError && err.limit);
+    return { decodeError: message, ...(limited ? { decodeLimited: true } : {}) };
+  }
+}
+
+/** The row and its decoded state as one StoreJob (a row the store marked invalid is not decoded). */
+export function storeJobOf(display: string, table: string, row: RawStoreRow, keepPickle: boolean, decoded: DecodedState | undefined): StoreJob {
+  const kept = keepPickle ? row : { ...row, jobState: NO_PICKLE };
+  if (row.invalid || !decoded) return { store: display, table, row: kept, decodeError: row.invalid };
+  return { store: display, table, row: kept, ...decoded };
+}
+
+/** One row → a StoreJob, decoded whole. */
+export function decodeRow(display: string, table: string, row: RawStoreRow, keepPickle = true): DecodedStoreJob {
+  return storeJobOf(display, table, row, keepPickle, row.invalid ? undefined : decodeState(row.jobState, false)) as DecodedStoreJob;
+}
+
+/** One row → what analysis reads of it (StoreJobSummary, the arguments as JSON text), without its pickle. */
+export function summarizeRow(display: string, table: string, row: RawStoreRow): StoreJob {
+  return storeJobOf(display, table, row, false, row.invalid ? undefined : decodeState(row.jobState, true));
+}
+
+function summaryOf(s: JobState): StoreJobSummary {
+  const t = s.trigger;
+  const trigger: StoreTriggerSummary = { type: t.type, text: shared(t.text), timezone: t.timezone === null ? null : shared(t.timezone), startDate: instant(t.startDate) };
+  if (t.intervalSeconds !== undefined) trigger.intervalSeconds = t.intervalSeconds;
+  return {
+    id: s.id, name: shared(s.name), func: shared(s.func), executor: shared(s.executor), misfireGraceTime: s.misfireGraceTime,
+    coalesce: s.coalesce, maxInstances: s.maxInstances, nextRunTime: instant(s.nextRunTime), trigger,
+  };
+}
+
+function instant(d: { epochMicros: number | null } | null): StoreInstant | null {
+  return d === null ? null : { epochMicros: d.epochMicros };
+}
+
+/**
+ * One copy of each text many rows repeat (functions, executors, zones, trigger texts, names): a
+ * decoded row's strings are its own, and 100,000 rows held 100,000 copies of 'default'. Bounded,
+ * so a long `watch` or a store of only distinct texts does not grow it without end.
+ */
+const texts = new Map<string, string>();
+
+function shared(text: string): string {
+  const known = texts.get(text);
+  if (known !== undefined) return known;
+  if (texts.size >= 50_000) texts.clear();
+  texts.set(text, text);
+  return text;
+}

@@ -1,0 +1,88 @@
+// Store rows decoded three ways must agree: whole in this thread, whole in the decoding threads,
+// and as summaries (what analyze --db keeps). A store of more than one batch goes through the
+// threads' batching and ordering too.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { checkStore, loadStore, loadStoreJobs } from '../../src/engine/analyze-store';
+import { ROWS_PER_TRANSACTION } from '../../src/stores/sqlite-store';
+import type { StoreJobState } from '../../src/model/store-job';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'stores');
+const table = { table: 'apscheduler_jobs' };
+const NOW = Date.parse('2026-11-26T12:00:00Z') * 1000;
+
+/** A store of several batches: the fixture's rows copied under new ids, with a corrupt pickle and a NULL among them. */
+function largeStore(dir: string): string {
+  const path = join(dir, 'large.sqlite');
+  const src = new Database(join(FIXTURES, 'mixed.sqlite'), { readonly: true });
+  const rows = src.prepare('SELECT id, next_run_time, job_state FROM apscheduler_jobs').all() as { id: string; next_run_time: number | null; job_state: Buffer }[];
+  src.close();
+  const db = new Database(path);
+  db.exec('CREATE TABLE apscheduler_jobs (id VARCHAR(191) PRIMARY KEY, next_run_time FLOAT, job_state BLOB NOT NULL)');
+  const put = db.prepare('INSERT INTO apscheduler_jobs VALUES (?, ?, ?)');
+  const n = ROWS_PER_TRANSACTION * 2 + 321;
+  db.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const r = rows[i % rows.length];
+      const state = i === 2500 ? Buffer.from('not a pickle') : r.job_state;
+      put.run(`row-${String(i).padStart(5, '0')}`, r.next_run_time, state);
+    }
+  })();
+  db.close();
+  return path;
+}
+
+test('decoding threads give the rows the main thread gives, in order, pickles kept as Buffers', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sd-decode-'));
+  try {
+    const url = `sqlite:///${largeStore(dir)}`;
+    const here = await loadStoreJobs(url, table, { threads: 'never' });
+    const threaded = await loadStoreJobs(url, table, { threads: 'always' });
+    assert.ok(here.length > ROWS_PER_TRANSACTION * 2);
+    assert.deepEqual(threaded, here);
+    assert.ok(threaded.every((j) => Buffer.isBuffer(j.row.jobState) && j.row.jobState.length > 0));
+    assert.ok(here.some((j) => j.decodeError) && here.some((j) => j.state), 'both kinds of row are in the store');
+    const summaries = await loadStore(url, table, { summaries: true, threads: 'never' });
+    const threadedSummaries = await loadStore(url, table, { summaries: true, threads: 'always' });
+    assert.deepEqual(threadedSummaries.jobs, summaries.jobs);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a summary is the whole state less the arguments (kept as their JSON), str(job) and all of a datetime but its instant, and finds the same', async () => {
+  for (const name of ['mixed', 'restarts', 'app-jobs']) {
+    const url = `sqlite:///${join(FIXTURES, `${name}.sqlite`)}`;
+    const whole = await loadStoreJobs(url, table);
+    const { jobs: slim } = await loadStore(url, table, { summaries: true });
+    assert.equal(slim.length, whole.length);
+    slim.forEach((s, i) => {
+      const w = whole[i];
+      assert.equal(s.row.id, w.row.id);
+      assert.equal(s.row.jobState.length, 0, 'no pickle kept');
+      assert.equal(s.decodeError, w.decodeError);
+      if (!w.state) return assert.equal(s.state, undefined);
+      const full = w.state as StoreJobState;
+      assert.deepEqual(s.callArguments, { args: JSON.stringify(full.args), kwargs: JSON.stringify(full.kwargs) });
+      assert.equal('args' in s.state!, false);
+      assert.equal('text' in s.state!, false);
+      const { args: _a, kwargs: _k, text: _t, trigger: _tr, version: _v, nextRunTime: next, ...rest } = full as StoreJobState & { version?: number };
+      const { trigger: slimTrigger, nextRunTime: slimNext, ...slimRest } = s.state!;
+      assert.deepEqual(slimRest, rest);
+      // Of the datetimes, the instant alone.
+      assert.deepEqual(slimNext, next === null ? null : { epochMicros: next.epochMicros });
+      const start = full.trigger.startDate;
+      assert.deepEqual(slimTrigger, {
+        type: full.trigger.type, text: full.trigger.text, timezone: full.trigger.timezone,
+        startDate: start === null ? null : { epochMicros: start.epochMicros },
+        ...(full.trigger.intervalSeconds === undefined ? {} : { intervalSeconds: full.trigger.intervalSeconds }),
+      });
+    });
+    assert.deepEqual(checkStore(slim, { now: NOW }), checkStore(whole, { now: NOW }), name);
+  }
+});
