@@ -8,8 +8,7 @@ import type { DecodedStoreJob, StoreJob } from '../model/store-job';
 import type { RawStoreRow } from '../model/store-record';
 import { openStore } from '../stores/open-store';
 import type { StoreOptions } from '../stores/store';
-import { decodeState, storeJobOf, type DecodedState } from './decode-row';
-import { DecodePool, decodeThreads, poolSize, type DecodeThreads } from './decode-pool';
+import { decodeRow, summarizeRow } from './decode-row';
 import type { JobSummary } from './job-stats';
 import { rowEvidence } from '../analyzers/store-evidence';
 
@@ -32,47 +31,25 @@ export interface LoadOptions {
    * heap, and the collector's work with it.
    */
   summaries?: boolean;
-  /** Decode in worker threads (default: SCHED_DOCTOR_DECODE_THREADS, else `auto`). */
-  threads?: DecodeThreads;
 }
 
 export { decodeRow, summarizeRow } from './decode-row';
 
 /** The store's jobs, decoded whole a batch at a time as they are read: for output that streams. */
 export function storeJobBatches(url: string, options: StoreOptions, read: (info: StoreRead) => void = () => undefined, load: LoadOptions = {}): AsyncIterable<DecodedStoreJob[]> {
-  return batchesOf(url, options, read, load.keepPickles ?? true, false, load.threads) as AsyncIterable<DecodedStoreJob[]>;
+  const keep = load.keepPickles ?? true;
+  return batchesOf(url, options, read, (display, table, row) => decodeRow(display, table, row, keep));
 }
 
-/**
- * The rows a batch at a time, each decoded (whole, or its summary). From the second batch on, the
- * pickles go to the decoding threads, a few batches ahead of the consumer, and come back in order.
- */
-async function* batchesOf(url: string, options: StoreOptions, read: (info: StoreRead) => void, keepPickle: boolean, summary: boolean, threads: DecodeThreads = decodeThreads()): AsyncIterable<StoreJob[]> {
+async function* batchesOf<J>(url: string, options: StoreOptions, read: (info: StoreRead) => void, decode: (display: string, table: string, row: RawStoreRow) => J): AsyncIterable<J[]> {
   const store = await openStore(url, options);
-  const size = poolSize(threads);
-  let pool: DecodePool | undefined;
-  const pending: Promise<StoreJob[]>[] = [];
-  const jobOf = (row: RawStoreRow, decoded: DecodedState | null | undefined) => storeJobOf(store.display, store.table, row, keepPickle, decoded ?? undefined);
   try {
-    let first = true;
     for await (const rows of store.batches()) {
       read({ display: store.display, table: store.table, readMode: store.readMode });
-      if (size === 0 || (first && threads !== 'always')) {
-        first = false;
-        yield rows.map((row) => jobOf(row, row.invalid ? undefined : decodeState(row.jobState, summary)));
-        continue;
-      }
-      pool ??= new DecodePool(size);
-      const batch = pool.decode(rows.map((row) => (row.invalid ? null : row.jobState)), summary).then((states) => rows.map((row, i) => jobOf(row, states[i])));
-      // Awaited below in order; a consumer that stops early must not leave a rejection unhandled.
-      batch.catch(() => undefined);
-      pending.push(batch);
-      while (pending.length > size * 2) yield await pending.shift()!;
+      yield rows.map((row) => decode(store.display, store.table, row));
     }
-    while (pending.length) yield await pending.shift()!;
     read({ display: store.display, table: store.table, readMode: store.readMode });
   } finally {
-    await pool?.close();
     await store.close();
   }
 }
@@ -81,7 +58,7 @@ async function* batchesOf(url: string, options: StoreOptions, read: (info: Store
 export async function loadStore(url: string, options: StoreOptions, load: LoadOptions = {}): Promise<StoreRead & { jobs: StoreJob[] }> {
   const jobs: StoreJob[] = [];
   let info: StoreRead = { display: '', table: '', readMode: null };
-  const batches = load.summaries ? batchesOf(url, options, (i) => (info = i), false, true, load.threads) : storeJobBatches(url, options, (i) => (info = i), load);
+  const batches = load.summaries ? batchesOf(url, options, (i) => (info = i), summarizeRow) : storeJobBatches(url, options, (i) => (info = i), load);
   for await (const batch of batches) for (const j of batch) jobs.push(j);
   return { ...info, jobs };
 }
