@@ -196,15 +196,14 @@ export async function* followFile(path: string, options: FollowOptions = {}, ids
   }
 
   if (!(await open(!options.fromStart))) options.notice?.(`${path} does not exist yet: waiting for it`);
-  let lastData = Date.now();
-  let idleSent = true;
+  const quiet: Quiet = { lastData: Date.now(), idleSent: true };
   try {
     while (!options.signal?.aborted) {
       const before = pos;
       for await (const b of drain()) yield b;
       if (pos !== before) {
-        lastData = Date.now();
-        idleSent = false;
+        quiet.lastData = Date.now();
+        quiet.idleSent = false;
       }
       const st = await statOf(path);
       if (handle && st && fileId(st) !== id) {
@@ -227,16 +226,7 @@ export async function* followFile(path: string, options: FollowOptions = {}, ids
         continue;
       }
       if (!handle && st && (await open(false))) continue;
-      const quiet = Date.now() - lastData;
-      if (cutter.partial && quiet >= partialMs) {
-        const tail = cutter.flush(path);
-        if (tail) yield tail;
-        idleSent = false;
-      }
-      if (!idleSent && quiet >= pollMs) {
-        idleSent = true;
-        yield { idle: true };
-      }
+      yield* whileQuiet(quiet, cutter, path, partialMs, pollMs);
       await sleep(pollMs, options.signal);
     }
     // Stopped: what was written up to now, and a last unfinished line, are read.
@@ -245,6 +235,23 @@ export async function* followFile(path: string, options: FollowOptions = {}, ids
     if (tail) yield tail;
   } finally {
     await close();
+  }
+}
+
+/** When an input last gave bytes, and whether the reader was told it is quiet since. */
+interface Quiet { lastData: number; idleSent: boolean }
+
+/** While an input is quiet: its unfinished last line once `partialMs` passed, then one idle mark. */
+function* whileQuiet(quiet: Quiet, cutter: LineCutter, label: string, partialMs: number, pollMs: number): Generator<FollowedBlock> {
+  const ms = Date.now() - quiet.lastData;
+  if (cutter.partial && ms >= partialMs) {
+    const tail = cutter.flush(label);
+    if (tail) yield tail;
+    quiet.idleSent = false;
+  }
+  if (!quiet.idleSent && ms >= pollMs) {
+    quiet.idleSent = true;
+    yield { idle: true };
   }
 }
 
@@ -259,28 +266,18 @@ export async function* followStream(stream: Readable, label: string, options: Fo
     options.signal?.addEventListener('abort', () => resolve('stop'), { once: true });
   });
   let next = chunks.next();
-  let lastData = Date.now();
-  let idleSent = true;
+  const quiet: Quiet = { lastData: Date.now(), idleSent: true };
   for (;;) {
     const r = await Promise.race([next, sleep(pollMs).then(() => 'tick' as const), stop]);
     if (r === 'stop') break;
     if (r === 'tick') {
-      const quiet = Date.now() - lastData;
-      if (cutter.partial && quiet >= partialMs) {
-        const tail = cutter.flush(label);
-        if (tail) yield tail;
-        idleSent = false;
-      }
-      if (!idleSent && quiet >= pollMs) {
-        idleSent = true;
-        yield { idle: true };
-      }
+      yield* whileQuiet(quiet, cutter, label, partialMs, pollMs);
       continue;
     }
     if (r.done) break;
     next = chunks.next();
-    lastData = Date.now();
-    idleSent = false;
+    quiet.lastData = Date.now();
+    quiet.idleSent = false;
     const b = cutter.push(typeof r.value === 'string' ? Buffer.from(r.value) : r.value, label);
     if (b) yield b;
   }
