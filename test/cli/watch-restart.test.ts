@@ -9,11 +9,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runCli } from '../support/cli';
 import { apschedulerMissing, json, startApp, startWatch, type Line } from '../support/watch';
 
 const skip = apschedulerMissing();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const GRACE_S = 2;
 
 function workDir(): string {

@@ -8,12 +8,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, truncat
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runLine, T0 } from '../analyzers/rule-lines';
-import { apschedulerMissing, isFinding, json, startApp, startWatch } from '../support/watch';
+import { apschedulerMissing, lineCount, isFinding, json, startApp, startWatch } from '../support/watch';
 
 const skip = apschedulerMissing();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const lineCount = (path: string) => readFileSync(path, 'utf8').split('\n').length - 1;
 
 test('from the end, then copytruncate: the old duplicate is not read, the new one is found in the truncated file with its own line numbers', { skip, timeout: 90_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sched-doctor-watch-ct-'));

@@ -5,16 +5,15 @@
 // with a summary. What watch printed is what analyze says of the same files afterwards.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, renameSync } from 'node:fs';
+import { mkdtempSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runCli } from '../support/cli';
-import { apschedulerMissing, isFinding, json, parseExposition, scrape, stampOf, startApp, startWatch } from '../support/watch';
+import { apschedulerMissing, lineCount, isFinding, json, parseExposition, scrape, stampOf, startApp, startWatch } from '../support/watch';
 
 const skip = apschedulerMissing();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const lineCount = (path: string) => readFileSync(path, 'utf8').split('\n').length - 1;
 
 test('a second scheduler mid-way: duplicate-run within a second, followed across a rename, counted in the metrics, SIGTERM exits 0', { skip, timeout: 90_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sched-doctor-watch-'));

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { followFile, followInputs, followStream, type FollowedBlock } from '../../src/readers/follow';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const POLL = 30;
 
 /** Runs a follower in the background, collecting `[line number, text]` per line, and idle marks. */

@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BIN, ROOT } from './cli';
@@ -130,6 +131,9 @@ export function json(l: Line): Record<string, any> | undefined {
 export const isFinding = (rule: string, job?: string) => (l: Line) => { const o = json(l); return o?.type === 'finding' && o.rule === rule && (job === undefined || o.job === job); };
 
 /** `2026-12-02 05:18:10,174` (UTC, the app's TZ) → epoch ms. */
+/** Lines in a file that ends with a newline. */
+export const lineCount = (path: string) => readFileSync(path, 'utf8').split('\n').length - 1;
+
 export function stampOf(line: string): number {
   const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d),(\d{3})/.exec(line);
   assert.ok(m, `no stamp on ${line}`);
