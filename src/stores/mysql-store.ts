@@ -1,7 +1,7 @@
 // Reads a SQLAlchemyJobStore table on MySQL or MariaDB (`id VARCHAR(191)`, `next_run_time DOUBLE`,
 // `job_state BLOB`), in a read-only transaction: one consistent snapshot, no locks taken.
 
-import { createConnection, type Connection } from 'mysql2/promise';
+import type { Connection } from 'mysql2/promise';
 import type { RawStoreRow } from '../model/store-record';
 import { UserError } from '../model/errors';
 import { redact, type MysqlConnection } from './db-url';
@@ -12,6 +12,8 @@ export type MysqlRow = { id: string; next_run_time: number | string | null; job_
 
 export async function connectMysql(connection: MysqlConnection, display: string): Promise<Connection> {
   try {
+    // Loaded on first use: the driver costs 0.1 s to load, and most runs never open a MySQL store.
+    const { createConnection } = require('mysql2/promise') as typeof import('mysql2/promise');
     const conn = await createConnection({
       host: connection.host,
       port: connection.port,

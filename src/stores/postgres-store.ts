@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import type { RawStoreRow } from '../model/store-record';
 import { UserError } from '../model/errors';
 import { redact } from './db-url';
@@ -6,6 +6,8 @@ import { allRows, checkIdentifier, type JobStoreReader, type StoreOptions } from
 import { chooseLayout, DJANGO_JOB_TABLE, layoutRow, PG_DATETIME_TEXT, SQLALCHEMY_TABLE, type TableLayout } from './django-apscheduler';
 
 export async function connectPostgres(connectionString: string, display: string): Promise<Client> {
+  // Loaded on first use: most runs never open a PostgreSQL store.
+  const { Client } = require('pg') as typeof import('pg');
   const client = new Client({ connectionString, connectionTimeoutMillis: 10000 });
   client.on('error', () => undefined);
   try {

@@ -3,7 +3,7 @@
 // finds due jobs in the sorted set alone, so a row's next run time is its score there; the two
 // disagreeing is itself a finding (see RawStoreRow.index).
 
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { RawStoreRow } from '../model/store-record';
 import { UserError } from '../model/errors';
 import { redact, type RedisConnection } from './db-url';
@@ -22,7 +22,9 @@ export function redisKeys(options: StoreOptions): RedisKeys {
 }
 
 export async function connectRedis(connection: RedisConnection, display: string): Promise<Redis> {
-  const client = new Redis({
+  // Loaded on first use: most runs never open a Redis store.
+  const RedisClient = (require('ioredis') as typeof import('ioredis')).default;
+  const client = new RedisClient({
     host: connection.host,
     port: connection.port,
     username: connection.username,
