@@ -43,7 +43,6 @@ const UNDEFINED = -1;
 const TABLE_MAX = 50_000;
 
 const CTX_KEYS = 'source,line,level,logger,pid,thread,host,text';
-const JOB_KEYS = ['name,trigger', 'name,trigger,nextRunAt', 'name,trigger,paused'];
 
 export class EventEncoder {
   private table = new Map<string, number>();
@@ -128,28 +127,48 @@ export class EventEncoder {
   }
 }
 
+// The shape checks below run per event, so they compare keys by identity (property names are
+// internalised strings: `===` is one pointer compare) in one walk of each object, and make no
+// array or string; an earlier version built `Object.keys(...).join()` and matched key strings
+// by `startsWith`, and cost more than the rest of the encoding.
+const EVENT_KEYS: Record<string, readonly string[]> = {
+  'run-start': ['kind', 'job', 'scheduledAt', 'ctx'],
+  'run-end': ['kind', 'job', 'outcome', 'ctx'],
+  misfire: ['kind', 'job', 'lateMicros', 'ctx'],
+  'max-instances': ['kind', 'job', 'maxInstances', 'ctx'],
+};
+const RUN_END_EXCEPTION_KEYS = ['kind', 'job', 'outcome', 'ctx', 'exception'];
+const SCHEDULED_KEYS = ['at', 'offsetMinutes', 'text'];
+const JOB_BASE_KEYS = ['name', 'trigger'];
+const CTX_BASE_KEYS = CTX_KEYS.split(',');
+/** The optional keys a context may have after its eight, in this order, and their bits. */
+const CTX_OPTIONAL: readonly [string, number][] = [['stream', 1], ['time', 2], ['timeInferred', 4]];
+
 /** The compact code of an event whose shape is exactly one the decoder rebuilds, else OTHER. */
 function compactKind(e: LogEvent): number {
   let code: number;
-  let keys: string;
+  let keys: readonly string[];
   switch (e.kind) {
     case 'run-start':
       code = RUN_START;
-      keys = 'kind,job,scheduledAt,ctx';
-      if (typeof e.scheduledAt.text !== 'string' || Object.keys(e.scheduledAt).join() !== 'at,offsetMinutes,text') return OTHER;
+      keys = EVENT_KEYS['run-start'];
+      if (typeof e.scheduledAt.text !== 'string' || !keysAre(e.scheduledAt, SCHEDULED_KEYS)) return OTHER;
       break;
     case 'run-end':
       code = RUN_END;
-      keys = 'exception' in e ? (typeof e.exception === 'string' ? 'kind,job,outcome,ctx,exception' : '-') : 'kind,job,outcome,ctx';
       if (e.outcome !== 'success' && e.outcome !== 'error') return OTHER;
+      if ('exception' in e) {
+        if (typeof e.exception !== 'string') return OTHER;
+        keys = RUN_END_EXCEPTION_KEYS;
+      } else keys = EVENT_KEYS['run-end'];
       break;
     case 'misfire':
       code = MISFIRE;
-      keys = 'kind,job,lateMicros,ctx';
+      keys = EVENT_KEYS.misfire;
       break;
     case 'max-instances':
       code = MAX_INSTANCES;
-      keys = 'kind,job,maxInstances,ctx';
+      keys = EVENT_KEYS['max-instances'];
       break;
     default:
       return OTHER;
@@ -157,53 +176,54 @@ function compactKind(e: LogEvent): number {
   if (!keysAre(e, keys)) return OTHER;
   const job = e.job;
   if (typeof job.name !== 'string' || typeof job.trigger !== 'string') return OTHER;
-  if ('nextRunAt' in job) {
-    if (typeof job.nextRunAt !== 'string' || !keysAre(job, JOB_KEYS[1])) return OTHER;
-  } else if ('paused' in job) {
-    if (job.paused !== true || !keysAre(job, JOB_KEYS[2])) return OTHER;
-  } else if (!keysAre(job, JOB_KEYS[0])) return OTHER;
-  return compactCtx(e.ctx) ? code : OTHER;
+  // name, trigger, then at most one of nextRunAt (a string) and paused (true).
+  let i = 0;
+  for (const k in job) {
+    if (i < 2) {
+      if (k !== JOB_BASE_KEYS[i]) return OTHER;
+    } else if (i > 2) return OTHER;
+    else if (k === 'nextRunAt') {
+      if (typeof job.nextRunAt !== 'string') return OTHER;
+    } else if (k !== 'paused' || job.paused !== true) return OTHER;
+    i++;
+  }
+  return i >= 2 && compactCtx(e.ctx) ? code : OTHER;
 }
-
-/** The context's keys as the reader makes them: eight, then stream, time and timeInferred when set (by bits 1, 2, 4). */
-const CTX_SHAPES = [0, 1, 2, 3, 4, 5, 6, 7].map((bits) =>
-  CTX_KEYS + (bits & 1 ? ',stream' : '') + (bits & 2 ? ',time' : '') + (bits & 4 ? ',timeInferred' : ''));
 
 function optionalString(v: unknown): boolean {
   return v === undefined || typeof v === 'string';
 }
 
+/** The context's keys as the reader makes them: eight, then stream, time and timeInferred when set, in that order. */
 function compactCtx(ctx: RecordContext): boolean {
-  let bits = 0;
-  if ('stream' in ctx) {
-    if (typeof ctx.stream !== 'string') return false;
-    bits |= 1;
+  let i = 0;
+  let next = 0;
+  for (const k in ctx) {
+    if (i < 8) {
+      if (k !== CTX_BASE_KEYS[i]) return false;
+    } else {
+      while (next < CTX_OPTIONAL.length && CTX_OPTIONAL[next][0] !== k) next++;
+      if (next === CTX_OPTIONAL.length) return false;
+      next++;
+    }
+    i++;
   }
-  if ('time' in ctx) {
-    if (typeof ctx.time !== 'number') return false;
-    bits |= 2;
-  }
-  if ('timeInferred' in ctx) {
-    if (ctx.timeInferred !== true) return false;
-    bits |= 4;
-  }
-  if (!keysAre(ctx, CTX_SHAPES[bits])) return false;
+  if (i < 8) return false;
+  if ('stream' in ctx && typeof ctx.stream !== 'string') return false;
+  if ('time' in ctx && typeof ctx.time !== 'number') return false;
+  if ('timeInferred' in ctx && ctx.timeInferred !== true) return false;
   if (!optionalString(ctx.level) || !optionalString(ctx.logger) || !optionalString(ctx.pid) || !optionalString(ctx.thread) || !optionalString(ctx.host)) return false;
   return typeof ctx.source === 'string' && typeof ctx.text === 'string' && typeof ctx.line === 'number';
 }
 
-/** Whether an object's own keys are exactly `keys` (comma-joined), in that order; no array is made. */
-function keysAre(o: object, keys: string): boolean {
-  let at = 0;
+/** Whether an object's own enumerable keys are exactly `keys`, in that order. */
+function keysAre(o: object, keys: readonly string[]): boolean {
+  let i = 0;
   for (const k in o) {
-    if (!keys.startsWith(k, at)) return false;
-    at += k.length;
-    if (at < keys.length) {
-      if (keys.charCodeAt(at) !== 44 /* , */) return false;
-      at++;
-    }
+    if (k !== keys[i]) return false;
+    i++;
   }
-  return at === keys.length;
+  return i === keys.length;
 }
 
 export class EventDecoder {

@@ -163,3 +163,30 @@ test('one source\'s error ends the run while a worker reads another: exit 2, the
     cleanup();
   }
 });
+
+test('events of a shape the codec does not rebuild exactly go whole, and come back equal, keys in order', () => {
+  const ctx = () => ({ source: 'a.log', line: 3, level: 'INFO', logger: 'apscheduler.executors.default', pid: '7', thread: undefined, host: undefined, text: 'x' });
+  const job = { name: 'j', trigger: 'interval[0:00:01]' };
+  const odd: unknown[] = [
+    { kind: 'run-start', job, scheduledAt: { at: 1, offsetMinutes: 0, text: 't' }, ctx: ctx(), extra: 1 },
+    { kind: 'run-start', job, ctx: ctx(), scheduledAt: { at: 1, offsetMinutes: 0, text: 't' } },
+    { kind: 'run-start', job, scheduledAt: { offsetMinutes: 0, at: 1, text: 't' }, ctx: ctx() },
+    { kind: 'run-end', job, outcome: 'error', ctx: ctx(), exception: undefined },
+    { kind: 'run-end', job, outcome: 'cancelled', ctx: ctx() },
+    { kind: 'misfire', job: { name: 'j', trigger: 't', nextRunAt: 'n', paused: true }, lateMicros: 5, ctx: ctx() },
+    { kind: 'misfire', job: { trigger: 't', name: 'j' }, lateMicros: 5, ctx: ctx() },
+    { kind: 'max-instances', job, maxInstances: 1, ctx: { ...ctx(), time: 5, stream: 's' } },
+    { kind: 'max-instances', job, maxInstances: 1, ctx: { ...ctx(), time: '5' } },
+    { kind: 'max-instances', job, maxInstances: 1, ctx: { ...ctx(), other: 1 } },
+  ];
+  const fine: unknown[] = [
+    { kind: 'run-end', job, outcome: 'error', ctx: { ...ctx(), stream: 's', time: 5, timeInferred: true }, exception: 'E' },
+    { kind: 'misfire', job: { name: 'j', trigger: 't', paused: true }, lateMicros: 5, ctx: { ...ctx(), timeInferred: true } },
+  ];
+  const events = [...odd, ...fine] as LogEvent[];
+  const { batch } = new EventEncoder().encode(events);
+  assert.equal(batch.others.length, odd.length, 'every odd shape goes whole; the two the reader can make go compact');
+  const back = new EventDecoder().decode(structuredClone(batch));
+  assert.deepStrictEqual(back, events);
+  assert.equal(JSON.stringify(back), JSON.stringify(events));
+});
