@@ -98,17 +98,42 @@ export interface Peeled {
 /** Peel known envelopes off a line, outermost first (a compose prefix around a timestamp, say). */
 const NOTHING: Peeled = Object.freeze({ offset: 0, fields: Object.freeze({}), names: Object.freeze([]) as unknown as string[] });
 
+/**
+ * The envelopes that may start with each ASCII character (from their `firstChar`), and whether a
+ * line can start with one at all: this runs for every record, most of which have no envelope.
+ */
+const BY_FIRST_CHAR: EnvelopeDef[][] = Array.from({ length: 128 }, (_, c) => ENVELOPES.filter((env) => env.firstChar.test(String.fromCharCode(c))));
+
+function mayStartWith(rest: string): EnvelopeDef[] {
+  const c = rest.charCodeAt(0);
+  if (c < 128) return BY_FIRST_CHAR[c];
+  return Number.isNaN(c) ? NONE : ENVELOPES.filter((env) => env.firstChar.test(rest[0]));
+}
+
+const NONE: EnvelopeDef[] = [];
+
+/**
+ * Whether a line starting with a digit can be in a digit-led envelope: each starts with an ISO
+ * date and `T` (`2024-01-01T`; envelopes.test.ts holds every such pattern to it), while a Python
+ * record's own stamp has a space there.
+ */
+function isoDateT(rest: string): boolean {
+  return rest.charCodeAt(4) === 45 && rest.charCodeAt(7) === 45 && rest.charCodeAt(10) === 84;
+}
+
 export function peelEnvelopes(line: string): Peeled {
   // Most lines have no envelope: answer without allocating.
-  if (!ENVELOPES.some((env) => env.firstChar.test(line[0] ?? ''))) return NOTHING;
+  const first = mayStartWith(line);
+  if (first.length === 0) return NOTHING;
+  const c = line.charCodeAt(0);
+  if (c >= 48 && c <= 57 && !isoDateT(line)) return NOTHING;
   let offset = 0;
   const fields: EnvelopeFields = {};
   const names: string[] = [];
   for (let round = 0; round < 3; round++) {
     const rest = offset === 0 ? line : line.slice(offset);
     let matched = false;
-    for (const env of ENVELOPES) {
-      if (!env.firstChar.test(rest[0] ?? '')) continue;
+    for (const env of mayStartWith(rest)) {
       const m = env.pattern.exec(rest);
       if (!m) continue;
       if (env.accept && !env.accept(m)) continue;

@@ -76,3 +76,13 @@ test('a bare Python record has no envelope', () => {
   assert.deepEqual(peelEnvelopes('2024-01-01 16:23:18,123 INFO apscheduler.scheduler: Scheduler started'), { offset: 0, fields: {}, names: [] });
   assert.deepEqual(peelEnvelopes(''), { offset: 0, fields: {}, names: [] });
 });
+
+test('every envelope that may start with a digit starts with an ISO date and T (the shortcut for digit-led lines relies on it)', () => {
+  const digitLed = ENVELOPES.filter((env) => env.firstChar.test('2'));
+  assert.ok(digitLed.length > 0);
+  for (const env of digitLed) assert.ok(env.pattern.source.startsWith('^\\d{4}-\\d\\d-\\d\\dT'), `${env.name}: ${env.pattern.source}`);
+  // A Python record's own stamp has a space after the date: no envelope, nothing allocated.
+  assert.equal(peelEnvelopes('2024-01-01 16:23:18,123 INFO apscheduler.scheduler: Scheduler started').offset, 0);
+  assert.equal(peelEnvelopes('').offset, 0);
+  assert.equal(peelEnvelopes('é web-1  | x').offset, 0);
+});
