@@ -77,20 +77,101 @@ export function parseOffset(text: string): number | undefined {
   return m[1] === '-' ? -minutes : minutes;
 }
 
-/** Every timestamp in a prefix, in order of appearance. */
-const ISO_AT = new RegExp(ISO.source, 'y');
-
-/** The ISO stamp that starts at `start` of `text`, if it is one (a layout's known position). */
+/**
+ * The ISO stamp that starts at `start` of `text` and ends at `end`, if it is one (a layout's
+ * known position): what ISO matches there, read by hand, because it runs for every record and
+ * the regex made nine strings per call. test/readers/timestamp.test.ts holds it to the regex.
+ */
 export function isoStampAt(text: string, start: number, end: number): Stamp | undefined {
-  ISO_AT.lastIndex = start;
-  const m = ISO_AT.exec(text);
-  if (!m || start + m[0].length !== end) return undefined;
-  const zone = m[8] ?? m[9];
+  const n = text.length;
+  const i0 = start;
+  if (i0 + 19 > n) return undefined;
+  const y = digits(text, i0, 4);
+  const mo = digits(text, i0 + 5, 2);
+  const d = digits(text, i0 + 8, 2);
+  const h = digits(text, i0 + 11, 2);
+  const mi = digits(text, i0 + 14, 2);
+  const sec = digits(text, i0 + 17, 2);
+  const s1 = text.charCodeAt(i0 + 4), s2 = text.charCodeAt(i0 + 7), t = text.charCodeAt(i0 + 10);
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return undefined;
+  if ((s1 !== 45 && s1 !== 47) || (s2 !== 45 && s2 !== 47) || (t !== 84 && t !== 32)) return undefined;
+  if (text.charCodeAt(i0 + 13) !== 58 || text.charCodeAt(i0 + 16) !== 58) return undefined;
+  let i = i0 + 19;
+  // `[.,]` and 1 to 9 digits, as many as there are.
+  let micros = 0;
+  const sep = text.charCodeAt(i);
+  if ((sep === 46 || sep === 44) && isDigit(text.charCodeAt(i + 1))) {
+    const f = i + 1;
+    let k = f;
+    while (k < n && k - f < 9 && isDigit(text.charCodeAt(k))) k++;
+    // Microseconds: the first six digits, padded (fractionMicros).
+    for (let j = 0; j < 6; j++) micros = micros * 10 + (f + j < k ? text.charCodeAt(f + j) - 48 : 0);
+    i = k;
+  }
+  let offsetMinutes: number | undefined;
+  const z = zoneAt(text, i);
+  if (z !== undefined) {
+    offsetMinutes = z.minutes;
+    i = z.end;
+  }
+  if (i !== end) return undefined;
   return {
-    wall: wallMicros(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6], m[7]),
-    offsetMinutes: zone === undefined ? undefined : parseOffset(zone),
-    start, end, form: zone === undefined ? 'iso' : 'iso-offset',
+    wall: (daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * 1e6 + micros,
+    offsetMinutes,
+    start, end, form: offsetMinutes === undefined ? 'iso' : 'iso-offset',
   };
+}
+
+/**
+ * ISO's zone after the time, at `i`: `Z` or `±HH[[:]MM]` not followed by a digit, or a space and
+ * `UTC`, `GMT` or `±HH[:]MM` at a word's end; the offset in minutes and where the zone ends.
+ */
+function zoneAt(text: string, i: number): { minutes: number; end: number } | undefined {
+  const c = text.charCodeAt(i);
+  if (c === 90 /* Z */) return isDigit(text.charCodeAt(i + 1)) ? undefined : { minutes: 0, end: i + 1 };
+  if (c === 43 || c === 45) {
+    const hh = offsetHours(text, i + 1);
+    if (hh < 0) return undefined;
+    const sign = c === 45 ? -1 : 1;
+    // With minutes (`:MM` or `MM`) when they are there and no digit follows; else the hours alone.
+    const colon = text.charCodeAt(i + 3) === 58 ? 1 : 0;
+    const mm = minutesAt(text, i + 3 + colon);
+    if (mm >= 0 && !isDigit(text.charCodeAt(i + 5 + colon))) return { minutes: sign * (hh * 60 + mm), end: i + 5 + colon };
+    return isDigit(text.charCodeAt(i + 3)) ? undefined : { minutes: sign * hh * 60, end: i + 3 };
+  }
+  if (c !== 32) return undefined;
+  const w = text.charCodeAt(i + 1);
+  if (w === 85 || w === 71) {
+    const word = text.slice(i + 1, i + 4);
+    if ((word === 'UTC' || word === 'GMT') && !isWordChar(text.charCodeAt(i + 4))) return { minutes: 0, end: i + 4 };
+    return undefined;
+  }
+  if (w !== 43 && w !== 45) return undefined;
+  const hh = offsetHours(text, i + 2);
+  if (hh < 0) return undefined;
+  const colon = text.charCodeAt(i + 4) === 58 ? 1 : 0;
+  const mm = minutesAt(text, i + 4 + colon);
+  if (mm < 0 || isWordChar(text.charCodeAt(i + 6 + colon))) return undefined;
+  return { minutes: (w === 45 ? -1 : 1) * (hh * 60 + mm), end: i + 6 + colon };
+}
+
+/** `0\d` or `1[0-4]` at `i`: an offset's hours, or -1. */
+function offsetHours(text: string, i: number): number {
+  const a = text.charCodeAt(i), b = text.charCodeAt(i + 1);
+  if (!isDigit(b)) return -1;
+  if (a === 48) return b - 48;
+  if (a === 49 && b <= 52) return 10 + b - 48;
+  return -1;
+}
+
+/** `[0-5]\d` at `i`, or -1. */
+function minutesAt(text: string, i: number): number {
+  const a = text.charCodeAt(i), b = text.charCodeAt(i + 1);
+  return a >= 48 && a <= 53 && isDigit(b) ? (a - 48) * 10 + b - 48 : -1;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 export function findStamps(text: string): Stamp[] {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findStamps, fractionMicros, parseOffset, parsePythonDatetime, parsePythonTimedelta, pickStamp } from '../../src/readers/timestamp';
+import { findStamps, fractionMicros, isoStampAt, parseOffset, wallMicros, parsePythonDatetime, parsePythonTimedelta, pickStamp } from '../../src/readers/timestamp';
 import { isoFromMicros } from '../../src/model/time';
 import { micros } from './read-log';
 
@@ -154,4 +154,46 @@ test('%(created)f epoch seconds, and ctime stamps without brackets', () => {
   const [c] = findStamps('Thu Nov 26 13:05:10 2026 INFO apscheduler.scheduler: ');
   assert.equal(c.form, 'apache');
   assert.equal(new Date(c.wall / 1000).toISOString(), '2026-11-26T13:05:10.000Z');
+});
+
+// isoStampAt reads by hand what this regex (ISO in timestamp.ts, anchored) matches: the reference.
+const ISO_REFERENCE = /(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(?:(Z|[+-](?:0\d|1[0-4])(?::?[0-5]\d)?)(?!\d)| (UTC|GMT|[+-](?:0\d|1[0-4]):?[0-5]\d)\b)?/y;
+
+function referenceStampAt(text: string, start: number, end: number) {
+  ISO_REFERENCE.lastIndex = start;
+  const m = ISO_REFERENCE.exec(text);
+  if (!m || start + m[0].length !== end) return undefined;
+  const zone = m[8] ?? m[9];
+  return {
+    wall: wallMicros(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6], m[7]),
+    offsetMinutes: zone === undefined ? undefined : parseOffset(zone),
+    start, end, form: zone === undefined ? 'iso' : 'iso-offset',
+  };
+}
+
+test('isoStampAt reads exactly what the ISO regex matches, on 200,000 generated stamps and near misses', () => {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const d = (k: number) => Array.from({ length: k }, () => String(Math.floor(rnd() * 10))).join('');
+  const tails = ['', 'Z', 'Z1', '+', '-', '+0', '+05', '+14', '+15', '+1', '+09:3', '+09:30', '+0930', '+09301', '+09:301', '+09:60', '-03', '-0300', ' UTC', ' GMT', ' UTCx', ' UT',
+    ' +0100', ' +01:00', ' +01000', ' +01:0', ' -1400', ' +2', ' ', 'x', '1', ':', ' Z', ' utc', '+05:', '+05:3x'];
+  let found = 0;
+  for (let k = 0; k < 200_000; k++) {
+    const lead = pick(['', '', 'x', '[', '2024 ']);
+    const date = rnd() < 0.05 ? d(3) + 'a' : d(4);
+    const sep = pick(['-', '-', '/', '.']);
+    const t = pick([' ', 'T', 'T', '_']);
+    const frac = pick(['', '', ',' + d(3), '.' + d(6), '.' + d(9), '.' + d(10), ',', '.' + d(1), '.' + d(7)]);
+    const text = `${lead}${date}${sep}${d(2)}${pick([sep, '-'])}${d(2)}${t}${d(2)}:${d(2)}${pick([':', ':', '.'])}${d(2)}${frac}${pick(tails)}${pick(['', ' INFO', '1', 'a', ']'])}`;
+    const start = lead.length;
+    // The end a layout learnt: anywhere near the stamp's real end, often exactly it.
+    ISO_REFERENCE.lastIndex = start;
+    const m = ISO_REFERENCE.exec(text);
+    const end = m && rnd() < 0.8 ? start + m[0].length : start + 19 + Math.floor(rnd() * 16);
+    const want = referenceStampAt(text, start, end);
+    if (want) found++;
+    assert.deepStrictEqual(isoStampAt(text, start, end), want, JSON.stringify({ text, start, end }));
+  }
+  assert.ok(found > 50_000, `stamps read: ${found}`);
 });
