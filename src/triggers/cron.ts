@@ -125,17 +125,41 @@ function checkStep(field: FieldName, e: Expr, span: number): Expr {
 
 // ---- the calendar, on wall-clock seconds ----
 
-function parts(wall: number): { year: number; month: number; day: number; hour: number; minute: number; second: number; weekday: number } {
-  const d = new Date(wall * 1000);
-  return {
-    year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(),
-    hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(),
-    weekday: (d.getUTCDay() + 6) % 7,
+interface Parts { year: number; month: number; day: number; hour: number; minute: number; second: number; weekday: number }
+
+// One walk asks for the fields of the same wall time many times over (every field, its maximum,
+// every expression): the last answer is kept. Callers only read it.
+let lastWall = NaN;
+let lastParts: Parts | undefined;
+
+/** The calendar fields of a wall-clock second, without Date (Howard Hinnant's civil_from_days). */
+function parts(wall: number): Parts {
+  if (wall === lastWall) return lastParts!;
+  const days = Math.floor(wall / 86400);
+  const rem = wall - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const hour = Math.floor(rem / 3600);
+  const minute = Math.floor((rem - hour * 3600) / 60);
+  lastParts = {
+    year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day,
+    hour, minute, second: Math.floor(rem - hour * 3600 - minute * 60),
+    // 1970-01-01 was a Thursday: 3 with Monday 0.
+    weekday: (((days + 3) % 7) + 7) % 7,
   };
+  lastWall = wall;
+  return lastParts;
 }
 
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
 function isoWeek(wall: number): number {
