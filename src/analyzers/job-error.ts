@@ -17,6 +17,7 @@ export const jobError: LogRule = {
   create() {
     const tally = new JobTally(() => ({ exception: undefined as string | undefined, exceptions: new Set<string>() }));
     return {
+      eventKinds: ['run-end'],
       event(event) {
         if (event.kind !== 'run-end' || event.outcome !== 'error') return;
         const t = tally.hit(event.job, event.ctx.time, evidenceOf(event.ctx));

@@ -43,6 +43,7 @@ export const jobRemoved: LogRule = {
       addEvidence(r.evidence, evidence);
     };
     return {
+      eventKinds: ['restore-failed', 'executor-lookup-failed'],
       event(event) {
         if (event.kind === 'restore-failed') {
           const store = event.ctx.logger?.startsWith('apscheduler.jobstores.') ? event.ctx.logger.slice('apscheduler.jobstores.'.length) : undefined;

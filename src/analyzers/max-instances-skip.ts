@@ -16,6 +16,7 @@ export const maxInstancesSkip: LogRule = {
   create() {
     const tally = new JobTally(() => ({ limit: 0 }));
     return {
+      eventKinds: ['max-instances'],
       event(event) {
         if (event.kind !== 'max-instances') return;
         const t = tally.hit(event.job, event.ctx.time, evidenceOf(event.ctx));

@@ -16,6 +16,7 @@ export const misfire: LogRule = {
   create() {
     const tally = new JobTally(() => ({ maxLate: 0 }));
     return {
+      eventKinds: ['misfire'],
       event(event) {
         if (event.kind !== 'misfire') return;
         const t = tally.hit(event.job, event.ctx.time, evidenceOf(event.ctx));

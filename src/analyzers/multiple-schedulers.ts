@@ -45,6 +45,7 @@ export const multipleSchedulers: LogRule = {
     const perJob = new Map<string, { byInstance: Map<string, Activity>; instance: string | undefined; activity: Activity | undefined; id: number }>();
 
     return {
+      eventKinds: ['scheduler-start'],
       event(event, instance) {
         if (event.kind !== 'scheduler-start') return;
         const list = startEvidence.get(instance) ?? [];

@@ -70,6 +70,12 @@ export interface RuleContext {
 
 export interface LogRuleListener {
   event?(event: LogEvent, instance: string): void;
+  /**
+   * The kinds of event `event` is called for; every kind when absent. Most rules care about a
+   * few kinds, and nearly every event of a large log is a run's start or end: declaring them
+   * spares a call per event per rule (ESLint's selectors, for the same reason).
+   */
+  eventKinds?: readonly LogEvent['kind'][];
   /** `open` holds the other runs of the same job in the same instance still running. */
   runStart?(run: Run, open: Run[]): void;
   runEnd?(run: Run, endInferred: boolean): void;

@@ -19,6 +19,7 @@ export const silentRuns: LogRule = {
     let runs = 0;
     let evidence: { source: string; line: number; text?: string } | undefined;
     return {
+      eventKinds: ['scheduler-start', 'job-added', 'run-start', 'run-end', 'misfire', 'max-instances'],
       event(event) {
         if (event.kind === 'scheduler-start') {
           starts++;

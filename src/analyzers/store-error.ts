@@ -34,6 +34,7 @@ export const storeError: LogRule = {
   create() {
     const outages = new Map<string, Outage>();
     return {
+      eventKinds: ['jobstore-error'],
       event(event) {
         if (event.kind === 'jobstore-error') {
           let o = outages.get(event.store);

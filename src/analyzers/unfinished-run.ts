@@ -28,6 +28,7 @@ export const unfinishedRun: LogRule = {
     const cutOff = new Set<string>();
     const runKey = (job: { name: string }, at: number) => `${job.name}\0${at}`;
     return {
+      eventKinds: ['run-start', 'run-cut-off'],
       event(event) {
         if ((event.kind === 'run-start' && event.cutOff) || event.kind === 'run-cut-off') cutOff.add(runKey(event.job, event.scheduledAt.at));
       },

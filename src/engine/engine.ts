@@ -35,6 +35,8 @@ export class Engine {
   private readonly rules: LogRule[];
   private readonly listeners: LogRuleListener[];
   private readonly onEvent: LogRuleListener[];
+  /** Per event kind, the listeners whose `event` takes it (made on the first event of the kind). */
+  private readonly onKind = new Map<string, LogRuleListener[]>();
   private readonly onStart: LogRuleListener[];
   private readonly onEnd: LogRuleListener[];
   private readonly registry = new JobRegistry();
@@ -60,7 +62,7 @@ export class Engine {
     if (event.kind === 'server-line') {
       // A server's line belongs to its stream, not to a scheduler process.
       census.prints.serverLine(event, tracker.whereOf(event.ctx));
-      for (const l of this.onEvent) l.event!(event, '');
+      for (const l of this.listenersOf(event.kind)) l.event!(event, '');
       return;
     }
     // The interned job drops `next run at`; a skip line's is the fire time it skipped.
@@ -97,7 +99,13 @@ export class Engine {
         stats.event(event);
     }
     census.event(event, state.id, nextRunAt);
-    for (const l of this.onEvent) l.event!(event, state.id);
+    for (const l of this.listenersOf(event.kind)) l.event!(event, state.id);
+  }
+
+  private listenersOf(kind: LogEvent['kind']): LogRuleListener[] {
+    let list = this.onKind.get(kind);
+    if (!list) this.onKind.set(kind, (list = this.onEvent.filter((l) => !l.eventKinds || l.eventKinds.includes(kind))));
+    return list;
   }
 
   /**

@@ -43,6 +43,7 @@ export async function loggedRuns(paths: string[], options: AnalyzeOptions): Prom
     runStart(run: Run) {
       seen.runs.add(runKey(run.job.name, run.scheduledAt.at));
     },
+    eventKinds: ['misfire', 'max-instances'],
     event(event: LogEvent) {
       if (event.kind === 'misfire') add(seen.misfires, event.job.name, event.ctx.time);
       else if (event.kind === 'max-instances') add(seen.skips, event.job.name, event.ctx.time);

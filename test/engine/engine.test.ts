@@ -117,3 +117,23 @@ test('unfinished-run live: a run whose process fell silent while others logged c
   // beats). Live, the wall clock at T0+20 s has not seen that wait pass, whatever the stamps say.
   assert.deepEqual(byRule(engine.findings({ now: (T0 + 20e3) * 1000 }), 'unfinished-run'), []);
 });
+
+test('the event kinds a rule declares are all it reads: every scenario\'s findings are the same when every listener gets every event', async () => {
+  const { LOG_RULES } = await import('../../src/analyzers');
+  const declared = LOG_RULES.filter((r) => r.create({ options: {}, instance: () => undefined }).eventKinds);
+  assert.ok(declared.length >= 8, `rules that declare their kinds: ${declared.map((r) => r.id)}`);
+  for (const dir of LOGS) {
+    const events = await eventsOf(join(FIXTURES, dir, 'app.log'));
+    const want = JSON.stringify(engineOf(events).finish());
+    const creates = LOG_RULES.map((r) => r.create);
+    try {
+      for (const r of LOG_RULES) {
+        const create = r.create;
+        (r as { create: typeof create }).create = (ctx) => ({ ...create(ctx), eventKinds: undefined });
+      }
+      assert.equal(JSON.stringify(engineOf(events).finish()), want, dir);
+    } finally {
+      LOG_RULES.forEach((r, i) => ((r as { create: (typeof creates)[number] }).create = creates[i]));
+    }
+  }
+});
