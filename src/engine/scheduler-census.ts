@@ -175,7 +175,8 @@ export class SchedulerCensus {
         const key = `${k}\u0000${nextRunAt}`;
         if (s.skips.size >= MAX_SKIP_KEYS) s.skips.clear();
         let entry = s.skips.get(key);
-        if (!entry) s.skips.set(key, (entry = { n: 0, evidence: [] }));
+        // The key is copied: made of the line's own `next run at`, it would pin the chunk of log it was read from.
+        if (!entry) s.skips.set(detach(key), (entry = { n: 0, evidence: [] }));
         entry.n++;
         addEvidence(entry.evidence, evidenceOf(event.ctx));
         const best = s.perJobSkips.get(k);
