@@ -17,6 +17,8 @@ import { LogReader, type ReaderOptions, type SourceStats } from './log-reader';
 
 /** Below this many bytes (all parts of a source together) a source is read in the main thread. */
 export const THREAD_MIN_BYTES = 8 << 20;
+/** Events handed on at a time from a batch (event-codec.ts: a smaller part dies young). */
+const PART = 256;
 /** A gzip file counts as this many times its size: logs compress about tenfold, and the worker decompresses too. */
 const GZIP_RATIO = 8;
 
@@ -149,7 +151,7 @@ export class ThreadedReader implements EventSource {
         const m = queue.shift()!;
         if (m.type === 'events') {
           worker.postMessage({ type: 'taken' } satisfies ToWorker);
-          yield decoder.decode(m.batch);
+          yield* decoder.parts(m.batch, PART);
         } else if (m.type === 'done') {
           this.stats = m.stats;
           return;
