@@ -11,6 +11,10 @@ import type { DeploymentPrint } from '../engine/deployment-prints';
 
 interface Activity { first: number; last: number }
 
+/** Who ran one scheduled time: no one yet, one instance's number, or the numbers of several. */
+type Who = number | Set<number>;
+const NOBODY = -1;
+
 export const multipleSchedulers: LogRule = {
   id: 'multiple-schedulers',
   scope: 'log',
@@ -33,13 +37,14 @@ export const multipleSchedulers: LogRule = {
     const ids = new Map<string, number>();
     const names: string[] = [];
     const together = new Map<string, number[]>();
-    const keepTogether = (who: Set<number>, into: Map<string, number[]>) => {
-      if (who.size < 2) return;
+    // A scheduled time one instance ran (nearly all of them) is that instance's number; a Set from a second on.
+    const keepTogether = (who: Who, into: Map<string, number[]>) => {
+      if (typeof who === 'number' || who.size < 2) return;
       const sorted = [...who].sort((a, b) => a - b);
       const key = sorted.join(',');
       if (!into.has(key)) into.set(key, sorted);
     };
-    const recent = new RecentRuns<Set<number>>(() => new Set(), (who) => keepTogether(who, together));
+    const recent = new RecentRuns<Who>(() => NOBODY, (who) => keepTogether(who, together));
     const startEvidence = new Map<string, Evidence[]>();
     const jobName = new Map<string, string>();
     const perJob = new Map<string, { byInstance: Map<string, Activity>; instance: string | undefined; activity: Activity | undefined; id: number }>();
@@ -76,7 +81,11 @@ export const multipleSchedulers: LogRule = {
         const a = job.activity;
         if (a) a.last = Math.max(a.last, run.start);
         else job.byInstance.set(run.instance, (job.activity = { first: run.start, last: run.start }));
-        recent.get(run.key, run.scheduledAt.at).add(job.id);
+        const who = recent.get(run.key, run.scheduledAt.at);
+        if (who === NOBODY) recent.set(job.id);
+        else if (typeof who === 'number') {
+          if (who !== job.id) recent.set(new Set([who, job.id]));
+        } else who.add(job.id);
       },
       finish(end) {
         const findings: Finding[] = [];

@@ -19,6 +19,9 @@ export class RecentRuns<T> {
   private byJob = new Map<string, Window<T>>();
   /** Whether the entry the last get() returned already existed (no result object per run). */
   seen = false;
+  /** Where the last get() found or put its entry, for set(). */
+  private lastWindow: Window<T> | undefined;
+  private lastIndex = 0;
 
   /** `expired`: called once per entry when it leaves the window, with its job key. */
   constructor(private readonly create: () => T, private readonly expired?: (entry: T, key: string) => void) {}
@@ -31,6 +34,8 @@ export class RecentRuns<T> {
       for (let i = w.times.length - 1; i >= w.head; i--) {
         if (w.times[i] === scheduledAt) {
           this.seen = true;
+          this.lastWindow = w;
+          this.lastIndex = i;
           return w.entries[i];
         }
       }
@@ -49,7 +54,17 @@ export class RecentRuns<T> {
       w.head = 0;
     }
     this.seen = false;
+    this.lastWindow = w;
+    this.lastIndex = w.entries.length - 1;
     return entry;
+  }
+
+  /**
+   * Replaces the entry the last get() returned: for entries that are values, not objects (one
+   * number for the one instance nearly every scheduled time has, instead of a Set made per run).
+   */
+  set(entry: T): void {
+    if (this.lastWindow) this.lastWindow.entries[this.lastIndex] = entry;
   }
 
   /** The entries still in their window, with their job keys (read only: finish() may run many times). */
