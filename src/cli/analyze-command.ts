@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UserError } from '../model/errors';
 import { absentEntries, pruneBaseline, writeBaseline } from '../baseline/baseline-file';
 import type { Finding } from '../model/finding';
-import { FORMATS, render } from '../report/render';
+import { FORMATS, render, renderPieces } from '../report/render';
 import { buildReport } from '../report/report';
 import { exitCodeFor, parseFailOn, parseMaxFindings } from './exit';
 import { applyControls, prepareControls, type ControlFlags, type Controls } from './analyze-controls';
@@ -104,7 +104,7 @@ export async function runAnalyze(logs: string[], flags: AnalyzeFlags): Promise<n
       failOn, cwd: process.cwd(), color: useColor(t.output, flags.color), rules: controls.rules, maxFindings, recording: flags.writeBaseline !== undefined,
       width: t.output ? 80 : outputWidth(process.stdout), quiet: flags.quiet, allJobs: flags.allJobs, stdinName: flags.stdinFilename,
     };
-    await emit(render(t.format, report, options), t.output);
+    await emit(renderPieces(t.format, report, options), t.output);
     // In GitHub Actions the step summary is the place people look: the Markdown report goes there too.
     if (t.format === 'github' && process.env.GITHUB_STEP_SUMMARY) await appendStepSummary(process.env.GITHUB_STEP_SUMMARY, render('markdown', report, options));
   }

@@ -13,12 +13,15 @@ export async function appendStepSummary(path: string, markdown: string): Promise
   }
 }
 
-export async function emit(text: string, output: string | undefined): Promise<void> {
+/** `text`: the report, or its pieces in order (a large JSON report is written without being one string). */
+export async function emit(text: string | Iterable<string>, output: string | undefined): Promise<void> {
   if (output) {
     await writeAtomically(output, text);
     return;
   }
-  await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+  for (const piece of typeof text === 'string' ? [text] : text) {
+    await new Promise<void>((resolve, reject) => process.stdout.write(piece, (err) => (err ? reject(err) : resolve())));
+  }
 }
 
 /**

@@ -5,12 +5,14 @@ import { basename, dirname, join } from 'node:path';
 import { UserError } from '../model/errors';
 import { describeFsError } from '../model/errors';
 
-export async function writeAtomically(path: string, content: string): Promise<void> {
+/** `content`: the text, or its pieces in order (written one by one, never joined). */
+export async function writeAtomically(path: string, content: string | Iterable<string>): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     const handle = await fs.open(tmp, 'w');
     try {
-      await handle.writeFile(content);
+      if (typeof content === 'string') await handle.writeFile(content);
+      else for (const piece of content) await handle.write(piece);
       await handle.sync();
     } finally {
       await handle.close();

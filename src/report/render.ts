@@ -3,7 +3,7 @@
 import { renderCompact } from './compact';
 import { renderGithub } from './github';
 import { renderHtml } from './html/render-html';
-import { renderJson } from './json';
+import { renderJson, renderJsonPieces } from './json';
 import { renderJunit } from './junit';
 import { renderMarkdown } from './markdown';
 import { renderNdjson } from './ndjson';
@@ -30,4 +30,13 @@ export function render(format: string, report: Report, options: RenderOptions): 
   const renderer = RENDERERS[format];
   if (!renderer) throw new Error(`no renderer for ${format}`);
   return renderer(report, options);
+}
+
+/**
+ * The same text, in pieces where the format streams (JSON: a large report is never one string),
+ * else in one piece.
+ */
+export function renderPieces(format: string, report: Report, options: RenderOptions): Iterable<string> {
+  if (format === 'json') return renderJsonPieces(report);
+  return [render(format, report, options)];
 }
