@@ -11,6 +11,7 @@
 // be reused when its marker says it was made with the same parameters.
 
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { civilFromDays } from '../model/time';
 
 /** Bump when the generated text changes, so stale files in bench-data/ are regenerated. */
 export const GENERATOR_VERSION = 1;
@@ -82,16 +83,8 @@ function civil(sec: number): Civil {
   rem -= h * 3600;
   const mi = Math.floor(rem / 60);
   const s = rem - mi * 60;
-  // Howard Hinnant's civil_from_days.
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const mo = mp < 10 ? mp + 3 : mp - 9;
-  return { y: era * 400 + yoe + (mo <= 2 ? 1 : 0), mo, d, h, mi, s };
+  const { year: y, month: mo, day: d } = civilFromDays(days);
+  return { y, mo, d, h, mi, s };
 }
 
 /**

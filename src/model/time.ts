@@ -10,3 +10,16 @@ export function isoFromMicros(us: number): string {
   if (rest === 0) return base;
   return base.replace('Z', String(rest).padStart(3, '0') + 'Z');
 }
+
+/** The civil date of a day number (days since 1970-01-01, proleptic Gregorian): Howard Hinnant's civil_from_days. */
+export function civilFromDays(days: number): { year: number; month: number; day: number } {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: era * 400 + yoe + (month <= 2 ? 1 : 0), month, day };
+}

@@ -7,6 +7,7 @@
 // offset and normalized. Cron libraries differ on each of these (test/triggers/cron.test.ts keeps
 // the comparison with APScheduler's own fire times), so the walk is reproduced rather than adopted.
 
+import { civilFromDays } from '../model/time';
 import type { Zone } from './zone';
 
 export const FIELD_NAMES = ['year', 'month', 'day', 'week', 'day_of_week', 'hour', 'minute', 'second'] as const;
@@ -132,23 +133,16 @@ interface Parts { year: number; month: number; day: number; hour: number; minute
 let lastWall = NaN;
 let lastParts: Parts | undefined;
 
-/** The calendar fields of a wall-clock second, without Date (Howard Hinnant's civil_from_days). */
+/** The calendar fields of a wall-clock second, without Date. */
 function parts(wall: number): Parts {
   if (wall === lastWall) return lastParts!;
   const days = Math.floor(wall / 86400);
   const rem = wall - days * 86400;
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
+  const { year, month, day } = civilFromDays(days);
   const hour = Math.floor(rem / 3600);
   const minute = Math.floor((rem - hour * 3600) / 60);
   lastParts = {
-    year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day,
+    year, month, day,
     hour, minute, second: Math.floor(rem - hour * 3600 - minute * 60),
     // 1970-01-01 was a Thursday: 3 with Monday 0.
     weekday: (((days + 3) % 7) + 7) % 7,
