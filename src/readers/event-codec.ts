@@ -141,8 +141,8 @@ const RUN_END_EXCEPTION_KEYS = ['kind', 'job', 'outcome', 'ctx', 'exception'];
 const SCHEDULED_KEYS = ['at', 'offsetMinutes', 'text'];
 const JOB_BASE_KEYS = ['name', 'trigger'];
 const CTX_BASE_KEYS = CTX_KEYS.split(',');
-/** The optional keys a context may have after its eight, in this order, and their bits. */
-const CTX_OPTIONAL: readonly [string, number][] = [['stream', 1], ['time', 2], ['timeInferred', 4]];
+/** The optional keys a context may have after its eight, in this order. */
+const CTX_OPTIONAL: readonly string[] = ['stream', 'time', 'timeInferred'];
 
 /** The compact code of an event whose shape is exactly one the decoder rebuilds, else OTHER. */
 function compactKind(e: LogEvent): number {
@@ -202,7 +202,7 @@ function compactCtx(ctx: RecordContext): boolean {
     if (i < 8) {
       if (k !== CTX_BASE_KEYS[i]) return false;
     } else {
-      while (next < CTX_OPTIONAL.length && CTX_OPTIONAL[next][0] !== k) next++;
+      while (next < CTX_OPTIONAL.length && CTX_OPTIONAL[next] !== k) next++;
       if (next === CTX_OPTIONAL.length) return false;
       next++;
     }
