@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadStoreJobs, storeJobBatches, type StoreRead } from '../engine/analyze-store';
 import type { StoreOptions } from '../stores/store';
 import { openOutput } from './stream-output';
+import { itemsText } from '../report/json-pieces';
 import type { DecodedStoreJob } from '../model/store-job';
 import { UserError } from '../model/errors';
 import { addStoreOptions, parseNow, storeOptionsFrom, type StoreFlags } from './store-flags';
@@ -29,9 +30,6 @@ export function registerJobs(program: Command): void {
     });
 }
 
-const ITEMS_START = '{\n  "jobs": [\n';
-const ITEMS_END = '\n  ]\n}';
-
 /**
  * `jobs --format json`, streamed: each batch of rows is decoded and written before the next is
  * read, so memory stays flat however large the store. The text is what
@@ -47,9 +45,7 @@ async function writeJobsJson(url: string, options: StoreOptions, output: string 
       if (batch.length === 0) continue;
       // One stringify per batch, at the depth the jobs have in the document: the items come out
       // indented as they would be in the whole, without re-indenting each job's text.
-      const doc = JSON.stringify({ jobs: batch.map(jobJson) }, null, 2);
-      const items = doc.slice(ITEMS_START.length, doc.length - ITEMS_END.length);
-      await out.write((count === 0 ? `${header()}\n` : ',\n') + items);
+      await out.write((count === 0 ? `${header()}\n` : ',\n') + itemsText('jobs', batch.map(jobJson)));
       count += batch.length;
     }
     await out.write(count === 0 ? `${header()}]\n}\n` : '\n  ]\n}\n');

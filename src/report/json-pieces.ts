@@ -20,14 +20,19 @@ export function* jsonPieces(value: Record<string, unknown>): Generator<string> {
       yield sep + whole.slice(2, -2);
       continue;
     }
-    // `  "key": [\n` … `\n  ]`: the items between, stringified where they sit in the document.
-    const open = `  ${JSON.stringify(key)}: [\n`;
-    yield sep + open;
-    for (let i = 0; i < v.length; i += ITEMS) {
-      const part = JSON.stringify({ [key]: v.slice(i, i + ITEMS) }, null, 2);
-      yield (i === 0 ? '' : ',\n') + part.slice(2 + open.length, -'\n  ]\n}'.length);
-    }
+    yield sep + `  ${JSON.stringify(key)}: [\n`;
+    for (let i = 0; i < v.length; i += ITEMS) yield (i === 0 ? '' : ',\n') + itemsText(key, v.slice(i, i + ITEMS));
     yield '\n  ]';
   }
   yield first ? '{}' : '\n}';
+}
+
+/**
+ * The items of a non-empty array that is the top-level `key` of a document, as
+ * JSON.stringify(document, null, 2) writes them there (`    item,\n    item`): written by
+ * JSON.stringify itself, at that depth, and cut out of `{\n  "key": [\n` … `\n  ]\n}`.
+ */
+export function itemsText(key: string, items: unknown[]): string {
+  const part = JSON.stringify({ [key]: items }, null, 2);
+  return part.slice(`{\n  ${JSON.stringify(key)}: [\n`.length, -'\n  ]\n}'.length);
 }
