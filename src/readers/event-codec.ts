@@ -187,7 +187,7 @@ function compactKind(e: LogEvent): number {
     } else if (k !== 'paused' || job.paused !== true) return OTHER;
     i++;
   }
-  return i >= 2 && compactCtx(e.ctx) ? code : OTHER;
+  return compactCtx(e.ctx) ? code : OTHER;
 }
 
 function optionalString(v: unknown): boolean {
@@ -250,19 +250,15 @@ export class EventDecoder {
     for (let from = 0; from < n; from += size) {
       const to = Math.min(n, from + size);
       const events: LogEvent[] = new Array(to - from);
-      for (let i = from; i < to; i++) {
-        const e = this.one(nums, i, str, others, other);
-        if (nums[i * STRIDE] === OTHER) other++;
-        events[i - from] = e;
-      }
+      for (let i = from; i < to; i++) events[i - from] = nums[i * STRIDE] === OTHER ? others[other++] : this.one(nums, i, str);
       yield events;
     }
   }
 
-  private one(nums: Float64Array, i: number, str: (code: number) => string | undefined, others: LogEvent[], other: number): LogEvent {
+  /** The compact event at `i` (not OTHER). */
+  private one(nums: Float64Array, i: number, str: (code: number) => string | undefined): LogEvent {
     const o = i * STRIDE;
     const code = nums[o];
-    if (code === OTHER) return others[other];
     const flags = nums[o + 3];
     const ctx: RecordContext = {
       source: str(nums[o + 4])!,

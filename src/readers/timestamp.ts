@@ -84,19 +84,18 @@ export function parseOffset(text: string): number | undefined {
  */
 export function isoStampAt(text: string, start: number, end: number): Stamp | undefined {
   const n = text.length;
-  const i0 = start;
-  if (i0 + 19 > n) return undefined;
-  const y = digits(text, i0, 4);
-  const mo = digits(text, i0 + 5, 2);
-  const d = digits(text, i0 + 8, 2);
-  const h = digits(text, i0 + 11, 2);
-  const mi = digits(text, i0 + 14, 2);
-  const sec = digits(text, i0 + 17, 2);
-  const s1 = text.charCodeAt(i0 + 4), s2 = text.charCodeAt(i0 + 7), t = text.charCodeAt(i0 + 10);
+  if (start + 19 > n) return undefined;
+  const y = digits(text, start, 4);
+  const mo = digits(text, start + 5, 2);
+  const d = digits(text, start + 8, 2);
+  const h = digits(text, start + 11, 2);
+  const mi = digits(text, start + 14, 2);
+  const sec = digits(text, start + 17, 2);
+  const s1 = text.charCodeAt(start + 4), s2 = text.charCodeAt(start + 7), t = text.charCodeAt(start + 10);
   if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return undefined;
   if ((s1 !== 45 && s1 !== 47) || (s2 !== 45 && s2 !== 47) || (t !== 84 && t !== 32)) return undefined;
-  if (text.charCodeAt(i0 + 13) !== 58 || text.charCodeAt(i0 + 16) !== 58) return undefined;
-  let i = i0 + 19;
+  if (text.charCodeAt(start + 13) !== 58 || text.charCodeAt(start + 16) !== 58) return undefined;
+  let i = start + 19;
   // `[.,]` and 1 to 9 digits, as many as there are.
   let micros = 0;
   const sep = text.charCodeAt(i);
