@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
-import { loadStoreJobs, storeJobBatches, type StoreRead } from '../engine/analyze-store';
+import { join } from 'node:path';
+import { loadStoreJobs, storeJobTexts, type StoreRead } from '../engine/analyze-store';
 import type { StoreOptions } from '../stores/store';
 import { openOutput } from './stream-output';
-import { itemsText } from '../report/json-pieces';
+import { jobsJsonHead } from '../report/jobs-json';
 import type { DecodedStoreJob } from '../model/store-job';
 import { UserError } from '../model/errors';
 import { addStoreOptions, parseNow, storeOptionsFrom, type StoreFlags } from './store-flags';
 import { emit } from './output';
 import { renderTable, type Column } from './plain-table';
+
+/** The renderer of the jobs' JSON items, by path: the decoding threads load it (engine/decode-pool.ts). */
+const JOBS_JSON = require.resolve(join(__dirname, '..', 'report', 'jobs-json'));
 
 export function registerJobs(program: Command): void {
   addStoreOptions(
@@ -40,13 +44,13 @@ async function writeJobsJson(url: string, options: StoreOptions, output: string 
   const out = await openOutput(output);
   let count = 0;
   try {
-    const header = () => `{\n  "version": 1,\n  "store": ${JSON.stringify(info.display)},\n  "read": ${JSON.stringify(info.readMode)},\n  "jobs": [`;
-    for await (const batch of storeJobBatches(url, options, (i) => (info = i))) {
-      if (batch.length === 0) continue;
-      // One stringify per batch, at the depth the jobs have in the document: the items come out
-      // indented as they would be in the whole, without re-indenting each job's text.
-      await out.write((count === 0 ? `${header()}\n` : ',\n') + itemsText('jobs', batch.map(jobJson)));
-      count += batch.length;
+    const header = () => jobsJsonHead(info.display, info.readMode);
+    // Each batch's items are made where it is decoded (report/jobs-json.ts), at the depth the jobs
+    // have in the document: they come out indented as they would be in the whole.
+    for await (const batch of storeJobTexts(url, options, (i) => (info = i), JOBS_JSON)) {
+      if (batch.count === 0) continue;
+      await out.write((count === 0 ? `${header()}\n` : ',\n') + batch.text);
+      count += batch.count;
     }
     await out.write(count === 0 ? `${header()}]\n}\n` : '\n  ]\n}\n');
     await out.finish();
@@ -54,15 +58,6 @@ async function writeJobsJson(url: string, options: StoreOptions, output: string 
     await out.abandon();
     throw err;
   }
-}
-
-function jobJson(job: DecodedStoreJob) {
-  return {
-    id: job.row.id,
-    nextRunTime: job.row.nextRunTime,
-    state: job.state ?? null,
-    decodeError: job.decodeError ?? null,
-  };
 }
 
 const JOB_COLUMNS: Column[] = [

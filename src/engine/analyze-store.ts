@@ -8,7 +8,8 @@ import type { DecodedStoreJob, StoreJob } from '../model/store-job';
 import type { RawStoreRow } from '../model/store-record';
 import { openStore } from '../stores/open-store';
 import type { StoreOptions } from '../stores/store';
-import { decodeRow, summarizeRow } from './decode-row';
+import { storeJobOf } from './decode-row';
+import { decodeInThreads } from './decode-pool';
 import type { JobSummary } from './job-stats';
 import { rowEvidence } from '../analyzers/store-evidence';
 
@@ -37,16 +38,16 @@ export { decodeRow, summarizeRow } from './decode-row';
 
 /** The store's jobs, decoded whole a batch at a time as they are read: for output that streams. */
 export function storeJobBatches(url: string, options: StoreOptions, read: (info: StoreRead) => void = () => undefined, load: LoadOptions = {}): AsyncIterable<DecodedStoreJob[]> {
-  const keep = load.keepPickles ?? true;
-  return batchesOf(url, options, read, (display, table, row) => decodeRow(display, table, row, keep));
+  return batchesOf(url, options, read, false, load.keepPickles ?? true) as AsyncIterable<DecodedStoreJob[]>;
 }
 
-async function* batchesOf<J>(url: string, options: StoreOptions, read: (info: StoreRead) => void, decode: (display: string, table: string, row: RawStoreRow) => J): AsyncIterable<J[]> {
+/** The store's rows, decoded (whole, or as `summaries`) in threads while the next rows are read (decode-pool.ts). */
+async function* batchesOf(url: string, options: StoreOptions, read: (info: StoreRead) => void, summaries: boolean, keepPickles: boolean): AsyncIterable<StoreJob[]> {
   const store = await openStore(url, options);
   try {
-    for await (const rows of store.batches()) {
+    for await (const { rows, states } of decodeInThreads(store.batches(), { summary: summaries, skip: invalid })) {
       read({ display: store.display, table: store.table, readMode: store.readMode });
-      yield rows.map((row) => decode(store.display, store.table, row));
+      yield rows.map((row, i) => storeJobOf(store.display, store.table, row, keepPickles, states![i] ?? undefined));
     }
     read({ display: store.display, table: store.table, readMode: store.readMode });
   } finally {
@@ -54,11 +55,33 @@ async function* batchesOf<J>(url: string, options: StoreOptions, read: (info: St
   }
 }
 
+/**
+ * The store's jobs decoded whole and rendered, a batch at a time, by `renderer` (a module path,
+ * see BatchRenderer): the text is made in the decoding threads.
+ */
+export async function* storeJobTexts(url: string, options: StoreOptions, read: (info: StoreRead) => void, renderer: string): AsyncIterable<{ count: number; text: string }> {
+  const store = await openStore(url, options);
+  try {
+    for await (const { rows, text } of decodeInThreads(store.batches(), { summary: false, skip: invalid, render: renderer })) {
+      read({ display: store.display, table: store.table, readMode: store.readMode });
+      yield { count: rows.length, text: text! };
+    }
+    read({ display: store.display, table: store.table, readMode: store.readMode });
+  } finally {
+    await store.close();
+  }
+}
+
+/** A row the store marked invalid (a NULL job_state, a -inf time) is not decoded. */
+function invalid(row: RawStoreRow): boolean {
+  return Boolean(row.invalid);
+}
+
 /** Every job of the store, with how it was read (with `summaries`, only what analysis reads of each). */
 export async function loadStore(url: string, options: StoreOptions, load: LoadOptions = {}): Promise<StoreRead & { jobs: StoreJob[] }> {
   const jobs: StoreJob[] = [];
   let info: StoreRead = { display: '', table: '', readMode: null };
-  const batches = load.summaries ? batchesOf(url, options, (i) => (info = i), summarizeRow) : storeJobBatches(url, options, (i) => (info = i), load);
+  const batches = batchesOf(url, options, (i) => (info = i), load.summaries === true, load.summaries ? false : load.keepPickles ?? true);
   for await (const batch of batches) for (const j of batch) jobs.push(j);
   return { ...info, jobs };
 }

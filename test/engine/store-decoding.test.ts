@@ -6,35 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
 import { checkStore, loadStore, loadStoreJobs } from '../../src/engine/analyze-store';
 import { ROWS_PER_TRANSACTION } from '../../src/stores/sqlite-store';
+import { largeStore } from '../support/large-store';
 import type { StoreJobState } from '../../src/model/store-job';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'stores');
 const table = { table: 'apscheduler_jobs' };
 const NOW = Date.parse('2026-11-26T12:00:00Z') * 1000;
-
-/** A store of several batches: the fixture's rows copied under new ids, with a corrupt pickle and a NULL among them. */
-function largeStore(dir: string): string {
-  const path = join(dir, 'large.sqlite');
-  const src = new Database(join(FIXTURES, 'mixed.sqlite'), { readonly: true });
-  const rows = src.prepare('SELECT id, next_run_time, job_state FROM apscheduler_jobs').all() as { id: string; next_run_time: number | null; job_state: Buffer }[];
-  src.close();
-  const db = new Database(path);
-  db.exec('CREATE TABLE apscheduler_jobs (id VARCHAR(191) PRIMARY KEY, next_run_time FLOAT, job_state BLOB NOT NULL)');
-  const put = db.prepare('INSERT INTO apscheduler_jobs VALUES (?, ?, ?)');
-  const n = ROWS_PER_TRANSACTION * 2 + 321;
-  db.transaction(() => {
-    for (let i = 0; i < n; i++) {
-      const r = rows[i % rows.length];
-      const state = i === 2500 ? Buffer.from('not a pickle') : r.job_state;
-      put.run(`row-${String(i).padStart(5, '0')}`, r.next_run_time, state);
-    }
-  })();
-  db.close();
-  return path;
-}
 
 test('a store of several read batches: every row, in order, whole and as summaries, the corrupt one too', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sd-decode-'));

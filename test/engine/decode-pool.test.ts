@@ -1,0 +1,118 @@
+// Store rows decoded in worker threads (engine/decode-pool.ts) must be exactly what this thread
+// decodes: the same states, in the same order, the corrupt and the NULL rows included, and the
+// same `jobs --format json` bytes. A worker that fails is an error, never a hang or a lost batch.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { decodeInThreads, type DecodedBatch, type DecodeThreads } from '../../src/engine/decode-pool';
+import { loadStore, loadStoreJobs } from '../../src/engine/analyze-store';
+import { openStore } from '../../src/stores/open-store';
+import { ROWS_PER_TRANSACTION } from '../../src/stores/sqlite-store';
+import { largeStore } from '../support/large-store';
+import { BIN, ROOT } from '../support/cli';
+
+const table = { table: 'apscheduler_jobs' };
+const ROWS = ROWS_PER_TRANSACTION * 2 + 321;
+
+async function decoded(url: string, threads: DecodeThreads, summary: boolean, render?: string): Promise<DecodedBatch[]> {
+  const store = await openStore(url, table);
+  const out: DecodedBatch[] = [];
+  try {
+    for await (const b of decodeInThreads(store.batches(), { summary, skip: (r) => Boolean(r.invalid), render }, threads)) out.push(b);
+  } finally {
+    await store.close();
+  }
+  return out;
+}
+
+test('threads or not, every batch decodes to the same states in the same order (whole and summaries)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sd-pool-'));
+  try {
+    const url = `sqlite:///${largeStore(dir, { withNull: true })}`;
+    for (const summary of [false, true]) {
+      const here = await decoded(url, 'never', summary);
+      const there = await decoded(url, 'always', summary);
+      assert.equal(there.length, 3);
+      assert.deepEqual(there.map((b) => b.rows.map((r) => r.id)), here.map((b) => b.rows.map((r) => r.id)));
+      assert.deepEqual(there.map((b) => b.states), here.map((b) => b.states));
+      const states = there.flatMap((b) => b.states!);
+      assert.equal(states.length, ROWS);
+      // The NULL row is not decoded; the corrupt one is, to its error.
+      assert.equal(states[3100], null);
+      assert.match(states[2500]!.decodeError!, /./);
+      assert.equal(states.filter((s) => s?.state).length, ROWS - 2);
+    }
+    // Through the pipeline's own entry points too, in both threads settings.
+    const env = process.env.SCHED_DOCTOR_DECODE_THREADS;
+    try {
+      process.env.SCHED_DOCTOR_DECODE_THREADS = 'always';
+      const whole = await loadStoreJobs(url, table);
+      const { jobs: slim } = await loadStore(url, table, { summaries: true });
+      process.env.SCHED_DOCTOR_DECODE_THREADS = 'never';
+      assert.deepEqual(whole, await loadStoreJobs(url, table));
+      assert.deepEqual(slim, (await loadStore(url, table, { summaries: true })).jobs);
+      assert.deepEqual(whole.filter((j) => j.decodeError).map((j) => j.row.id), ['row-02500', 'row-03100']);
+    } finally {
+      if (env === undefined) delete process.env.SCHED_DOCTOR_DECODE_THREADS;
+      else process.env.SCHED_DOCTOR_DECODE_THREADS = env;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('jobs --format json: byte-identical whether the rows are decoded and rendered in threads or here', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sd-pool-'));
+  try {
+    const url = `sqlite:///${largeStore(dir, { withNull: true })}`;
+    const texts = (['never', 'always'] as const).map((threads) => {
+      const out = join(dir, `${threads}.json`);
+      const r = spawnSync(process.execPath, [BIN, 'jobs', '--db', url, '--format', 'json', '-o', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, SCHED_DOCTOR_DECODE_THREADS: threads } });
+      assert.equal(r.status, 0, r.stderr);
+      return readFileSync(out, 'utf8');
+    });
+    assert.equal(texts[1], texts[0]);
+    const doc = JSON.parse(texts[0]);
+    assert.equal(doc.jobs.length, ROWS);
+    assert.equal(doc.jobs[3100].state, null);
+    assert.match(doc.jobs[3100].decodeError, /NULL|not a BLOB|job_state/i);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a renderer that fails in a worker is an error from the batch it failed on, and the threads are closed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sd-pool-'));
+  try {
+    const url = `sqlite:///${largeStore(dir)}`;
+    const failing = join(dir, 'failing-render.js');
+    writeFileSync(failing, `exports.renderBatch = (rows) => { if (rows[0].id === 'row-02000') throw new Error('render broke'); return String(rows.length); };\n`);
+    const texts: string[] = [];
+    await assert.rejects(async () => {
+      const store = await openStore(url, table);
+      try {
+        for await (const b of decodeInThreads(store.batches(), { summary: false, skip: () => false, render: failing }, 'always')) texts.push(b.text!);
+      } finally {
+        await store.close();
+      }
+    }, /render broke/);
+    // The batch before the failure came out whole; nothing after it did.
+    assert.deepEqual(texts, [String(ROWS_PER_TRANSACTION)]);
+    // A consumer that stops early leaves no thread behind (the test process would not exit).
+    const store = await openStore(url, table);
+    try {
+      for await (const b of decodeInThreads(store.batches(), { summary: true, skip: () => false }, 'always')) {
+        assert.equal(b.rows.length, ROWS_PER_TRANSACTION);
+        break;
+      }
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
