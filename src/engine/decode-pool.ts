@@ -11,8 +11,8 @@
 // text there. Decoding for analysis stays in this thread by default (see decodeInThreads).
 
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerBeside } from '../model/worker-start';
 import type { RawStoreRow } from '../model/store-record';
 import { decodeState, type DecodedState } from './decode-row';
 
@@ -189,12 +189,6 @@ class Pool {
   }
 }
 
-/** The worker, from dist/ as built; under the tests' TypeScript loader, from the source through it. */
 function startWorker(): Worker {
-  if (__filename.endsWith('.ts')) {
-    const entry = join(__dirname, 'decode-worker.ts');
-    const loader = require.resolve('tsx/cjs');
-    return new Worker(`require(${JSON.stringify(loader)}); require(${JSON.stringify(entry)});`, { eval: true, execArgv: [] });
-  }
-  return new Worker(join(__dirname, 'decode-worker.js'));
+  return startWorkerBeside(__dirname, 'decode-worker', __filename);
 }

@@ -7,8 +7,8 @@
 // they belong to the main thread's process streams.
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerBeside } from '../model/worker-start';
 import type { LogEvent } from '../model/event';
 import { UserError } from '../model/errors';
 import { EventDecoder, type EncodedBatch } from './event-codec';
@@ -166,12 +166,6 @@ export class ThreadedReader implements EventSource {
   }
 }
 
-/** The worker, from dist/ as built; under the tests' TypeScript loader, from the source through it. */
 function startWorker(spec: ThreadSpec): Worker {
-  if (__filename.endsWith('.ts')) {
-    const entry = join(__dirname, 'reader-worker.ts');
-    const loader = require.resolve('tsx/cjs');
-    return new Worker(`require(${JSON.stringify(loader)}); require(${JSON.stringify(entry)});`, { eval: true, workerData: spec, execArgv: [] });
-  }
-  return new Worker(join(__dirname, 'reader-worker.js'), { workerData: spec });
+  return startWorkerBeside(__dirname, 'reader-worker', __filename, { workerData: spec });
 }
