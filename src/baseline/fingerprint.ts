@@ -2,7 +2,7 @@
 // one job several times — the part of the finding that tells those apart. Never line numbers,
 // counts, pids, times or exception messages: those change from one log to the next.
 
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { Finding } from '../model/finding';
 
 /** Per rule: the `data` fields that tell two findings of one job apart. Other rules: none. */
@@ -37,8 +37,13 @@ export function identityOf(f: Finding): Identity {
   return { rule: f.rule, job: f.job, trigger: f.trigger ?? null, key };
 }
 
+// One-shot hashing (Node 20.12+) is 2–3× faster than a Hash object per finding, which showed on
+// `analyze --db` with 100,000 stale rows; older Node 20 releases use the Hash object.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+const sha256Hex = oneShot ? (text: string) => oneShot('sha256', text, 'hex') : (text: string) => crypto.createHash('sha256').update(text).digest('hex');
+
 export function fingerprintOf(id: Identity): string {
-  return createHash('sha256').update(JSON.stringify([id.rule, id.job, id.trigger, id.key])).digest('hex').slice(0, 16);
+  return sha256Hex(JSON.stringify([id.rule, id.job, id.trigger, id.key])).slice(0, 16);
 }
 
 export function withFingerprints(findings: Finding[]): Finding[] {

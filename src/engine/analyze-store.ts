@@ -41,7 +41,7 @@ export function storeJobBatches(url: string, options: StoreOptions, read: (info:
   return batchesOf(url, options, read, false, load.keepPickles ?? true) as AsyncIterable<DecodedStoreJob[]>;
 }
 
-/** The store's rows, decoded (whole, or as `summaries`) in threads while the next rows are read (decode-pool.ts). */
+/** The store's rows, decoded whole or as `summaries` (in this thread unless the tests ask for threads: decode-pool.ts). */
 async function* batchesOf(url: string, options: StoreOptions, read: (info: StoreRead) => void, summaries: boolean, keepPickles: boolean): AsyncIterable<StoreJob[]> {
   const store = await openStore(url, options);
   try {

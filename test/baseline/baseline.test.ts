@@ -2,6 +2,7 @@
 // moved lines and changed counts.
 
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +91,11 @@ test('fingerprints: rule, job, trigger and the rule\'s own key; nothing volatile
   const ids = new Set(RULES.map((r) => r.id));
   for (const rule of discriminatorRules()) assert.ok(ids.has(rule), `${rule} is not a rule`);
   assert.equal(JSON.parse(baselineDocument([base, { ...base, count: 1 }])).findings.length, 1, 'one entry per identity');
+  // The fingerprint is the first 16 hex digits of SHA-256 of the identity as JSON, whichever way
+  // it is hashed: baselines written by earlier versions must keep matching.
+  const id = identityOf(stale('a'));
+  assert.equal(fp(stale('a')), createHash('sha256').update(JSON.stringify([id.rule, id.job, id.trigger, id.key])).digest('hex').slice(0, 16));
+  assert.equal(fp(base), 'f7afc8c765d29288');
 });
 
 test('baseline errors: one line, exit 2', () => {
