@@ -68,7 +68,7 @@ export type DecodeThreads = 'auto' | 'always' | 'never';
  * workers pay only where they do not share a core with the main thread.
  */
 const MIN_CORES = 3;
-/** Each worker's heap holds its own garbage (~95 MB at peak here): more than two cost more memory than they save time. */
+/** Two at most: each worker's heap holds its own garbage (~95 MB more peak memory each, measured here). */
 const MAX_WORKERS = 2;
 
 /** Batches sent to each worker and not yet back: enough to keep it busy while the main thread writes. */
@@ -111,7 +111,6 @@ export async function* decodeInThreads(batches: AsyncIterable<RawStoreRow[]>, ta
       }
       pool ??= new Pool(workers);
       const reply = pool.decode({
-        seq: 0,
         summary: task.summary,
         pickles: rows.map((r) => (task.skip(r) ? null : r.jobState)),
         ...(task.render === undefined ? {} : { render: task.render, heads: rows.map(head) }),
@@ -167,13 +166,13 @@ class Pool {
   }
 
   /** Batches go round the workers in turn: they are of equal size, and each worker answers in order. */
-  decode(request: DecodeRequest): Promise<DecodeReply> {
+  decode(request: Omit<DecodeRequest, 'seq'>): Promise<DecodeReply> {
     if (this.failure) return Promise.reject(this.failure);
     const seq = this.seq++;
     const worker = this.workers[seq % this.workers.length];
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
-      worker.postMessage({ ...request, seq });
+      worker.postMessage({ ...request, seq } satisfies DecodeRequest);
     });
   }
 
