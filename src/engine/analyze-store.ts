@@ -9,7 +9,7 @@ import type { RawStoreRow } from '../model/store-record';
 import { openStore } from '../stores/open-store';
 import type { StoreOptions } from '../stores/store';
 import { storeJobOf } from './decode-row';
-import { decodeInThreads } from './decode-pool';
+import { decodeInThreads, type DecodedBatch, type DecodeTask } from './decode-pool';
 import type { JobSummary } from './job-stats';
 import { rowEvidence } from '../analyzers/store-evidence';
 
@@ -34,7 +34,7 @@ export interface LoadOptions {
   summaries?: boolean;
 }
 
-export { decodeRow, summarizeRow } from './decode-row';
+export { decodeRow } from './decode-row';
 
 /** The store's jobs, decoded whole a batch at a time as they are read: for output that streams. */
 export function storeJobBatches(url: string, options: StoreOptions, read: (info: StoreRead) => void = () => undefined, load: LoadOptions = {}): AsyncIterable<DecodedStoreJob[]> {
@@ -43,15 +43,8 @@ export function storeJobBatches(url: string, options: StoreOptions, read: (info:
 
 /** The store's rows, decoded whole or as `summaries` (in this thread unless the tests ask for threads: decode-pool.ts). */
 async function* batchesOf(url: string, options: StoreOptions, read: (info: StoreRead) => void, summaries: boolean, keepPickles: boolean): AsyncIterable<StoreJob[]> {
-  const store = await openStore(url, options);
-  try {
-    for await (const { rows, states } of decodeInThreads(store.batches(), { summary: summaries, skip: invalid })) {
-      read({ display: store.display, table: store.table, readMode: store.readMode });
-      yield rows.map((row, i) => storeJobOf(store.display, store.table, row, keepPickles, states![i] ?? undefined));
-    }
-    read({ display: store.display, table: store.table, readMode: store.readMode });
-  } finally {
-    await store.close();
+  for await (const { rows, states, display, table } of decodedBatches(url, options, read, { summary: summaries, skip: invalid })) {
+    yield rows.map((row, i) => storeJobOf(display, table, row, keepPickles, states![i] ?? undefined));
   }
 }
 
@@ -60,11 +53,18 @@ async function* batchesOf(url: string, options: StoreOptions, read: (info: Store
  * see BatchRenderer): the text is made in the decoding threads.
  */
 export async function* storeJobTexts(url: string, options: StoreOptions, read: (info: StoreRead) => void, renderer: string): AsyncIterable<{ count: number; text: string }> {
+  for await (const { rows, text } of decodedBatches(url, options, read, { summary: false, skip: invalid, render: renderer })) {
+    yield { count: rows.length, text: text! };
+  }
+}
+
+/** The store opened, its rows decoded by `task` batch by batch, how it was read told to `read`, and the store closed. */
+async function* decodedBatches(url: string, options: StoreOptions, read: (info: StoreRead) => void, task: DecodeTask): AsyncIterable<DecodedBatch & { display: string; table: string }> {
   const store = await openStore(url, options);
   try {
-    for await (const { rows, text } of decodeInThreads(store.batches(), { summary: false, skip: invalid, render: renderer })) {
+    for await (const batch of decodeInThreads(store.batches(), task)) {
       read({ display: store.display, table: store.table, readMode: store.readMode });
-      yield { count: rows.length, text: text! };
+      yield { ...batch, display: store.display, table: store.table };
     }
     read({ display: store.display, table: store.table, readMode: store.readMode });
   } finally {

@@ -1,6 +1,6 @@
 // Job-store rows decoded in worker threads (decode-worker.ts) while the main thread reads the
-// next rows and writes what is done: unpickling is most of the time of `jobs` and `analyze --db`
-// on a large store, and on two cores it need not wait for the database or the output. Batches
+// next rows and writes what is done: unpickling is most of the time of `jobs` on a large store,
+// and with cores to spare it need not wait for the database or the output. Batches
 // come back in the order they were read, a few in flight per worker, so memory stays a few
 // batches whatever the store's size. The first batch is decoded in this thread: a store of one
 // read batch never starts a worker (a worker costs some tens of milliseconds to start).

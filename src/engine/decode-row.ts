@@ -41,11 +41,6 @@ export function decodeRow(display: string, table: string, row: RawStoreRow, keep
   return storeJobOf(display, table, row, keepPickle, row.invalid ? undefined : decodeState(row.jobState, false)) as DecodedStoreJob;
 }
 
-/** One row → what analysis reads of it (StoreJobSummary, the arguments as JSON text), without its pickle. */
-export function summarizeRow(display: string, table: string, row: RawStoreRow): StoreJob {
-  return storeJobOf(display, table, row, false, row.invalid ? undefined : decodeState(row.jobState, true));
-}
-
 function summaryOf(s: JobState): StoreJobSummary {
   const t = s.trigger;
   const trigger: StoreTriggerSummary = { type: t.type, text: shared(t.text), timezone: t.timezone === null ? null : shared(t.timezone), startDate: instant(t.startDate) };
