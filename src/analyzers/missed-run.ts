@@ -5,7 +5,7 @@ import { isoFromMicros } from '../model/time';
 import { detach } from '../model/detach';
 import { candidateZones, countFireTimes, listFireTimes, scheduleOf, type Schedule } from '../triggers/schedule';
 import { fixedZone, type Zone } from '../triggers/zone';
-import { nextFireTime } from '../triggers/cron';
+import { nextFireTime, type CronSpec } from '../triggers/cron';
 import { addEvidence, plural, seconds } from './job-tally';
 import type { LogRule } from './rule';
 
@@ -129,11 +129,6 @@ export const missedRun: LogRule = {
     /** Fire times of a phase in (after, before), less those in meant downtime; min and max over the zones that fit. */
     const count = (s: JobState, p: Phase, after: number, before: number, slack: number, endOffset: number | undefined) => {
       const closingRun = endOffset !== undefined;
-      // Both ends at one offset: no DST change between (two would take months), the fixed offset is exact.
-      // Otherwise every zone that fits the offsets seen, one per behaviour over the span.
-      const zones = s.schedule.kind !== 'cron' ? [fixedZone(0)]
-        : endOffset === p.lastOffset && before - after < 90 * 86400e6 ? [fixedZone(p.lastOffset * 60)]
-          : candidateZones(s.offsets, after, before);
       const countIn = (z: Zone) => {
         const all = countFireTimes(s.schedule, z, p.last, after, before, slack);
         let n = all.count;
@@ -149,7 +144,19 @@ export const missedRun: LogRule = {
         }
         return { ...all, count: Math.max(0, n) };
       };
-      // One zone (nearly every gap): its count as it is, without the min and max over zones.
+      if (s.schedule.kind !== 'cron') return { ...countIn(fixedZone(0)), uncertain: undefined };
+      // Both ends at one offset: no DST change between (two would take months), the fixed offset is exact.
+      if (endOffset === p.lastOffset && before - after < 90 * 86400e6) return { ...countIn(fixedZone(p.lastOffset * 60)), uncertain: undefined };
+      // With one offset ever seen, the fixed one is the first candidate zone: when nothing is due
+      // in it, the smallest count over the zones is 0, and the zones (an Intl formatter each, for
+      // every zone the runtime knows) need not be built. This is a healthy job's tail.
+      if (s.offsets.every((o) => o.offsetMinutes === s.offsets[0].offsetMinutes)) {
+        const fixed = countIn(fixedZone(s.offsets[0].offsetMinutes * 60));
+        if (fixed.count === 0) return { ...fixed, uncertain: undefined };
+      }
+      // Otherwise every zone that fits the offsets seen, one per behaviour over the span.
+      const zones = candidateZones(s.offsets, after, before);
+      // One zone: its count as it is, without the min and max over zones.
       if (zones.length === 1) return { ...countIn(zones[0]), uncertain: undefined };
       const results = zones.map(countIn);
       results.sort((a, b) => a.count - b.count);
@@ -328,9 +335,13 @@ export const missedRun: LogRule = {
           return;
         }
         // A `Removed job` of its process in the gap: the job was gone until added again, due only until then.
-        const removal = (removedIn.get(p.instance) ?? []).find((t) => t > p.last && t < at);
+        const removal = firstBetween(removedIn.get(p.instance), p.last, at);
         if (removal !== undefined) record(s, p, p.last, removal, SAME, () => causeOf(p.last, removal, s.schedule.kind === 'interval' ? s.schedule.period : cronStep(s, p.last, removal)), [p.lastEvidence]);
-        else if (s.schedule.kind === 'cron') record(s, p, p.last, at, SAME, () => causeOf(p.last, at, cronStep(s, p.last, at)), [p.lastEvidence, run.evidence], run.scheduledAt.offsetMinutes);
+        // Nearly every cron run follows the fire time before it: one look-up says so, without the
+        // general count (zones, downtime, evidence) that a gap needs.
+        else if (s.schedule.kind === 'cron') {
+          if (cronGapPossible(s.schedule.spec, p, at, run.scheduledAt.offsetMinutes)) record(s, p, p.last, at, SAME, () => causeOf(p.last, at, cronStep(s, p.last, at)), [p.lastEvidence, run.evidence], run.scheduledAt.offsetMinutes);
+        }
         // The steps between: the grid points before the closing run's own (a jittered run lies after it).
         else if (found.steps > 1) {
           const period = s.schedule.period;
@@ -390,6 +401,23 @@ export const missedRun: LogRule = {
     };
   },
 };
+
+/** The first instant of `list` strictly between `after` and `before`. */
+function firstBetween(list: number[] | undefined, after: number, before: number): number | undefined {
+  if (list) for (const t of list) if (t > after && t < before) return t;
+  return undefined;
+}
+
+/**
+ * False when a cron run at `at` cannot close a gap: both ends at one offset (so `count` uses that
+ * fixed zone) and the trigger's next fire time after the phase's last one is this run's own.
+ * `count` finds no fire time in such a span, and downtime within it only takes fire times away.
+ */
+function cronGapPossible(spec: CronSpec, p: Phase, at: number, offsetMinutes: number): boolean {
+  if (offsetMinutes !== p.lastOffset || at - p.last >= 90 * 86400e6) return true;
+  const next = nextFireTime(spec, fixedZone(p.lastOffset * 60), p.last + SAME + 1);
+  return next !== undefined && next < at - SAME;
+}
 
 /** A run's line, kept as a phase's last: its text copied, so that it pins no chunk of the log. */
 function lastEvidenceOf(run: Run): Evidence {
