@@ -18,7 +18,10 @@ export interface LineBatch {
   truncated?: number;
 }
 
-const CHUNK = 1 << 20;
+// 128 KiB: a chunk is one batch of events, alive until it is encoded and posted, so its objects
+// are what a young-generation collection finds alive and copies. Against 1 MiB, measured on the
+// 256 MiB bench log: peak RSS 205-245 MB instead of 256-306 MB, the wall time within the noise.
+const CHUNK = 1 << 17;
 /**
  * What is kept of one line. No APScheduler record is this long (a job's repr and a traceback's
  * first line); a longer line is an application's, read for its head only, so one huge line costs
