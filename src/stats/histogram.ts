@@ -23,7 +23,11 @@ function upperOf(bucket: number): number {
 }
 
 export class Histogram {
-  private buckets = new Map<number, number>();
+  /** Counts per bucket, one row of 64 per exponent seen: a job's values span a few exponents. */
+  private rows = new Map<number, Uint32Array>();
+  /** The row of the last value: a job's next value is nearly always in the same one (no Map look-up). */
+  private lastExponent = -1;
+  private lastRow: Uint32Array | undefined;
   count = 0;
   max = -Infinity;
   min = Infinity;
@@ -31,7 +35,12 @@ export class Histogram {
   add(value: number): void {
     const v = value > 0 ? value : 0;
     const b = bucketOf(v);
-    this.buckets.set(b, (this.buckets.get(b) ?? 0) + 1);
+    const exponent = b >>> 6;
+    let row = exponent === this.lastExponent ? this.lastRow : this.rows.get(exponent);
+    if (!row) this.rows.set(exponent, (row = new Uint32Array(64)));
+    this.lastExponent = exponent;
+    this.lastRow = row;
+    row[b & 63]++;
     this.count++;
     if (v > this.max) this.max = v;
     if (v < this.min) this.min = v;
@@ -44,9 +53,13 @@ export class Histogram {
     if (q <= 0) return this.min;
     const rank = Math.ceil(q * this.count);
     let seen = 0;
-    for (const b of [...this.buckets.keys()].sort((x, y) => x - y)) {
-      seen += this.buckets.get(b)!;
-      if (seen >= rank) return Math.min(this.max, Math.max(this.min, upperOf(b)));
+    for (const exponent of [...this.rows.keys()].sort((x, y) => x - y)) {
+      const row = this.rows.get(exponent)!;
+      for (let m = 0; m < 64; m++) {
+        if (row[m] === 0) continue;
+        seen += row[m];
+        if (seen >= rank) return Math.min(this.max, Math.max(this.min, upperOf(exponent * 64 + m)));
+      }
     }
     return this.max;
   }
