@@ -9,8 +9,16 @@
 import { MESSAGE_STARTS } from './apscheduler-messages';
 import { SERVER_LINES } from './server-lines';
 
-/** Short words most message starts contain; a start without one is a marker itself. */
-const WORDS = ['job', 'Job', 'heduler'];
+/** In every APScheduler logger name (`apscheduler.scheduler`…) and in the scheduler's own messages. */
+const LOGGER_WORD = 'heduler';
+
+/**
+ * Each message start up to its first quote: in a JSON line the quote is escaped (`\"`, `\\\"`,
+ * `\u0022`), and the start must still be found. Whole starts, not the word `job`, which an
+ * application's own lines use freely (a logger `app.jobs`, "job step finished"): with the word, a
+ * log whose every third line said "job" was read line by line at a third of the speed.
+ */
+const START_MARKERS = [...new Set(MESSAGE_STARTS.map((s) => s.split('"')[0]))].filter((s) => !s.includes(LOGGER_WORD));
 
 /**
  * Web servers' own start-up lines (gunicorn, uWSGI, uvicorn, Werkzeug, Django runserver, mod_wsgi),
@@ -20,9 +28,9 @@ const WORDS = ['job', 'Job', 'heduler'];
 const SERVER_MARKERS = [...new Set(SERVER_LINES.map((d) => d.marker))];
 
 export const CANDIDATE_MARKERS: readonly string[] = [
-  ...WORDS,
+  LOGGER_WORD,
   ...SERVER_MARKERS,
-  ...MESSAGE_STARTS.filter((s) => !WORDS.some((w) => s.includes(w))),
+  ...START_MARKERS,
   'Traceback',
   '\x1b[',
   '"MESSAGE"',
@@ -49,11 +57,8 @@ interface Anchored {
   offset: number;
 }
 
-/** Markers by anchor pair (first byte << 8 | second), and per byte whether an anchor can start (1) or end (2) with it. */
+/** Markers by anchor pair (first byte << 8 | second): 0 for a pair no marker is anchored on. */
 const ANCHOR_GROUP = new Uint8Array(1 << 16);
-const FIRST = 1;
-const SECOND = 2;
-const ANCHOR_BYTE = new Uint8Array(256);
 const GROUPS: Anchored[][] = [[]];
 for (const bytes of MARKER_BYTES) {
   if (bytes.length < 2) throw new Error(`candidate marker '${bytes}' is shorter than an anchor pair`);
@@ -72,13 +77,11 @@ for (const bytes of MARKER_BYTES) {
     GROUPS.push([]);
   }
   GROUPS[ANCHOR_GROUP[pair]].push({ bytes, offset });
-  ANCHOR_BYTE[bytes[offset]] |= FIRST;
-  ANCHOR_BYTE[bytes[offset + 1]] |= SECOND;
 }
 
 /**
- * The next marker in a buffer, in one pass over its bytes: at each byte that can start or end an
- * anchor, the pair is looked up, and the markers anchored there are compared in place. (One indexOf per
+ * The next marker in a buffer, in one pass over its bytes: the pair of bytes ending at each is
+ * looked up, and the markers anchored on it are compared in place. (One indexOf per
  * marker scanned the buffer once per marker: 27 times, 85 MB/s over application lines.)
  */
 export class CandidateFinder {
@@ -88,20 +91,9 @@ export class CandidateFinder {
    * its anchor earlier), which is all the reader needs.
    */
   find(buf: Buffer, from: number): number {
-    // Every second byte is looked at: a pair starts at it or ends at it, so every pair is seen,
-    // in the order of its start.
-    const n = buf.length;
-    for (let i = from + 1; i < n; i += 2) {
-      const role = ANCHOR_BYTE[buf[i]];
-      if (role === 0) continue;
-      if (role & SECOND) {
-        const at = this.markerAt(buf, from, i - 1);
-        if (at >= 0) return at;
-      }
-      if (role & FIRST && i + 1 < n) {
-        const at = this.markerAt(buf, from, i);
-        if (at >= 0) return at;
-      }
+    for (let i = nextAnchor(buf, from); i >= 0; i = nextAnchor(buf, i)) {
+      const at = this.markerAt(buf, from, i - 1);
+      if (at >= 0) return at;
     }
     return -1;
   }
@@ -116,6 +108,23 @@ export class CandidateFinder {
     }
     return -1;
   }
+}
+
+/**
+ * The end of the first pair of bytes starting at or after `start` that a marker is anchored on,
+ * or -1: the pair ending at each byte is looked up in the pair table, one load and a branch
+ * almost never taken per byte, in a loop of its own with no call in it. Scanning 128 KiB chunks
+ * of application lines: 830 MB/s, against 650-730 MB/s for the earlier scan of every second byte
+ * that stopped at any byte an anchor may hold (about a third of them, ordinary letters most).
+ */
+function nextAnchor(buf: Buffer, start: number): number {
+  const n = buf.length;
+  let pair = start < n ? buf[start] : 0;
+  for (let i = start + 1; i < n; i++) {
+    pair = ((pair << 8) | buf[i]) & 0xffff;
+    if (ANCHOR_GROUP[pair] !== 0) return i;
+  }
+  return -1;
 }
 
 function matchesAt(buf: Buffer, start: number, bytes: Buffer): boolean {
