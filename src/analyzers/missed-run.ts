@@ -11,6 +11,8 @@ import type { LogRule } from './rule';
 
 /** Two fire times of one phase closer than this are one (APScheduler's interval arithmetic is exact). */
 const SAME = 2000;
+/** A span shorter than this with both ends at one offset has no DST change in it (two would take months). */
+const ONE_OFFSET_SPAN = 90 * 86400e6;
 /** A stretch with no line at all from anyone, longer than this, is the log falling silent. */
 const QUIET = 1e6;
 /** Lists kept per log (quiet stretches, restarts, store errors) are bounded: memory follows jobs, not lines. */
@@ -145,8 +147,8 @@ export const missedRun: LogRule = {
         return { ...all, count: Math.max(0, n) };
       };
       if (s.schedule.kind !== 'cron') return { ...countIn(fixedZone(0)), uncertain: undefined };
-      // Both ends at one offset: no DST change between (two would take months), the fixed offset is exact.
-      if (endOffset === p.lastOffset && before - after < 90 * 86400e6) return { ...countIn(fixedZone(p.lastOffset * 60)), uncertain: undefined };
+      // Both ends at one offset, a short span between: the fixed offset is exact.
+      if (endOffset === p.lastOffset && before - after < ONE_OFFSET_SPAN) return { ...countIn(fixedZone(p.lastOffset * 60)), uncertain: undefined };
       // With one offset ever seen, the fixed one is the first candidate zone: when nothing is due
       // in it, the smallest count over the zones is 0, and the zones (an Intl formatter each, for
       // every zone the runtime knows) need not be built. This is a healthy job's tail.
@@ -414,7 +416,7 @@ function firstBetween(list: number[] | undefined, after: number, before: number)
  * `count` finds no fire time in such a span, and downtime within it only takes fire times away.
  */
 function cronGapPossible(spec: CronSpec, p: Phase, at: number, offsetMinutes: number): boolean {
-  if (offsetMinutes !== p.lastOffset || at - p.last >= 90 * 86400e6) return true;
+  if (offsetMinutes !== p.lastOffset || at - p.last >= ONE_OFFSET_SPAN) return true;
   const next = nextFireTime(spec, fixedZone(p.lastOffset * 60), p.last + SAME + 1);
   return next !== undefined && next < at - SAME;
 }
