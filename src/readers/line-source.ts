@@ -183,11 +183,24 @@ export async function* readBlocks(path: string): AsyncGenerator<LineBlock> {
   }
 }
 
-/** The lines of a block's body, decoded (every one of them). */
+/**
+ * The lines of a block's body, decoded (every one of them), each its own string: split from the
+ * decoded chunk, each would be a slice that keeps the whole chunk alive as long as anything keeps
+ * the line (a rule's evidence), so a kept line would need a copy. Decoded line by line they cost
+ * the same (64 MiB in 128 KiB chunks: 41-103 ms against 100-172 ms for decode and split), and a
+ * line's text pins only itself.
+ */
 export function bodyLines(body: Buffer): string[] {
-  const lines = body.toString('utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) lines[i] = withoutCr(lines[i]);
-  return lines;
+  const lines: string[] = [];
+  const n = body.length;
+  let pos = 0;
+  for (;;) {
+    let end = body.indexOf(10, pos);
+    if (end < 0) end = n;
+    lines.push(body.toString('utf8', pos, end > pos && body[end - 1] === 13 ? end - 1 : end));
+    if (end >= n) return lines;
+    pos = end + 1;
+  }
 }
 
 export function withoutCr(l: string): string {
