@@ -47,14 +47,7 @@ export const clockSkew: LogRule = {
     const copies = new RecentRuns<{ host: string; start: number; evidence: Evidence }[]>(() => []);
     // While one host has logged, its recent runs wait in a ring, not in the copy bookkeeping (a
     // one-host log, the common case, pays nothing more); a second host brings them in.
-    // Only what a copy needs of a run: its job's key (interned: a string of its own), its times,
-    // and its line with the text copied (a ring of slices would pin a chunk of log each).
-    let ring: Waiting[] = [];
-    const remember = (w: Waiting) => {
-      const seen = copies.get(w.key, w.at);
-      if (seen.length < MAX_COPIES) seen.push({ host: w.host, start: w.start, evidence: w.evidence });
-      return seen;
-    };
+    const ring = new FirstHostRing(FIRST_HOST_RING);
 
     const hostOf = (run: Run): string => {
       const state = context.instance(run.instance);
@@ -74,14 +67,14 @@ export const clockSkew: LogRule = {
         mine.lags.add(run.start - run.scheduledAt.at);
         if (mine.runEvidence.length < 2) addEvidence(mine.runEvidence, run.evidence);
         if (hosts.size < 2) {
-          ring.push({ key: run.key, at: run.scheduledAt.at, start: run.start, evidence: copiedLine(run), host });
-          if (ring.length > 2 * FIRST_HOST_RING) ring = ring.slice(-FIRST_HOST_RING);
+          ring.push(run, host);
           return;
         }
-        if (ring.length) {
-          for (const r of ring.slice(-FIRST_HOST_RING)) remember(r);
-          ring = [];
-        }
+        // Oldest first, as they came: the copies of one run keep the order of their hosts.
+        ring.drain((key, at, start, h, evidence) => {
+          const seen = copies.get(key, at);
+          if (seen.length < MAX_COPIES) seen.push({ host: h, start, evidence });
+        });
         const seen = copies.get(run.key, run.scheduledAt.at);
         for (const other of seen) {
           if (other.host === host) continue;
@@ -102,9 +95,8 @@ export const clockSkew: LogRule = {
             addEvidence(theirs.copyEvidence, run.evidence);
           }
         }
-        // (The host string is the instance's own copy already.) Copies stay in the window for
-        // minutes: keep copied text, not slices of the log's chunks.
-        if (seen.length < MAX_COPIES) seen.push({ host, start: run.start, evidence: copiedLine(run) });
+        // (The host string is the instance's own copy already; the run's line is its own string.)
+        if (seen.length < MAX_COPIES) seen.push({ host, start: run.start, evidence: run.evidence });
       },
       finish() {
         const judged = [...hosts.entries()].filter(([, h]) => h.lags.count >= minRuns).map(([host, h]) => ({ host, h, lag: h.lags.quantile(ON_TIME_QUANTILE)! }));
@@ -210,9 +202,43 @@ class Sample {
   }
 }
 
-/** A run waiting in the one-host ring. */
-interface Waiting { key: string; at: number; start: number; evidence: Evidence; host: string }
+/**
+ * The last runs of the only host so far, in a fixed ring of columns: nothing allocated per run.
+ * A run's line is kept as the run's own evidence: a line's text is its own string
+ * (readers/line-source.ts), so it pins no chunk of the log.
+ */
+class FirstHostRing {
+  private readonly keys: string[] = [];
+  private readonly hosts: string[] = [];
+  private readonly evidence: Evidence[] = [];
+  private readonly at: Float64Array;
+  private readonly start: Float64Array;
+  /** Runs pushed since the last drain; the newest is at (count - 1) % size. */
+  private count = 0;
 
-function copiedLine(run: Run): Evidence {
-  return { source: run.evidence.source, line: run.evidence.line, text: detach(run.evidence.text ?? '') };
+  constructor(private readonly size: number) {
+    this.at = new Float64Array(size);
+    this.start = new Float64Array(size);
+  }
+
+  push(run: Run, host: string): void {
+    const i = this.count++ % this.size;
+    this.keys[i] = run.key;
+    this.hosts[i] = host;
+    this.evidence[i] = run.evidence;
+    this.at[i] = run.scheduledAt.at;
+    this.start[i] = run.start;
+  }
+
+  /** The runs held, oldest first; then the ring is empty. */
+  drain(each: (key: string, at: number, start: number, host: string, evidence: Evidence) => void): void {
+    if (this.count === 0) return;
+    for (let k = Math.max(0, this.count - this.size); k < this.count; k++) {
+      const i = k % this.size;
+      each(this.keys[i], this.at[i], this.start[i], this.hosts[i], this.evidence[i]);
+    }
+    this.count = 0;
+    this.keys.length = this.hosts.length = this.evidence.length = 0;
+  }
 }
+

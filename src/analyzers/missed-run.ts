@@ -421,9 +421,13 @@ function cronGapPossible(spec: CronSpec, p: Phase, at: number, offsetMinutes: nu
   return next !== undefined && next < at - SAME;
 }
 
-/** A run's line, kept as a phase's last: its text copied, so that it pins no chunk of the log. */
+/**
+ * A run's line, kept as a phase's last: the run's own evidence, not a copy. A line's text is its
+ * own string (readers/line-source.ts), so keeping it pins no chunk of the log; a copy per run cost
+ * an allocation that lived a period, long enough to be promoted and die in the old generation.
+ */
 function lastEvidenceOf(run: Run): Evidence {
-  return { source: run.evidence.source, line: run.evidence.line, text: detach(run.evidence.text ?? '') };
+  return run.evidence;
 }
 
 /** A cron job's usual spacing around a span: the span over its fire times (in the last offset seen). */
