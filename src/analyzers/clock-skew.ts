@@ -2,7 +2,7 @@ import { detach } from '../model/detach';
 import type { Evidence, Finding } from '../model/finding';
 import type { Run } from '../model/run';
 import { addEvidence, plural } from './job-tally';
-import { RecentRuns } from './recent-runs';
+import { RecentRuns } from '../stats/recent-runs';
 import type { LogRule } from './rule';
 
 /** Lags kept per host for the median: a sample, so memory does not grow with the log. */

@@ -2,14 +2,24 @@ import type { LogRule } from './rule';
 import { JobTally, plural } from './job-tally';
 import { MAX_EVIDENCE, type Evidence } from '../model/finding';
 import { detach } from '../model/detach';
-import { RecentRuns } from './recent-runs';
+import { RecentSlots } from '../stats/recent-runs';
 
-// One per recent scheduled time of every job, its size bounded however many copies the run has
-// (one per host of thousands): the count, the first copy's instance (the others are added to the
-// job's set as they come), and at most MAX_EVIDENCE lines.
+// Per recent scheduled time of every job, in columns by its window slot (no object per run: the
+// entries live minutes of log), its size bounded however many copies the run has (one per host
+// of thousands): the count, the first copy's instance (the others are added to the job's set as
+// they come), and at most MAX_EVIDENCE lines.
 // The first copy is remembered by its place in the log; its text is fetched from the ring of recent
 // runs only if a second copy turns up, so a log without duplicates copies no text at all.
-interface Copies { count: number; firstInstance: string; evidence: Evidence[]; time: number; firstSeq: number; firstSource: string; firstLine: number }
+class CopyColumns {
+  count: number[] = [];
+  firstInstance: string[] = [];
+  time: number[] = [];
+  firstSeq: number[] = [];
+  firstSource: string[] = [];
+  firstLine: number[] = [];
+  /** Made when a second copy turns up; the job's tally may hold it as its group. */
+  evidence: (Evidence[] | undefined)[] = [];
+}
 
 /** The last RING runs' evidence, by sequence number: copies of one run arrive close together. */
 const RING = 512;
@@ -27,7 +37,8 @@ export const duplicateRun: LogRule = {
     fix: 'Run one scheduler for the job store: a dedicated process, or start it once (gunicorn --preload, the WERKZEUG_RUN_MAIN guard, a lock). `max_instances` cannot help: it is counted per process.',
   },
   create() {
-    const recent = new RecentRuns<Copies>(() => ({ count: 0, firstInstance: '', evidence: [], time: 0, firstSeq: 0, firstSource: '', firstLine: 0 }));
+    const recent = new RecentSlots();
+    const c = new CopyColumns();
     const ring: Evidence[] = new Array(RING);
     let seq = 0;
     const keep = (e: Evidence): Evidence => ({ ...e, text: detach(e.text ?? '') });
@@ -36,32 +47,35 @@ export const duplicateRun: LogRule = {
       runStart(run) {
         seq++;
         ring[seq % RING] = run.evidence;
-        const copies = recent.get(run.key, run.scheduledAt.at);
-        const seen = recent.seen;
-        copies.count++;
-        if (!seen) {
-          copies.firstInstance = run.instance;
-          copies.time = run.start;
-          copies.firstSeq = seq;
-          copies.firstSource = run.evidence.source;
-          copies.firstLine = run.evidence.line;
+        const slot = recent.slot(run.key, run.scheduledAt.at);
+        if (!recent.seen) {
+          c.count[slot] = 1;
+          c.firstInstance[slot] = run.instance;
+          c.time[slot] = run.start;
+          c.firstSeq[slot] = seq;
+          c.firstSource[slot] = run.evidence.source;
+          c.firstLine[slot] = run.evidence.line;
+          c.evidence[slot] = undefined;
           return;
         }
-        if (copies.evidence.length === 0) {
-          const first = seq - copies.firstSeq < RING ? ring[copies.firstSeq % RING] : undefined;
-          copies.evidence.push(first ? keep(first) : { source: copies.firstSource, line: copies.firstLine });
+        const count = ++c.count[slot];
+        let evidence = c.evidence[slot];
+        if (!evidence) {
+          const firstSeq = c.firstSeq[slot];
+          const first = seq - firstSeq < RING ? ring[firstSeq % RING] : undefined;
+          c.evidence[slot] = evidence = [first ? keep(first) : { source: c.firstSource[slot], line: c.firstLine[slot] }];
         }
-        if (copies.evidence.length < MAX_EVIDENCE) copies.evidence.push(keep(run.evidence));
-        const t = copies.count === 2 ? tally.hit(run.job, copies.time) : tally.get(run.job)!;
+        if (evidence.length < MAX_EVIDENCE) evidence.push(keep(run.evidence));
+        const t = count === 2 ? tally.hit(run.job, c.time[slot]) : tally.get(run.job)!;
         // The evidence is one whole group of the largest size: every copy of one run, so the headline's number is visible.
-        if (copies.count > t.data.maxCopies) {
-          t.data.maxCopies = copies.count;
-          t.data.group = copies.evidence;
+        if (count > t.data.maxCopies) {
+          t.data.maxCopies = count;
+          t.data.group = evidence;
           t.data.example = detach(run.scheduledAt.text);
         }
         t.data.key ||= detach(run.key);
         // Every instance that ran a duplicated time: the first copy's joins with the second.
-        if (copies.count === 2) t.data.instances.add(copies.firstInstance);
+        if (count === 2) t.data.instances.add(c.firstInstance[slot]);
         t.data.instances.add(run.instance);
         if (run.start > (t.last ?? -Infinity)) t.last = run.start;
       },

@@ -4,7 +4,7 @@ import { isoFromMicros } from '../model/time';
 import { displayInstance } from './duplicate-run';
 import { addEvidence, plural } from './job-tally';
 import type { LogRule, LogRuleListener } from './rule';
-import { RecentRuns } from './recent-runs';
+import { RecentRuns } from '../stats/recent-runs';
 import type { CensusBasis } from '../engine/scheduler-census';
 import type { DeploymentPrint } from '../engine/deployment-prints';
 

@@ -11,7 +11,7 @@
 import type { LogEvent, Micros } from '../model/event';
 import type { Run } from '../model/run';
 import type { LogRuleListener } from '../analyzers/rule';
-import { RecentRuns } from '../analyzers/recent-runs';
+import { RecentRuns } from '../stats/recent-runs';
 import { displayInstance } from '../analyzers/duplicate-run';
 import { intervalMicros } from '../model/trigger';
 import { detach } from '../model/detach';

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RecentRuns, RecentSlots } from '../../src/analyzers/recent-runs';
+import { RecentRuns, RecentSlots } from '../../src/stats/recent-runs';
 
 const HORIZON = 5 * 60e6;
 
