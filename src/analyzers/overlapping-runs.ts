@@ -1,3 +1,4 @@
+import { removeAt } from '../model/lists';
 import type { Evidence } from '../model/finding';
 import type { Run } from '../model/run';
 import { intervalMicros } from '../model/trigger';
@@ -79,7 +80,8 @@ export const overlappingRuns: LogRule = {
         let job = inFlight.get(run.key);
         if (!job) inFlight.set(run.key, (job = { flights: [], period: intervalMicros(run.job.trigger) }));
         const list = job.flights;
-        const flight: Flight = { instance: run.instance, at: run.scheduledAt.at, waiters: NO_WAITERS, run };
+        // Every field declared at once: set later, they would add a property store per run.
+        const flight: Flight = { instance: run.instance, at: run.scheduledAt.at, waiters: NO_WAITERS, evidence: undefined, end: undefined, run };
         if (list.length > 0) {
           const entry: Entry = { key: run.key, job: run.job, instance: run.instance, start: run.start, counts: [0, 0, 0, 0, 0, 0], waiting: 0 };
           for (const o of list) {
@@ -120,7 +122,7 @@ export const overlappingRuns: LogRule = {
         }
         flight.waiters = NO_WAITERS;
         flight.run = undefined;
-        if (i >= 0) list!.splice(i, 1);
+        if (i >= 0) removeAt(list!, i);
         else evicted.delete(run);
       },
       finish(end) {
