@@ -15,8 +15,14 @@ test('pieces join to JSON.stringify(value, null, 2): empty, omitted values, esca
     { 'k"ey\\': 1, '0': 'integer-like keys come first', z: true },
     { findings: long, jobs: long.slice(0, 500), more: long.slice(0, 501), tail: 'end' },
     { big: long, undefinedItems: Array.from({ length: 700 }, (_, i) => (i % 2 ? undefined : i)) },
+    // Long arrays deeper down: the store section's jobs, and deeper still, beside small members.
+    { store: { url: 'sqlite:///x', jobs: long, empty: {}, none: undefined }, deeper: { a: { b: long.slice(0, 900), c: [1] }, d: undefined }, e: { f: long.slice(0, 10) } },
+    { nested: { only: long, alsoLong: long.slice(0, 501) } },
   ];
   for (const v of cases) assert.equal(joined(v), JSON.stringify(v, null, 2));
+  // A long array inside an object is in pieces too: no piece holds the whole store section.
+  const store = [...jsonPieces({ store: { url: 'x', jobs: long } })];
+  assert.ok(Math.max(...store.map((p) => p.length)) < JSON.stringify({ store: { jobs: long } }, null, 2).length / 2, 'the nested array is cut');
   // A long array is written in several pieces, never as one string.
   const pieces = [...jsonPieces({ findings: long })];
   assert.ok(pieces.length >= 4, `pieces: ${pieces.length}`);
