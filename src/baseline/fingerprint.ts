@@ -46,6 +46,11 @@ export function fingerprintOf(id: Identity): string {
   return sha256Hex(JSON.stringify([id.rule, id.job, id.trigger, id.key])).slice(0, 16);
 }
 
+/**
+ * Each finding with its fingerprint, set in place (as the last key, where a copy would put it):
+ * 100,000 store findings copied were 100,000 more objects alive beside the originals.
+ */
 export function withFingerprints(findings: Finding[]): Finding[] {
-  return findings.map((f) => ({ ...f, fingerprint: fingerprintOf(identityOf(f)) }));
+  for (const f of findings) f.fingerprint = fingerprintOf(identityOf(f));
+  return findings;
 }
