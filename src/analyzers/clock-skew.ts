@@ -205,7 +205,7 @@ class Sample {
 /**
  * The last runs of the only host so far, in a fixed ring of columns: nothing allocated per run.
  * A run's line is kept as the run's own evidence: a line's text is its own string
- * (readers/line-source.ts), so it pins no chunk of the log.
+ * (RecordContext.text), so it pins no chunk of the log.
  */
 class FirstHostRing {
   private readonly keys: string[] = [];

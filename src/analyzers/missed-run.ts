@@ -423,7 +423,7 @@ function cronGapPossible(spec: CronSpec, p: Phase, at: number, offsetMinutes: nu
 
 /**
  * A run's line, kept as a phase's last: the run's own evidence, not a copy. A line's text is its
- * own string (readers/line-source.ts), so keeping it pins no chunk of the log; a copy per run cost
+ * own string (RecordContext.text), so keeping it pins no chunk of the log; a copy per run cost
  * an allocation that lived a period, long enough to be promoted and die in the old generation.
  */
 function lastEvidenceOf(run: Run): Evidence {

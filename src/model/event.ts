@@ -23,7 +23,10 @@ export interface RecordContext {
   pid?: string;
   thread?: string;
   host?: string;
-  /** The raw line, for evidence. */
+  /**
+   * The raw line, for evidence: its own string, or a part of its line, never a slice of a larger
+   * chunk of the log (the readers decode line by line), so keeping it keeps no more than its line.
+   */
   text: string;
 }
 
