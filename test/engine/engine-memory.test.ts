@@ -5,27 +5,17 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Engine } from '../../src/engine/engine';
 import { FindingDiff } from '../../src/engine/live-findings';
 import { LiveMetrics } from '../../src/engine/live-metrics';
 import { withFingerprints } from '../../src/baseline/fingerprint';
 import type { LogEvent } from '../../src/model/event';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+import { heapAfterGc } from '../support/heap';
 
 const JOBS = 20;
 const EVENTS = 2_000_000;
 const T0 = Date.UTC(2026, 10, 20) * 1000;
 const PERIOD = 10e6;
-
-function heapAfterGc(): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
 
 test('two million events: the heap stays flat (state bounded by jobs, not time)', { timeout: 300_000 }, () => {
   const engine = new Engine();

@@ -3,18 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { bodyLines } from '../../src/readers/line-source';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-function heapAfterGc(): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
+import { heapAfterGc } from '../support/heap';
 
 test("bodyLines: the lines, without a line feed's carriage return, as decoding the body and splitting it gives", () => {
   const cases = ['', 'a', 'a\n', '\n', 'a\r\nb\r\n\r', 'é\n\xff\r\nz', 'x\r\r\ny', '\r'];
