@@ -1,6 +1,5 @@
 import type { Run } from '../model/run';
 import type { Evidence } from '../model/finding';
-import { detach } from '../model/detach';
 import { JobTally, plural, seconds } from './job-tally';
 import type { LogRule } from './rule';
 import { intervalMicros } from '../model/trigger';
@@ -90,7 +89,7 @@ export const catchUpBurst: LogRule = {
           return;
         }
         close(key);
-        if (lag > minLag) open.set(key, { runs: 1, firstStart: run.start, lastStart: run.start, minScheduled: run.scheduledAt.at, maxScheduled: run.scheduledAt.at, maxLag: lag, instance: run.instance, job: run.job, evidence: { ...run.evidence, text: detach(run.evidence.text ?? '') }, minStep: (intervalMicros(run.job.trigger) ?? 1e6) / 2 });
+        if (lag > minLag) open.set(key, { runs: 1, firstStart: run.start, lastStart: run.start, minScheduled: run.scheduledAt.at, maxScheduled: run.scheduledAt.at, maxLag: lag, instance: run.instance, job: run.job, evidence: run.evidence, minStep: (intervalMicros(run.job.trigger) ?? 1e6) / 2 });
       },
       finish() {
         // Bursts still open count as they stand, in a copy: finish is asked again while a log is followed.

@@ -241,4 +241,3 @@ class FirstHostRing {
     this.keys.length = this.hosts.length = this.evidence.length = 0;
   }
 }
-

@@ -41,7 +41,6 @@ export const duplicateRun: LogRule = {
     const c = new CopyColumns();
     const ring: Evidence[] = new Array(RING);
     let seq = 0;
-    const keep = (e: Evidence): Evidence => ({ ...e, text: detach(e.text ?? '') });
     const tally = new JobTally(() => ({ maxCopies: 0, instances: new Set<string>(), example: '', key: '', group: [] as Evidence[] }));
     return {
       runStart(run) {
@@ -63,9 +62,10 @@ export const duplicateRun: LogRule = {
         if (!evidence) {
           const firstSeq = c.firstSeq[slot];
           const first = seq - firstSeq < RING ? ring[firstSeq % RING] : undefined;
-          c.evidence[slot] = evidence = [first ? keep(first) : { source: c.firstSource[slot], line: c.firstLine[slot] }];
+          c.evidence[slot] = evidence = [first ?? { source: c.firstSource[slot], line: c.firstLine[slot] }];
         }
-        if (evidence.length < MAX_EVIDENCE) evidence.push(keep(run.evidence));
+        // The runs' own lines (RecordContext.text: each its own string), kept as they are.
+        if (evidence.length < MAX_EVIDENCE) evidence.push(run.evidence);
         const t = count === 2 ? tally.hit(run.job, c.time[slot]) : tally.get(run.job)!;
         // The evidence is one whole group of the largest size: every copy of one run, so the headline's number is visible.
         if (count > t.data.maxCopies) {
