@@ -213,38 +213,52 @@ export const missedRun: LogRule = {
       return false;
     };
 
-    const phaseFor = (s: JobState, at: number): { phase?: Phase; steps: number; duplicate: boolean } => {
+    // What phaseFor found, in one object filled per run instead of a new one (a run is the hot path).
+    const found: { phase: Phase | undefined; steps: number; duplicate: boolean } = { phase: undefined, steps: 0, duplicate: false };
+    const result = (phase: Phase | undefined, steps: number, duplicate: boolean) => {
+      found.phase = phase;
+      found.steps = steps;
+      found.duplicate = duplicate;
+      return found;
+    };
+    const phaseFor = (s: JobState, at: number): typeof found => {
       if (s.schedule.kind === 'cron') {
         const p = s.phases[0];
-        if (!p) return { steps: 0, duplicate: false };
-        return { phase: p, steps: 1, duplicate: at - p.last <= SAME };
+        if (!p) return result(undefined, 0, false);
+        return result(p, 1, at - p.last <= SAME);
       }
       const period = s.schedule.period;
-      let best: { phase: Phase; steps: number; resid: number } | undefined;
+      let best: Phase | undefined;
+      let bestSteps = 0;
+      let bestResid = Infinity;
       for (const p of s.phases) {
         const d = at - p.last;
-        if (Math.abs(d) <= SAME + p.jitter) return { phase: p, steps: 0, duplicate: true };
+        if (Math.abs(d) <= SAME + p.jitter) return result(p, 0, true);
         if (d < 0) {
           // An older fire time of this phase (a copy from another process, logged late): nothing to count.
           const r = (-d) % period;
-          if (Math.min(r, period - r) <= SAME) return { phase: p, steps: 0, duplicate: true };
+          if (Math.min(r, period - r) <= SAME) return result(p, 0, true);
           continue;
         }
         // With jitter each step is the interval plus up to the jitter: the fewest steps that fit.
         const steps = p.jitter > 0 ? Math.max(1, Math.ceil((d - SAME) / (period + p.jitter))) : Math.round(d / period);
         const resid = d - steps * period;
-        if (steps >= 1 && resid >= -SAME && resid <= steps * p.jitter + SAME && (!best || resid < best.resid)) best = { phase: p, steps, resid };
+        if (steps >= 1 && resid >= -SAME && resid <= steps * p.jitter + SAME && (!best || resid < bestResid)) {
+          best = p;
+          bestSteps = steps;
+          bestResid = resid;
+        }
       }
-      if (best) return { phase: best.phase, steps: best.steps, duplicate: false };
+      if (best) return result(best, bestSteps, false);
       // One step a little long: the trigger has jitter (a new phase would start a step after the last run, not right after it).
       for (const p of s.phases) {
         const excess = at - p.last - period;
         if (excess > SAME && excess < period / 2 && p.last === Math.max(...s.phases.map((x) => x.last))) {
           p.jitter = Math.max(p.jitter, excess);
-          return { phase: p, steps: 1, duplicate: false };
+          return result(p, 1, false);
         }
       }
-      return { steps: 0, duplicate: false };
+      return result(undefined, 0, false);
     };
 
     // Called for a run before its event: the stretch a run line ends must be known when its gap closes.
@@ -329,9 +343,8 @@ export const missedRun: LogRule = {
           if (s.offsets.length >= 20) s.offsets.splice(1, 1);
           s.offsets.push({ at, offsetMinutes: run.scheduledAt.offsetMinutes });
         }
-        const found = phaseFor(s, at);
-        if (found.duplicate) return;
-        const p = found.phase;
+        const { phase: p, steps, duplicate } = phaseFor(s, at);
+        if (duplicate) return;
         if (!p) {
           s.phases.push({ first: at, last: at, lastOffset: run.scheduledAt.offsetMinutes, instance: run.instance, jitter: 0, lastEvidence: lastEvidenceOf(run) });
           return;
@@ -345,9 +358,9 @@ export const missedRun: LogRule = {
           if (cronGapPossible(s.schedule.spec, p, at, run.scheduledAt.offsetMinutes)) record(s, p, p.last, at, SAME, () => causeOf(p.last, at, cronStep(s, p.last, at)), [p.lastEvidence, run.evidence], run.scheduledAt.offsetMinutes);
         }
         // The steps between: the grid points before the closing run's own (a jittered run lies after it).
-        else if (found.steps > 1) {
+        else if (steps > 1) {
           const period = s.schedule.period;
-          record(s, p, p.last, p.last + found.steps * period, SAME, () => causeOf(p.last, at, period), [p.lastEvidence, run.evidence]);
+          record(s, p, p.last, p.last + steps * period, SAME, () => causeOf(p.last, at, period), [p.lastEvidence, run.evidence]);
         }
         // Unused accounted lines stay: in a catch-up burst the skips of fresh fire times are logged
         // between the replayed runs, before the gap they account for closes.
