@@ -346,7 +346,7 @@ export const missedRun: LogRule = {
         const { phase: p, steps, duplicate } = phaseFor(s, at);
         if (duplicate) return;
         if (!p) {
-          s.phases.push({ first: at, last: at, lastOffset: run.scheduledAt.offsetMinutes, instance: run.instance, jitter: 0, lastEvidence: lastEvidenceOf(run) });
+          s.phases.push({ first: at, last: at, lastOffset: run.scheduledAt.offsetMinutes, instance: run.instance, jitter: 0, lastEvidence: run.evidence });
           return;
         }
         // A `Removed job` of its process in the gap: the job was gone until added again, due only until then.
@@ -367,7 +367,9 @@ export const missedRun: LogRule = {
         p.last = at;
         p.lastOffset = run.scheduledAt.offsetMinutes;
         p.instance = run.instance;
-        p.lastEvidence = lastEvidenceOf(run);
+        // The run's own line, not a copy: a line's text is its own string (RecordContext.text), so
+        // it pins no chunk of the log; a copy per run lived a period, long enough to be promoted.
+        p.lastEvidence = run.evidence;
       },
       finish(end) {
         const findings: Finding[] = [];
@@ -432,15 +434,6 @@ function cronGapPossible(spec: CronSpec, p: Phase, at: number, offsetMinutes: nu
   if (offsetMinutes !== p.lastOffset || at - p.last >= ONE_OFFSET_SPAN) return true;
   const next = nextFireTime(spec, fixedZone(p.lastOffset * 60), p.last + SAME + 1);
   return next !== undefined && next < at - SAME;
-}
-
-/**
- * A run's line, kept as a phase's last: the run's own evidence, not a copy. A line's text is its
- * own string (RecordContext.text), so keeping it pins no chunk of the log; a copy per run cost
- * an allocation that lived a period, long enough to be promoted and die in the old generation.
- */
-function lastEvidenceOf(run: Run): Evidence {
-  return run.evidence;
 }
 
 /** A cron job's usual spacing around a span: the span over its fire times (in the last offset seen). */

@@ -197,10 +197,15 @@ export function bodyLines(body: Buffer): string[] {
   for (;;) {
     let end = body.indexOf(10, pos);
     if (end < 0) end = n;
-    lines.push(body.toString('utf8', pos, end > pos && body[end - 1] === 13 ? end - 1 : end));
+    lines.push(lineText(body, pos, end));
     if (end >= n) return lines;
     pos = end + 1;
   }
+}
+
+/** The line in buf[pos, end) (end at its line feed or the buffer's end), without a last carriage return: a string of its own. */
+export function lineText(buf: Buffer, pos: number, end: number): string {
+  return buf.toString('utf8', pos, end > pos && buf[end - 1] === 13 ? end - 1 : end);
 }
 
 export function withoutCr(l: string): string {

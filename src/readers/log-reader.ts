@@ -12,7 +12,7 @@ import type { CompiledDateFormat } from './date-format';
 import { DateOrder } from './date-order';
 import { EchoFilter } from './echo-filter';
 import { peelEnvelopes } from './envelopes';
-import { bodyLines, readBlocks, withoutCr } from './line-source';
+import { bodyLines, lineText, readBlocks } from './line-source';
 import { CandidateFinder, countNewlines } from './candidate-lines';
 import { matchLogFormat, type CompiledFormat } from './python-logging-format';
 import { describeFields, parsePrefix, type PrefixFields } from './record-prefix';
@@ -285,7 +285,7 @@ export class LogReader {
       }
       let end = body.indexOf(10, pos);
       if (end < 0) end = n;
-      this.line(withoutCr(body.toString('utf8', pos, end)), lineNo++, out);
+      this.line(lineText(body, pos, end), lineNo++, out);
       this.decoded++;
       pos = end + 1;
     }

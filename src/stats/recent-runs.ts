@@ -43,10 +43,10 @@ class Window {
 /** Recent scheduled times per job, each given a slot number while it is in its window. */
 export class RecentSlots {
   private byJob = new Map<string, Window>();
-  /** Whether the slot the last get() returned was already there (no result object per run). */
+  /** Whether the slot the last slot() returned was already there (no result object per run). */
   seen = false;
   /** Slots in use or free, ever: a rule's columns are at most this long. */
-  protected slotCount = 0;
+  private slotCount = 0;
   private free: number[] = [];
 
   /** `expired`: called once per slot when it leaves its window, with its job key. */
