@@ -42,17 +42,20 @@ export function registerJobs(program: Command): void {
 async function writeJobsJson(url: string, options: StoreOptions, output: string | undefined): Promise<void> {
   let info: StoreRead = { display: '', table: '', readMode: null };
   const out = await openOutput(output);
-  let count = 0;
+  let pieces = 0;
   try {
     const header = () => jobsJsonHead(info.display, info.readMode);
     // Each batch's items are made where it is decoded (report/jobs-json.ts), at the depth the jobs
     // have in the document: they come out indented as they would be in the whole.
+    // A piece at a time: a batch's text whole was 4 MB of string to keep until written.
     for await (const batch of storeJobTexts(url, options, (i) => (info = i), JOBS_JSON)) {
       if (batch.count === 0) continue;
-      await out.write((count === 0 ? `${header()}\n` : ',\n') + batch.text);
-      count += batch.count;
+      for (const piece of batch.texts) {
+        await out.write((pieces === 0 ? `${header()}\n` : ',\n') + piece);
+        pieces++;
+      }
     }
-    await out.write(count === 0 ? `${header()}]\n}\n` : '\n  ]\n}\n');
+    await out.write(pieces === 0 ? `${header()}]\n}\n` : '\n  ]\n}\n');
     await out.finish();
   } catch (err) {
     await out.abandon();

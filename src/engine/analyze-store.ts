@@ -50,11 +50,12 @@ async function* batchesOf(url: string, options: StoreOptions, read: (info: Store
 
 /**
  * The store's jobs decoded whole and rendered, a batch at a time, by `renderer` (a module path,
- * see BatchRenderer): the text is made in the decoding threads.
+ * see BatchRenderer): the text is made in the decoding threads, in pieces joined by ',\n', to be
+ * written before the next batch is asked for.
  */
-export async function* storeJobTexts(url: string, options: StoreOptions, read: (info: StoreRead) => void, renderer: string): AsyncIterable<{ count: number; text: string }> {
-  for await (const { rows, text } of decodedBatches(url, options, read, { summary: false, skip: invalid, render: renderer })) {
-    yield { count: rows.length, text: text! };
+export async function* storeJobTexts(url: string, options: StoreOptions, read: (info: StoreRead) => void, renderer: string): AsyncIterable<{ count: number; texts: Iterable<string> }> {
+  for await (const { rows, texts } of decodedBatches(url, options, read, { summary: false, skip: invalid, render: renderer })) {
+    yield { count: rows.length, texts: texts! };
   }
 }
 

@@ -3,28 +3,24 @@
 // and with cores to spare it need not wait for the database or the output. Batches
 // come back in the order they were read, a few in flight per worker, so memory stays a few
 // batches whatever the store's size. The first batch is decoded in this thread: a store of one
-// read batch never starts a worker (a worker costs some tens of milliseconds to start).
+// read batch never starts a worker (a worker costs some tens of milliseconds to start). When
+// every worker has its batches in hand, this thread decodes the next batch itself rather than
+// wait: on two cores one worker and this thread share the decoding.
 //
 // Decoded objects cost as much to send back as to make (structured cloning walks and rebuilds
 // every property), so threads are used for output that is text anyway (`jobs --format json`),
-// which names a renderer: a module the worker loads, whose `renderBatch` turns a batch into its
-// text there. Decoding for analysis stays in this thread by default (see decodeInThreads).
+// which names a renderer: a module the worker loads, whose `renderBatch` turns rows into their
+// text there (render-slices.ts). Decoding for analysis stays in this thread by default (see
+// decodeInThreads).
 
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWorkerBeside } from '../model/worker-start';
 import type { RawStoreRow } from '../model/store-record';
 import { decodeState, type DecodedState } from './decode-row';
+import { renderedSlices, type BatchRenderer, type RowHead } from './render-slices';
 
-/** Of a row, what a renderer reads besides its pickle. */
-export interface RowHead {
-  id: string;
-  nextRunTime: number | null;
-  invalid?: string;
-}
-
-/** A batch's text from its rows and their states (null: the row was not decoded: `invalid`). */
-export type BatchRenderer = (rows: RowHead[], states: (DecodedState | null)[]) => string;
+export type { BatchRenderer, RowHead } from './render-slices';
 
 export interface DecodeRequest {
   seq: number;
@@ -36,14 +32,19 @@ export interface DecodeRequest {
   heads?: RowHead[];
 }
 
-export type DecodeReply = { seq: number; states: (DecodedState | null)[] } | { seq: number; text: string };
+export type DecodeReply = { seq: number; states: (DecodedState | null)[] } | { seq: number; texts: string[] };
 
 export interface DecodedBatch {
   rows: RawStoreRow[];
   /** Each row's state (null: not decoded); absent when the batch was rendered. */
   states?: (DecodedState | null)[];
-  /** The renderer's text of the batch. */
-  text?: string;
+  /**
+   * The renderer's text of the batch, in pieces of a few rows (render-slices.ts): joined by
+   * ',\n' they are the batch's text. To be read before the next batch is asked for.
+   */
+  texts?: Iterable<string>;
+  /** Where the batch was decoded (for the tests). */
+  decodedBy: 'this thread' | 'a worker';
 }
 
 export interface DecodeTask {
@@ -56,19 +57,17 @@ export interface DecodeTask {
 }
 
 /**
- * `auto`: threads from the second batch of rows on, where there are cores for two workers beside
- * the main thread; `always`: from the first batch, on any machine (tests); `never`: none.
+ * `auto`: for rendered output, a worker from the second batch of rows on, and this thread
+ * decoding too while the workers are busy; `always`: from the first batch, every batch in a
+ * worker, on any machine (tests); `never`: none.
  */
 export type DecodeThreads = 'auto' | 'always' | 'never';
 
 /**
- * Cores below which `auto` decodes in this thread. Measured on two cores (100,000 rows, `jobs
- * --format json`): one worker beside the main thread saved 2-13 % of the wall time for ~95 MB
- * more peak memory, two workers 25 % for ~210 MB; the decoding itself is the bound, and two
- * workers pay only where they do not share a core with the main thread.
+ * Two at most. Measured on two cores (100,000 rows, `jobs --format json`): one worker beside a
+ * main thread that only read and wrote saved 2-13 % of the wall time; two workers 25 %, for
+ * ~160 MB more peak memory; one worker with this thread decoding beside it: see the README.
  */
-const MIN_CORES = 3;
-/** Two at most: each worker's heap holds its own garbage (~95 MB more peak memory each, measured here). */
 const MAX_WORKERS = 2;
 
 /** Batches sent to each worker and not yet back: enough to keep it busy while the main thread writes. */
@@ -81,45 +80,77 @@ export function defaultDecodeThreads(): DecodeThreads {
 }
 
 /**
- * Workers: SCHED_DOCTOR_DECODE_WORKERS when set; else a core is left to the main thread, which
- * reads and writes, and none below MIN_CORES (unless `always`: one at least).
+ * Workers: SCHED_DOCTOR_DECODE_WORKERS when set; else a core is left to the main thread (which
+ * reads, writes and decodes when the workers are busy), with one worker at least.
  */
-function workerCount(always: boolean): number {
+function workerCount(): number {
   const asked = Number(process.env.SCHED_DOCTOR_DECODE_WORKERS);
   if (Number.isInteger(asked) && asked > 0) return Math.min(asked, 16);
-  const cores = availableParallelism();
-  if (cores < MIN_CORES && !always) return 0;
-  return Math.max(1, Math.min(MAX_WORKERS, cores - 1));
+  return Math.max(1, Math.min(MAX_WORKERS, availableParallelism() - 1));
+}
+
+/**
+ * Rows decoded as one batch at most. A read batch (2,000 rows) in flight lived through several
+ * young-generation collections of this thread (its rows, their pickles and the text that came
+ * back) and was promoted, to die in the old generation; a batch of a few hundred rows is written
+ * and gone before.
+ */
+export const DECODE_BATCH = 250;
+
+function* slicesOf(rows: RawStoreRow[]): Generator<RawStoreRow[]> {
+  if (rows.length <= DECODE_BATCH) {
+    yield rows;
+    return;
+  }
+  for (let at = 0; at < rows.length; at += DECODE_BATCH) yield rows.slice(at, at + DECODE_BATCH);
+}
+
+/** A batch on its way: decoded here already, or a worker's reply to come. */
+interface Pending {
+  rows: RawStoreRow[];
+  done?: DecodedBatch;
+  reply?: Promise<DecodeReply>;
+  settled: boolean;
 }
 
 /** Each batch of rows with its decoded states, or its rendered text, in the order of `batches`. */
 export async function* decodeInThreads(batches: AsyncIterable<RawStoreRow[]>, task: DecodeTask, threads: DecodeThreads = defaultDecodeThreads()): AsyncGenerator<DecodedBatch> {
   let pool: Pool | undefined;
-  const pending: { rows: RawStoreRow[]; reply: Promise<DecodeReply> }[] = [];
+  const pending: Pending[] = [];
   // Decoded objects stay in this thread unless the tests ask: cloning them back cost more than
   // the decoding saved (`analyze --db`, 100,000 rows, two workers: the same 11 s, 4 s more CPU).
-  const workers = threads === 'never' || (threads === 'auto' && task.render === undefined) ? 0 : workerCount(threads === 'always');
+  const workers = threads === 'never' || (threads === 'auto' && task.render === undefined) ? 0 : workerCount();
+  const helps = threads === 'auto';
   try {
     let first = true;
-    for await (const rows of batches) {
+    for await (const read of batches) for (const rows of slicesOf(read)) {
       if (workers === 0 || (threads === 'auto' && first)) {
         first = false;
         // Batches in flight come first: the order is the store's.
         while (pending.length) yield await take(pending);
-        yield here(rows, task);
+        yield here(rows, task, true);
         continue;
       }
       pool ??= new Pool(workers);
-      const reply = pool.decode({
-        summary: task.summary,
-        pickles: rows.map((r) => (task.skip(r) ? null : r.jobState)),
-        ...(task.render === undefined ? {} : { render: task.render, heads: rows.map(head) }),
-      });
-      // Handled now, so that a failure is not reported as unhandled before its turn: it is
-      // thrown when this batch is taken.
-      reply.catch(() => undefined);
-      pending.push({ rows, reply });
-      if (pending.length >= pool.size * AHEAD_PER_WORKER) yield await take(pending);
+      if (helps && pool.busy()) {
+        // Every worker has its batches: this one is decoded here meanwhile, then the workers'
+        // replies that came in the while are let in (they arrive between turns of the loop).
+        pending.push({ rows, done: here(rows, task, false), settled: true });
+        await new Promise((resolve) => setImmediate(resolve));
+      } else {
+        const reply = pool.decode({
+          summary: task.summary,
+          pickles: rows.map((r) => (task.skip(r) ? null : r.jobState)),
+          ...(task.render === undefined ? {} : { render: task.render, heads: rows.map(head) }),
+        });
+        const p: Pending = { rows, reply, settled: false };
+        // Handled now, so that a failure is not reported as unhandled before its turn: it is
+        // thrown when this batch is taken.
+        reply.then(() => (p.settled = true), () => (p.settled = true));
+        pending.push(p);
+      }
+      while (pending.length && pending[0].settled) yield await take(pending);
+      if (pending.length > pool.size * AHEAD_PER_WORKER) yield await take(pending);
     }
     while (pending.length) yield await take(pending);
   } finally {
@@ -127,20 +158,23 @@ export async function* decodeInThreads(batches: AsyncIterable<RawStoreRow[]>, ta
   }
 }
 
-function here(rows: RawStoreRow[], task: DecodeTask): DecodedBatch {
-  const states = rows.map((r) => (task.skip(r) ? null : decodeState(r.jobState, task.summary)));
-  if (task.render === undefined) return { rows, states };
-  return { rows, text: (require(task.render) as { renderBatch: BatchRenderer }).renderBatch(rows.map(head), states) };
+/** `lazy`: the text is made as it is read (the batch is written before the next is decoded). */
+function here(rows: RawStoreRow[], task: DecodeTask, lazy: boolean): DecodedBatch {
+  const decode = (i: number) => (task.skip(rows[i]) ? null : decodeState(rows[i].jobState, task.summary));
+  if (task.render === undefined) return { rows, states: rows.map((_, i) => decode(i)), decodedBy: 'this thread' };
+  const texts = renderedSlices(rows.map(head), decode, (require(task.render) as { renderBatch: BatchRenderer }).renderBatch);
+  return { rows, texts: lazy ? texts : [...texts], decodedBy: 'this thread' };
 }
 
 function head(row: RawStoreRow): RowHead {
   return row.invalid === undefined ? { id: row.id, nextRunTime: row.nextRunTime } : { id: row.id, nextRunTime: row.nextRunTime, invalid: row.invalid };
 }
 
-async function take(pending: { rows: RawStoreRow[]; reply: Promise<DecodeReply> }[]): Promise<DecodedBatch> {
-  const { rows, reply } = pending.shift()!;
-  const r = await reply;
-  return 'text' in r ? { rows, text: r.text } : { rows, states: r.states };
+async function take(pending: Pending[]): Promise<DecodedBatch> {
+  const { rows, done, reply } = pending.shift()!;
+  if (done) return done;
+  const r = await reply!;
+  return 'texts' in r ? { rows, texts: r.texts, decodedBy: 'a worker' } : { rows, states: r.states, decodedBy: 'a worker' };
 }
 
 class Pool {
@@ -148,6 +182,7 @@ class Pool {
   private readonly waiting = new Map<number, { resolve: (r: DecodeReply) => void; reject: (e: Error) => void }>();
   private seq = 0;
   private failure: Error | undefined;
+  private inFlight = 0;
 
   constructor(readonly size: number) {
     for (let i = 0; i < size; i++) {
@@ -155,6 +190,7 @@ class Pool {
       w.on('message', (m: DecodeReply) => {
         const p = this.waiting.get(m.seq);
         this.waiting.delete(m.seq);
+        this.inFlight--;
         p?.resolve(m);
       });
       w.on('error', (err) => this.fail(err));
@@ -165,10 +201,16 @@ class Pool {
     }
   }
 
+  /** Whether every worker has AHEAD_PER_WORKER batches not yet back. */
+  busy(): boolean {
+    return this.inFlight >= this.size * AHEAD_PER_WORKER;
+  }
+
   /** Batches go round the workers in turn: they are of equal size, and each worker answers in order. */
   decode(request: Omit<DecodeRequest, 'seq'>): Promise<DecodeReply> {
     if (this.failure) return Promise.reject(this.failure);
     const seq = this.seq++;
+    this.inFlight++;
     const worker = this.workers[seq % this.workers.length];
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });

@@ -2,7 +2,7 @@
 // in the decoding threads (engine/decode-pool.ts), so that a batch leaves them as text.
 
 import type { DecodedState } from '../engine/decode-row';
-import type { RowHead } from '../engine/decode-pool';
+import type { RowHead } from '../engine/render-slices';
 import { itemsText } from './json-pieces';
 
 /** The document's head, up to the opening of its `jobs` array. */

@@ -38,9 +38,12 @@ export function openSqliteDatabase(path: string, display: string): Database.Data
  * Rows per read transaction. A reader holds SQLite's shared lock while a statement runs, and in
  * the default rollback-journal mode a writer cannot commit meanwhile: APScheduler's own commit
  * waits for it, and fails with `database is locked` (which kills the 3.x scheduler thread) once
- * its busy timeout runs out. A batch of this size is read in milliseconds.
+ * its busy timeout runs out. A batch of this size is read in well under a millisecond. Small,
+ * too, because a batch lives until its rows are decoded and written: batches of 2,000 rows outlived
+ * the young generation's collections, to be collected later in the old generation (`jobs
+ * --format json` on 100,000 rows: 170 MB peak RSS against 127 MB at 250, the time the same).
  */
-export const ROWS_PER_TRANSACTION = 2000;
+export const ROWS_PER_TRANSACTION = 250;
 
 /**
  * Opens a SQLite job store read-only: analysis never takes a write lock on a live store. Rows are

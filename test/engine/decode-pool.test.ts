@@ -8,15 +8,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { decodeInThreads, type DecodedBatch, type DecodeThreads } from '../../src/engine/decode-pool';
+import { DECODE_BATCH, decodeInThreads, type DecodedBatch, type DecodeThreads } from '../../src/engine/decode-pool';
 import { loadStore, loadStoreJobs } from '../../src/engine/analyze-store';
 import { openStore } from '../../src/stores/open-store';
 import { ROWS_PER_TRANSACTION } from '../../src/stores/sqlite-store';
-import { largeStore } from '../support/large-store';
+import { LARGE_ROWS, largeStore } from '../support/large-store';
 import { BIN, ROOT } from '../support/cli';
 
 const table = { table: 'apscheduler_jobs' };
-const ROWS = ROWS_PER_TRANSACTION * 2 + 321;
+const ROWS = LARGE_ROWS;
+/** Batches the pool yields: the read batches, each cut to DECODE_BATCH rows at most. */
+const BATCHES = Math.floor(ROWS / ROWS_PER_TRANSACTION) * Math.ceil(ROWS_PER_TRANSACTION / DECODE_BATCH) + Math.ceil((ROWS % ROWS_PER_TRANSACTION) / DECODE_BATCH);
 
 async function decoded(url: string, threads: DecodeThreads, summary: boolean, render?: string): Promise<DecodedBatch[]> {
   const store = await openStore(url, table);
@@ -36,7 +38,8 @@ test('threads or not, every batch decodes to the same states in the same order (
     for (const summary of [false, true]) {
       const here = await decoded(url, 'never', summary);
       const there = await decoded(url, 'always', summary);
-      assert.equal(there.length, 3);
+      assert.equal(there.length, BATCHES);
+      assert.ok(there.every((b) => b.decodedBy === 'a worker'));
       assert.deepEqual(there.map((b) => b.rows.map((r) => r.id)), here.map((b) => b.rows.map((r) => r.id)));
       assert.deepEqual(there.map((b) => b.states), here.map((b) => b.states));
       const states = there.flatMap((b) => b.states!);
@@ -65,17 +68,46 @@ test('threads or not, every batch decodes to the same states in the same order (
   }
 });
 
+test('auto: this thread decodes the batches that come while the worker is busy, and the order and text are the same', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sd-pool-'));
+  const env = process.env.SCHED_DOCTOR_DECODE_WORKERS;
+  try {
+    const url = `sqlite:///${largeStore(dir, { withNull: true })}`;
+    const render = require.resolve('../../src/report/jobs-json');
+    const text = (batches: DecodedBatch[]) => batches.map((b) => [...b.texts!].join(',\n')).join(',\n');
+    process.env.SCHED_DOCTOR_DECODE_WORKERS = '1';
+    const shared = await decoded(url, 'auto', false, render);
+    const alone = await decoded(url, 'never', false, render);
+    assert.equal(shared.length, BATCHES);
+    // The first batch here (a store of one batch never starts a worker), the next two to the
+    // worker (two in flight), the fourth here: the worker has not answered yet.
+    assert.deepEqual(shared.slice(0, 4).map((b) => b.decodedBy), ['this thread', 'a worker', 'a worker', 'this thread']);
+    assert.ok(shared.filter((b) => b.decodedBy === 'a worker').length >= 2);
+    assert.deepEqual(shared.map((b) => b.rows.map((r) => r.id)), alone.map((b) => b.rows.map((r) => r.id)));
+    const whole = text(shared);
+    assert.equal(whole, text(alone));
+    const items = JSON.parse(`[${whole}]`) as { id: string; state: unknown }[];
+    assert.equal(items.length, ROWS);
+    assert.equal(items[3100].state, null);
+  } finally {
+    if (env === undefined) delete process.env.SCHED_DOCTOR_DECODE_WORKERS;
+    else process.env.SCHED_DOCTOR_DECODE_WORKERS = env;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('jobs --format json: byte-identical whether the rows are decoded and rendered in threads or here', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sd-pool-'));
   try {
     const url = `sqlite:///${largeStore(dir, { withNull: true })}`;
-    const texts = (['never', 'always'] as const).map((threads) => {
+    const texts = (['never', 'always', 'auto'] as const).map((threads) => {
       const out = join(dir, `${threads}.json`);
       const r = spawnSync(process.execPath, [BIN, 'jobs', '--db', url, '--format', 'json', '-o', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, SCHED_DOCTOR_DECODE_THREADS: threads } });
       assert.equal(r.status, 0, r.stderr);
       return readFileSync(out, 'utf8');
     });
     assert.equal(texts[1], texts[0]);
+    assert.equal(texts[2], texts[0]);
     const doc = JSON.parse(texts[0]);
     assert.equal(doc.jobs.length, ROWS);
     assert.equal(doc.jobs[3100].state, null);
@@ -90,23 +122,27 @@ test('a renderer that fails in a worker is an error from the batch it failed on,
   try {
     const url = `sqlite:///${largeStore(dir)}`;
     const failing = join(dir, 'failing-render.js');
-    writeFileSync(failing, `exports.renderBatch = (rows) => { if (rows[0].id === 'row-02000') throw new Error('render broke'); return String(rows.length); };\n`);
-    const texts: string[] = [];
+    // Each slice's text is its rows' count; a batch's pieces add up to its rows.
+    writeFileSync(failing, `exports.renderBatch = (rows) => { if (rows.some((r) => r.id === 'row-02000')) throw new Error('render broke'); return String(rows.length); };\n`);
+    const texts: number[] = [];
     await assert.rejects(async () => {
       const store = await openStore(url, table);
       try {
-        for await (const b of decodeInThreads(store.batches(), { summary: false, skip: () => false, render: failing }, 'always')) texts.push(b.text!);
+        for await (const b of decodeInThreads(store.batches(), { summary: false, skip: () => false, render: failing }, 'always')) {
+          texts.push([...b.texts!].reduce((n, piece) => n + Number(piece), 0));
+        }
       } finally {
         await store.close();
       }
     }, /render broke/);
-    // The batch before the failure came out whole; nothing after it did.
-    assert.deepEqual(texts, [String(ROWS_PER_TRANSACTION)]);
+    // The batches before the failure came out whole; nothing after it did.
+    assert.equal(texts.reduce((a, b) => a + b, 0), 2000);
+    assert.ok(texts.every((n) => n <= DECODE_BATCH));
     // A consumer that stops early leaves no thread behind (the test process would not exit).
     const store = await openStore(url, table);
     try {
       for await (const b of decodeInThreads(store.batches(), { summary: true, skip: () => false }, 'always')) {
-        assert.equal(b.rows.length, ROWS_PER_TRANSACTION);
+        assert.equal(b.rows.length, Math.min(ROWS_PER_TRANSACTION, DECODE_BATCH));
         break;
       }
     } finally {

@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { checkStore, loadStore, loadStoreJobs } from '../../src/engine/analyze-store';
-import { ROWS_PER_TRANSACTION } from '../../src/stores/sqlite-store';
-import { largeStore } from '../support/large-store';
+import { LARGE_ROWS, largeStore } from '../support/large-store';
 import type { StoreJobState } from '../../src/model/store-job';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'stores');
@@ -20,7 +19,7 @@ test('a store of several read batches: every row, in order, whole and as summari
   try {
     const url = `sqlite:///${largeStore(dir)}`;
     const whole = await loadStoreJobs(url, table);
-    assert.equal(whole.length, ROWS_PER_TRANSACTION * 2 + 321);
+    assert.equal(whole.length, LARGE_ROWS);
     assert.deepEqual(whole.map((j) => j.row.id), whole.map((_, i) => `row-${String(i).padStart(5, '0')}`));
     assert.ok(whole.every((j) => Buffer.isBuffer(j.row.jobState) && j.row.jobState.length > 0));
     assert.deepEqual(whole.filter((j) => j.decodeError).map((j) => j.row.id), ['row-02500']);

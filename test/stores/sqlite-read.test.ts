@@ -64,9 +64,10 @@ print('committed')`, path);
     }
     await store.close();
     assert.equal(batches, 3);
+    assert.ok(ROWS_PER_TRANSACTION >= 100, 'a page is more than a handful of rows');
     assert.equal(seen.length, rows, 'every row once');
     assert.deepEqual(seen, [...seen].sort(), 'in id order');
-    assert.match(store.readMode!, /^bounded read transactions \(at most 2000 rows each/);
+    assert.match(store.readMode!, new RegExp(`^bounded read transactions \\(at most ${ROWS_PER_TRANSACTION} rows each`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -8,7 +8,10 @@ import { ROWS_PER_TRANSACTION } from '../../src/stores/sqlite-store';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'stores');
 
-/** ROWS_PER_TRANSACTION * 2 + 321 rows, ids `row-00000`…, in `dir`/large.sqlite; returns its path. */
+/** Rows of the large store: several read batches of the SQLite reader (ROWS_PER_TRANSACTION), and decoding batches of the pool. */
+export const LARGE_ROWS = 4321;
+
+/** LARGE_ROWS rows, ids `row-00000`…, in `dir`/large.sqlite; returns its path. */
 export function largeStore(dir: string, options: { withNull?: boolean } = {}): string {
   const path = join(dir, 'large.sqlite');
   const src = new Database(join(FIXTURES, 'mixed.sqlite'), { readonly: true });
@@ -17,7 +20,8 @@ export function largeStore(dir: string, options: { withNull?: boolean } = {}): s
   const db = new Database(path);
   db.exec(`CREATE TABLE apscheduler_jobs (id VARCHAR(191) PRIMARY KEY, next_run_time FLOAT, job_state BLOB${options.withNull ? '' : ' NOT NULL'})`);
   const put = db.prepare('INSERT INTO apscheduler_jobs VALUES (?, ?, ?)');
-  const n = ROWS_PER_TRANSACTION * 2 + 321;
+  const n = LARGE_ROWS;
+  if (n < ROWS_PER_TRANSACTION * 3) throw new Error('the large store must be several read batches');
   db.transaction(() => {
     for (let i = 0; i < n; i++) {
       const r = rows[i % rows.length];
