@@ -5,7 +5,7 @@
 // kept as Buffers and decoded once, and only the first MAX_LINE bytes of it are kept at all.
 // Memory holds one chunk and at most MAX_LINE bytes of a partial line.
 
-import { createReadStream, promises as fs, readSync } from 'node:fs';
+import { promises as fs, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { isMainThread } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
