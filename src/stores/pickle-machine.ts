@@ -111,21 +111,52 @@ void opTablesAgree;
 
 type Dict = { [key: string]: PyValue };
 
+/**
+ * What a value this pickle made is. The outputs are plain objects and arrays, so a value's kind
+ * travels beside it: on the stack and in the memo, which is every way the pickle can refer to a
+ * value again (Sets of the tuples, dicts and objects made cost a fifth of the decoding: a hash
+ * of every container, seven tables a pickle). Items inside a container need no kind: only the
+ * top of the stack is ever appended to, filled or built. Two kinds are also told by shape, where
+ * a value is reached inside a container (a call's arguments): a global is the only value with an
+ * own `__global__`, and an unconverted dict the only plain object with neither `__class__` nor
+ * `__global__` (a dict that gets either key becomes a PyDictItems: setItems).
+ */
+const enum K {
+  OTHER = 0,
+  TUPLE = 1,
+  LIST = 2,
+  /** A dict: a plain object, or (once it got a key a plain object cannot hold) a PyDictItems. */
+  DICT = 3,
+  OBJECT = 4,
+  SET = 5,
+  BYTES = 6,
+  GLOBAL = 7,
+}
+
+const hasOwn = (v: object, key: string): boolean => Object.prototype.hasOwnProperty.call(v, key);
+
+/** A dict of kind DICT that setItems turned into its PyDictItems form. */
+function converted(d: unknown): boolean {
+  return hasOwn(d as object, '__class__');
+}
+
+/** An unconverted dict, told by its shape (see K). */
+function isPlainDict(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && !hasOwn(v, '__class__') && !hasOwn(v, '__global__');
+}
+
 class Machine implements Builder {
   private stack: unknown[] = [];
+  /** The kind of each value on the stack. */
+  private kinds: K[] = [];
   private marks: number[] = [];
   private memo: unknown[] = [];
+  private memoKinds: K[] = [];
   private memoSize = 0;
-  // What each value this pickle made is: the outputs are plain objects, told apart here.
-  private tuples = new Set<unknown>();
-  /** Dicts still plain objects (every key a str so far). */
-  private dicts = new Set<unknown>();
-  /** Dicts converted to PyDictItems. */
-  private itemDicts = new Set<unknown>();
-  private objects = new Set<unknown>();
-  private sets = new Set<unknown>();
   private byteData = new Map<unknown, Buffer>();
-  private globals = new Map<unknown, string>();
+  /** The kind of the value a Builder method made last (a known callable's result). */
+  private made: unknown = undefined;
+  private madeKind: K = K.OTHER;
 
   private r: Reader = new Reader(Buffer.alloc(0));
 
@@ -160,80 +191,95 @@ class Machine implements Builder {
   fail(message: string): never {
     this.r.fail(message);
   }
+  private making<T>(v: T, kind: K): T {
+    this.made = v;
+    this.madeKind = kind;
+    return v;
+  }
   bytes(data: Buffer, mutable: boolean): PyBytes {
     const v: PyBytes = { __class__: mutable ? 'builtins.bytearray' : 'builtins.bytes', base64: data.toString('base64') };
     this.byteData.set(v, data);
-    return v;
+    return this.making(v, K.BYTES);
   }
   bytesData(v: unknown): Buffer | undefined {
     return this.byteData.get(v);
   }
   global(name: string): PyGlobal {
-    const v = { __global__: name };
-    this.globals.set(v, name);
-    return v;
+    return this.making({ __global__: name }, K.GLOBAL);
   }
   globalName(v: unknown): string | undefined {
-    return this.globals.get(v);
+    return v !== null && typeof v === 'object' && hasOwn(v, '__global__') ? (v as PyGlobal).__global__ : undefined;
   }
   object(cls: string): PyObject {
-    const v: PyObject = { __class__: cls };
-    this.objects.add(v);
-    return v;
+    return this.making({ __class__: cls } as PyObject, K.OBJECT);
   }
   dict(): Dict {
-    const v: Dict = {};
-    this.dicts.add(v);
-    return v;
+    return this.making({} as Dict, K.DICT);
   }
   set(frozen: boolean, items: PyValue[]): PySet {
-    const v: PySet = { __class__: frozen ? 'builtins.frozenset' : 'builtins.set', items };
-    this.sets.add(v);
-    return v;
+    return this.making({ __class__: frozen ? 'builtins.frozenset' : 'builtins.set', items } as PySet, K.SET);
   }
 
   // --- the stack
 
-  private push(v: unknown): void {
+  private push(v: unknown, kind: K): void {
     this.stack.push(v);
+    this.kinds.push(kind);
+  }
+
+  private floor(): number {
+    return this.marks.length ? this.marks[this.marks.length - 1] : 0;
+  }
+
+  /** The kind of the top value (check it is there first: top() or pop()). */
+  private topKind(): K {
+    return this.kinds[this.kinds.length - 1];
   }
 
   private pop(): unknown {
-    const floor = this.marks.length ? this.marks[this.marks.length - 1] : 0;
-    if (this.stack.length <= floor) this.r.fail('stack underflow');
+    if (this.stack.length <= this.floor()) this.r.fail('stack underflow');
+    this.kinds.pop();
+    return this.stack.pop();
+  }
+
+  /** pop(), its kind kept in `popped`. */
+  private popped: K = K.OTHER;
+  private popKind(): unknown {
+    if (this.stack.length <= this.floor()) this.r.fail('stack underflow');
+    this.popped = this.kinds.pop()!;
     return this.stack.pop();
   }
 
   private top(): unknown {
-    const floor = this.marks.length ? this.marks[this.marks.length - 1] : 0;
-    if (this.stack.length <= floor) this.r.fail('stack underflow');
+    if (this.stack.length <= this.floor()) this.r.fail('stack underflow');
     return this.stack[this.stack.length - 1];
   }
 
-  /** Items pushed since the last MARK, removing the mark. */
+  /** Items pushed since the last MARK, removing the mark (their kinds are not kept). */
   private popMark(): unknown[] {
     const at = this.marks.pop();
     if (at === undefined) this.r.fail('no MARK on the stack');
+    this.kinds.length = at;
     return this.stack.splice(at);
   }
 
   private tuple(items: unknown[]): unknown[] {
-    this.tuples.add(items);
     // Exact types: a tuple comes out frozen, so a caller can tell it from a list.
     if (this.exact) Object.freeze(items);
     return items;
   }
 
-  private memoGet(key: number): unknown {
+  private memoGet(key: number): void {
     const v = this.memo[key];
     if (v === undefined) this.r.fail(`memo key ${key} not found`);
-    return v;
+    this.push(v, this.memoKinds[key]);
   }
 
   private memoPut(key: number): void {
     if (key < 0 || !Number.isSafeInteger(key)) this.r.fail(`bad memo key ${key}`);
     if (this.memo[key] === undefined) this.memoSize++;
     this.memo[key] = this.top();
+    this.memoKinds[key] = this.topKind();
   }
 
   private step(op: number): void {
@@ -251,133 +297,134 @@ class Machine implements Builder {
 
       // --- constants and numbers
       case OP.NONE:
-        return this.push(null);
+        return this.push(null, K.OTHER);
       case OP.NEWTRUE:
-        return this.push(true);
+        return this.push(true, K.OTHER);
       case OP.NEWFALSE:
-        return this.push(false);
+        return this.push(false, K.OTHER);
       case OP.INT: {
         const s = r.line();
         // Protocols 0–1 write booleans as INT 01 / 00.
-        if (s === '01') return this.push(true);
-        if (s === '00') return this.push(false);
-        return this.push(parseDecimalInt(r, s));
+        if (s === '01') return this.push(true, K.OTHER);
+        if (s === '00') return this.push(false, K.OTHER);
+        return this.push(parseDecimalInt(r, s), K.OTHER);
       }
       case OP.BININT:
-        return this.push(r.i32());
+        return this.push(r.i32(), K.OTHER);
       case OP.BININT1:
-        return this.push(r.u8());
+        return this.push(r.u8(), K.OTHER);
       case OP.BININT2:
-        return this.push(r.u16());
+        return this.push(r.u16(), K.OTHER);
       case OP.LONG: {
         const s = r.line();
-        return this.push(parseDecimalInt(r, s.endsWith('L') ? s.slice(0, -1) : s));
+        return this.push(parseDecimalInt(r, s.endsWith('L') ? s.slice(0, -1) : s), K.OTHER);
       }
       case OP.LONG1:
-        return this.push(decodeLong(r.take(r.u8())));
+        return this.push(decodeLong(r.take(r.u8())), K.OTHER);
       case OP.LONG4:
-        return this.push(decodeLong(r.take(r.i32())));
+        return this.push(decodeLong(r.take(r.i32())), K.OTHER);
       case OP.FLOAT:
-        return this.push(this.float(parseFloatText(r, r.line())));
+        return this.push(this.float(parseFloatText(r, r.line())), K.OTHER);
       case OP.BINFLOAT:
-        return this.push(this.float(r.f64be()));
+        return this.push(this.float(r.f64be()), K.OTHER);
 
       // --- text and bytes
       case OP.STRING:
-        return this.push(decodeStringRepr(r, r.line()).toString('latin1'));
+        return this.push(decodeStringRepr(r, r.line()).toString('latin1'), K.OTHER);
       case OP.BINSTRING:
         // Python 2 str: kept as text, read as latin-1 (like Python 3's encoding='latin1').
-        return this.push(r.take(r.i32()).toString('latin1'));
+        return this.push(r.take(r.i32()).toString('latin1'), K.OTHER);
       case OP.SHORT_BINSTRING:
-        return this.push(r.take(r.u8()).toString('latin1'));
+        return this.push(r.take(r.u8()).toString('latin1'), K.OTHER);
       case OP.UNICODE:
-        return this.push(decodeRawUnicodeEscape(r, r.line()));
+        return this.push(decodeRawUnicodeEscape(r, r.line()), K.OTHER);
       case OP.SHORT_BINUNICODE:
-        return this.push(decodeUtf8(r, r.u8()));
+        return this.push(decodeUtf8(r, r.u8()), K.OTHER);
       case OP.BINUNICODE:
-        return this.push(decodeUtf8(r, r.u32()));
+        return this.push(decodeUtf8(r, r.u32()), K.OTHER);
       case OP.BINUNICODE8:
-        return this.push(decodeUtf8(r, r.u64()));
+        return this.push(decodeUtf8(r, r.u64()), K.OTHER);
       case OP.SHORT_BINBYTES:
-        return this.push(this.bytes(Buffer.from(r.take(r.u8())), false));
+        return this.push(this.bytes(Buffer.from(r.take(r.u8())), false), K.BYTES);
       case OP.BINBYTES:
-        return this.push(this.bytes(Buffer.from(r.take(r.u32())), false));
+        return this.push(this.bytes(Buffer.from(r.take(r.u32())), false), K.BYTES);
       case OP.BINBYTES8:
-        return this.push(this.bytes(Buffer.from(r.take(r.u64())), false));
+        return this.push(this.bytes(Buffer.from(r.take(r.u64())), false), K.BYTES);
       case OP.BYTEARRAY8:
-        return this.push(this.bytes(Buffer.from(r.take(r.u64())), true));
+        return this.push(this.bytes(Buffer.from(r.take(r.u64())), true), K.BYTES);
 
       // --- tuples
       case OP.EMPTY_TUPLE:
-        return this.push(this.tuple([]));
+        return this.push(this.tuple([]), K.TUPLE);
       case OP.TUPLE1:
-        return this.push(this.tuple([this.pop()]));
+        return this.push(this.tuple([this.pop()]), K.TUPLE);
       case OP.TUPLE2: {
         const b = this.pop();
         const a = this.pop();
-        return this.push(this.tuple([a, b]));
+        return this.push(this.tuple([a, b]), K.TUPLE);
       }
       case OP.TUPLE3: {
         const c = this.pop();
         const b = this.pop();
         const a = this.pop();
-        return this.push(this.tuple([a, b, c]));
+        return this.push(this.tuple([a, b, c]), K.TUPLE);
       }
       case OP.TUPLE:
-        return this.push(this.tuple(this.popMark()));
+        return this.push(this.tuple(this.popMark()), K.TUPLE);
 
       // --- lists
       case OP.EMPTY_LIST:
-        return this.push([]);
+        return this.push([], K.LIST);
       case OP.LIST:
-        return this.push(this.popMark());
+        return this.push(this.popMark(), K.LIST);
       case OP.APPEND: {
         const v = this.pop();
-        return this.extendList(this.top(), [v]);
+        return this.extendList(this.top(), this.topKind(), [v]);
       }
       case OP.APPENDS: {
         const items = this.popMark();
-        return this.extendList(this.top(), items);
+        return this.extendList(this.top(), this.topKind(), items);
       }
 
       // --- dicts
       case OP.EMPTY_DICT:
-        return this.push(this.dict());
+        return this.push(this.dict(), K.DICT);
       case OP.DICT: {
         const d = this.dict();
-        this.setItems(d, this.popMark());
-        return this.push(d);
+        this.setItems(d, K.DICT, this.popMark());
+        return this.push(d, K.DICT);
       }
       case OP.SETITEM: {
         const v = this.pop();
         const k = this.pop();
-        return this.setItems(this.top(), [k, v]);
+        return this.setItems(this.top(), this.topKind(), [k, v]);
       }
       case OP.SETITEMS: {
         const items = this.popMark();
-        return this.setItems(this.top(), items);
+        return this.setItems(this.top(), this.topKind(), items);
       }
 
       // --- sets
       case OP.EMPTY_SET:
-        return this.push(this.set(false, []));
+        return this.push(this.set(false, []), K.SET);
       case OP.ADDITEMS: {
         const items = this.popMark();
         const s = this.top() as PySet;
-        if (!this.sets.has(s) || s.__class__ !== 'builtins.set') r.fail(`ADDITEMS on ${this.describe(s)}`);
+        if (this.topKind() !== K.SET || s.__class__ !== 'builtins.set') r.fail(`ADDITEMS on ${this.describe(s, this.topKind())}`);
         append(s.items, items as PyValue[]);
         return;
       }
       case OP.FROZENSET:
-        return this.push(this.set(true, this.popMark() as PyValue[]));
+        return this.push(this.set(true, this.popMark() as PyValue[]), K.SET);
 
       // --- stack manipulation
       case OP.MARK:
         this.marks.push(this.stack.length);
         return;
       case OP.POP:
-        if (this.stack.length > (this.marks.length ? this.marks[this.marks.length - 1] : 0)) {
+        if (this.stack.length > this.floor()) {
           this.stack.pop();
+          this.kinds.pop();
         } else {
           this.popMark(); // Python's POP discards a MARK when nothing was pushed after it
         }
@@ -386,7 +433,7 @@ class Machine implements Builder {
         this.popMark();
         return;
       case OP.DUP:
-        return this.push(this.top());
+        return this.push(this.top(), this.topKind());
 
       // --- memo
       case OP.PUT:
@@ -398,56 +445,63 @@ class Machine implements Builder {
       case OP.MEMOIZE:
         return this.memoPut(this.memoSize);
       case OP.GET:
-        return this.push(this.memoGet(Number(parseDecimalInt(r, r.line()))));
+        return this.memoGet(Number(parseDecimalInt(r, r.line())));
       case OP.BINGET:
-        return this.push(this.memoGet(r.u8()));
+        return this.memoGet(r.u8());
       case OP.LONG_BINGET:
-        return this.push(this.memoGet(r.u32()));
+        return this.memoGet(r.u32());
 
       // --- classes, calls and objects
       case OP.GLOBAL: {
         const module = r.line();
         const name = r.line();
-        return this.push(this.globalRef(module, name));
+        return this.push(this.globalRef(module, name), K.GLOBAL);
       }
       case OP.STACK_GLOBAL: {
         const name = this.pop();
         const module = this.pop();
         if (typeof module !== 'string' || typeof name !== 'string') r.fail('STACK_GLOBAL needs two strings');
-        return this.push(this.globalRef(module, name));
+        return this.push(this.globalRef(module, name), K.GLOBAL);
       }
       case OP.REDUCE: {
         const args = this.pop();
-        const callable = this.pop();
-        return this.push(this.call(callable, args));
+        const callable = this.popKind();
+        const v = this.call(callable, this.popped, args);
+        return this.push(v, this.popped);
       }
       case OP.NEWOBJ: {
         const args = this.pop();
-        const cls = this.pop();
-        return this.push(this.call(cls, args));
+        const cls = this.popKind();
+        const v = this.call(cls, this.popped, args);
+        return this.push(v, this.popped);
       }
       case OP.NEWOBJ_EX: {
-        const kwargs = this.pop();
+        const kwargs = this.popKind();
+        const emptyDict = this.popped === K.DICT && !converted(kwargs) && Object.keys(kwargs as Dict).length === 0;
         const args = this.pop();
-        const cls = this.pop();
-        const obj = this.call(cls, args);
-        const emptyDict = this.dicts.has(kwargs) && Object.keys(kwargs as Dict).length === 0;
-        if (this.objects.has(obj) && !emptyDict) (obj as PyObject).kwargs = kwargs as PyValue;
-        return this.push(obj);
+        const cls = this.popKind();
+        const obj = this.call(cls, this.popped, args);
+        if (this.popped === K.OBJECT && !emptyDict) (obj as PyObject).kwargs = kwargs as PyValue;
+        return this.push(obj, this.popped);
       }
       case OP.INST: {
         // Protocol 0 old-style instance: class by name, constructor args after the MARK.
         const module = r.line();
         const name = r.line();
-        return this.push(this.call(this.globalRef(module, name), this.popMark()));
+        const v = this.call(this.globalRef(module, name), K.GLOBAL, this.popMark());
+        return this.push(v, this.popped);
       }
       case OP.OBJ: {
+        const at = this.marks.length ? this.marks[this.marks.length - 1] : -1;
+        const clsKind = at >= 0 && at < this.kinds.length ? this.kinds[at] : K.OTHER;
         const [cls, ...args] = this.popMark();
-        return this.push(this.call(cls, args));
+        const v = this.call(cls, clsKind, args);
+        return this.push(v, this.popped);
       }
       case OP.BUILD: {
-        const state = this.pop();
-        return this.build(this.top(), state);
+        const state = this.popKind();
+        const stateKind = this.popped;
+        return this.build(this.top(), this.topKind(), state, stateKind);
       }
 
       // --- things that need the writer's cooperation; never used by job stores
@@ -470,36 +524,36 @@ class Machine implements Builder {
     return this.global(`${PY2_MODULES[module] ?? module}.${name}`);
   }
 
-  private extendList(target: unknown, items: unknown[]): void {
-    if (Array.isArray(target) && !this.tuples.has(target)) {
-      append(target, items);
-    } else if (this.objects.has(target)) {
+  private extendList(target: unknown, kind: K, items: unknown[]): void {
+    if (kind === K.LIST) {
+      append(target as unknown[], items);
+    } else if (kind === K.OBJECT) {
       append(((target as PyObject).listItems ??= []), items as PyValue[]); // a list subclass's extra items
     } else {
-      this.r.fail(`APPEND(S) on ${this.describe(target)}`);
+      this.r.fail(`APPEND(S) on ${this.describe(target, kind)}`);
     }
   }
 
-  private setItems(target: unknown, flat: unknown[]): void {
+  private setItems(target: unknown, kind: K, flat: unknown[]): void {
     if (flat.length % 2) this.r.fail('odd number of items for a dict');
-    if (this.objects.has(target)) {
+    if (kind === K.OBJECT) {
       // A dict subclass's items (defaultdict, OrderedDict subclasses).
       const items = ((target as PyObject).items ??= []);
       for (let i = 0; i < flat.length; i += 2) items.push([flat[i] as PyValue, flat[i + 1] as PyValue]);
       return;
     }
-    if (this.itemDicts.has(target)) {
+    if (kind !== K.DICT) this.r.fail(`SETITEM(S) on ${this.describe(target, kind)}`);
+    if (converted(target)) {
       const items = (target as PyDictItems).items;
       for (let i = 0; i < flat.length; i += 2) items.push([flat[i] as PyValue, flat[i + 1] as PyValue]);
       return;
     }
-    if (!this.dicts.has(target)) this.r.fail(`SETITEM(S) on ${this.describe(target)}`);
     const d = target as Dict;
     for (let i = 0; i < flat.length; i += 2) {
       const k = flat[i];
       if (typeof k !== 'string' || k === '__class__' || k === '__global__') {
         this.toItems(d);
-        this.setItems(d, flat.slice(i));
+        this.setItems(d, K.DICT, flat.slice(i));
         return;
       }
       if (k === '__proto__') {
@@ -511,53 +565,72 @@ class Machine implements Builder {
     }
   }
 
-  /** A dict that got a key a plain object cannot hold: the same object becomes a PyDictItems. */
+  /**
+   * A dict that got a key a plain object cannot hold: the same object becomes a PyDictItems
+   * (every reference to it, on the stack or in the memo, sees the change: converted()).
+   */
   private toItems(d: Dict): void {
     const items: [PyValue, PyValue][] = Object.keys(d).map((k) => [k, d[k]]);
     for (const k of Object.keys(d)) delete d[k];
     const out = d as unknown as PyDictItems;
     out.__class__ = 'builtins.dict';
     out.items = items;
-    this.dicts.delete(d);
-    this.itemDicts.add(d);
   }
 
-  private build(target: unknown, state: unknown): void {
-    if (!this.objects.has(target)) this.r.fail(`BUILD on ${this.describe(target)}`);
+  private build(target: unknown, kind: K, state: unknown, stateKind: K): void {
+    if (kind !== K.OBJECT) this.r.fail(`BUILD on ${this.describe(target, kind)}`);
     const obj = target as PyObject;
     if (state === null) return;
-    if (obj.state !== undefined && this.dicts.has(obj.state) && this.dicts.has(state)) {
+    if (obj.state !== undefined && isPlainDict(obj.state) && stateKind === K.DICT && !converted(state)) {
       const s = state as Dict;
-      this.setItems(obj.state, Object.keys(s).flatMap((k) => [k, s[k]]));
+      this.setItems(obj.state, K.DICT, Object.keys(s).flatMap((k) => [k, s[k]]));
     } else {
       obj.state = state as PyValue;
     }
   }
 
-  private call(callable: unknown, args: unknown): unknown {
-    const name = this.globals.get(callable);
-    if (name === undefined) this.r.fail(`cannot call ${this.describe(callable)}`);
+  /** The call's value; its kind is left in `popped`. */
+  private call(callable: unknown, kind: K, args: unknown): unknown {
+    const name = kind === K.GLOBAL ? (callable as PyGlobal).__global__ : undefined;
+    if (name === undefined) this.r.fail(`cannot call ${this.describe(callable, kind)}`);
     if (!Array.isArray(args)) this.r.fail(`arguments of ${name} are not a tuple`);
     const known = KNOWN_CALLS.get(name);
     if (known) {
+      this.made = undefined;
       const v = known(args, this);
-      if (v !== undefined) return v;
+      if (v !== undefined) {
+        this.popped = v === this.made ? this.madeKind : K.OTHER;
+        return v;
+      }
     }
     const obj = this.object(name);
     if (args.length) obj.args = args.slice() as PyValue[];
+    this.popped = K.OBJECT;
     return obj;
   }
 
-  private describe(v: unknown): string {
+  private describe(v: unknown, kind: K): string {
     if (v === null) return 'None';
-    if (Array.isArray(v)) return this.tuples.has(v) ? 'a tuple' : 'a list';
-    if (this.dicts.has(v) || this.itemDicts.has(v)) return 'a dict';
-    if (this.sets.has(v)) return (v as PySet).__class__ === 'builtins.frozenset' ? 'a frozenset' : 'a set';
-    if (this.byteData.has(v)) return 'bytes';
-    if (this.globals.has(v)) return `the global ${this.globals.get(v)}`;
-    if (this.objects.has(v)) return `an instance of ${(v as PyObject).__class__}`;
-    if (typeof v === 'object') return `a ${(v as { __class__?: string }).__class__ ?? 'value'}`;
-    return `a ${typeof v}`;
+    switch (kind) {
+      case K.TUPLE:
+        return 'a tuple';
+      case K.LIST:
+        return 'a list';
+      case K.DICT:
+        return 'a dict';
+      case K.SET:
+        return (v as PySet).__class__ === 'builtins.frozenset' ? 'a frozenset' : 'a set';
+      case K.BYTES:
+        return 'bytes';
+      case K.GLOBAL:
+        return `the global ${(v as PyGlobal).__global__}`;
+      case K.OBJECT:
+        return `an instance of ${(v as PyObject).__class__}`;
+      default:
+        if (Array.isArray(v)) return 'a list';
+        if (typeof v === 'object') return `a ${(v as { __class__?: string }).__class__ ?? 'value'}`;
+        return `a ${typeof v}`;
+    }
   }
 }
 
