@@ -521,7 +521,7 @@ class Machine implements Builder {
   }
 
   private globalRef(module: string, name: string): PyGlobal {
-    return this.global(`${PY2_MODULES[module] ?? module}.${name}`);
+    return this.global(qualifiedName(module, name));
   }
 
   private extendList(target: unknown, kind: K, items: unknown[]): void {
@@ -632,6 +632,31 @@ class Machine implements Builder {
         return `a ${typeof v}`;
     }
   }
+}
+
+/**
+ * `module.name`, one string per pair: every job state names the same dozen classes, and a name
+ * made anew each time was hashed anew by the known-call look-up. Bounded, for pickles of
+ * distinct names.
+ */
+const qualified = new Map<string, Map<string, string>>();
+let qualifiedCount = 0;
+
+function qualifiedName(module: string, name: string): string {
+  let byName = qualified.get(module);
+  const known = byName?.get(name);
+  if (known !== undefined) return known;
+  // Own keys only: a module named `constructor` or `__proto__` is not Object's.
+  const full = `${hasOwn(PY2_MODULES, module) ? PY2_MODULES[module] : module}.${name}`;
+  if (qualifiedCount >= 10_000) {
+    qualified.clear();
+    qualifiedCount = 0;
+    byName = undefined;
+  }
+  if (!byName) qualified.set(module, (byName = new Map()));
+  byName.set(name, full);
+  qualifiedCount++;
+  return full;
 }
 
 /** push(...items) without spreading: a spread of 100,000 items overflows the call stack. */

@@ -106,6 +106,16 @@ test('a dict key named __proto__ stays an ordinary key', () => {
   }
 });
 
+test('a global in a module named like an Object property is named as written', () => {
+  // Protocol 0: GLOBAL 'constructor foo', an empty tuple, REDUCE. Python 2 module names are mapped
+  // (__builtin__ -> builtins); Object's own properties are not module names.
+  for (const module of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+    const v = decodePickle(Buffer.from(`c${module}\nfoo\n(tR.`, 'latin1')) as { __class__: string };
+    assert.equal(v.__class__, `${module}.foo`);
+  }
+  assert.equal((decodePickle(Buffer.from('c__builtin__\nfoo\n(tR.', 'latin1')) as { __class__: string }).__class__, 'builtins.foo');
+});
+
 test('a pickle that asks to run a command is only described', () => {
   const [c] = byName(vectors.values).get('evil')!;
   assert.deepStrictEqual(decodePickle(blob(c)), { __class__: 'posix.system', args: ['echo pwned'] });
