@@ -46,8 +46,8 @@ async function writeJobsJson(url: string, options: StoreOptions, output: string 
   try {
     const header = () => jobsJsonHead(info.display, info.readMode);
     // Each batch's items are made where it is decoded (report/jobs-json.ts), at the depth the jobs
-    // have in the document: they come out indented as they would be in the whole.
-    // A piece at a time: a batch's text whole was 4 MB of string to keep until written.
+    // have in the document, so they come out indented as they would be in the whole; and they are
+    // written a piece at a time (a batch's whole text was 4 MB of string to keep until written).
     for await (const batch of storeJobTexts(url, options, (i) => (info = i), JOBS_JSON)) {
       if (batch.count === 0) continue;
       for (const piece of batch.texts) {

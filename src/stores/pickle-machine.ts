@@ -236,15 +236,10 @@ class Machine implements Builder {
     return this.kinds[this.kinds.length - 1];
   }
 
-  private pop(): unknown {
-    if (this.stack.length <= this.floor()) this.r.fail('stack underflow');
-    this.kinds.pop();
-    return this.stack.pop();
-  }
-
-  /** pop(), its kind kept in `popped`. */
+  /** The kind of the value pop() took last. */
   private popped: K = K.OTHER;
-  private popKind(): unknown {
+
+  private pop(): unknown {
     if (this.stack.length <= this.floor()) this.r.fail('stack underflow');
     this.popped = this.kinds.pop()!;
     return this.stack.pop();
@@ -465,43 +460,42 @@ class Machine implements Builder {
       }
       case OP.REDUCE: {
         const args = this.pop();
-        const callable = this.popKind();
+        const callable = this.pop();
         const v = this.call(callable, this.popped, args);
-        return this.push(v, this.popped);
+        return this.push(v, this.callKind);
       }
       case OP.NEWOBJ: {
         const args = this.pop();
-        const cls = this.popKind();
+        const cls = this.pop();
         const v = this.call(cls, this.popped, args);
-        return this.push(v, this.popped);
+        return this.push(v, this.callKind);
       }
       case OP.NEWOBJ_EX: {
-        const kwargs = this.popKind();
+        const kwargs = this.pop();
         const emptyDict = this.popped === K.DICT && !converted(kwargs) && Object.keys(kwargs as Dict).length === 0;
         const args = this.pop();
-        const cls = this.popKind();
+        const cls = this.pop();
         const obj = this.call(cls, this.popped, args);
-        if (this.popped === K.OBJECT && !emptyDict) (obj as PyObject).kwargs = kwargs as PyValue;
-        return this.push(obj, this.popped);
+        if (this.callKind === K.OBJECT && !emptyDict) (obj as PyObject).kwargs = kwargs as PyValue;
+        return this.push(obj, this.callKind);
       }
       case OP.INST: {
         // Protocol 0 old-style instance: class by name, constructor args after the MARK.
         const module = r.line();
         const name = r.line();
         const v = this.call(this.globalRef(module, name), K.GLOBAL, this.popMark());
-        return this.push(v, this.popped);
+        return this.push(v, this.callKind);
       }
       case OP.OBJ: {
         const at = this.marks.length ? this.marks[this.marks.length - 1] : -1;
         const clsKind = at >= 0 && at < this.kinds.length ? this.kinds[at] : K.OTHER;
         const [cls, ...args] = this.popMark();
         const v = this.call(cls, clsKind, args);
-        return this.push(v, this.popped);
+        return this.push(v, this.callKind);
       }
       case OP.BUILD: {
-        const state = this.popKind();
-        const stateKind = this.popped;
-        return this.build(this.top(), this.topKind(), state, stateKind);
+        const state = this.pop();
+        return this.build(this.top(), this.topKind(), state, this.popped);
       }
 
       // --- things that need the writer's cooperation; never used by job stores
@@ -589,7 +583,10 @@ class Machine implements Builder {
     }
   }
 
-  /** The call's value; its kind is left in `popped`. */
+  /** The kind of the value call() made last. */
+  private callKind: K = K.OTHER;
+
+  /** The call's value; its kind is left in `callKind`. */
   private call(callable: unknown, kind: K, args: unknown): unknown {
     const name = kind === K.GLOBAL ? (callable as PyGlobal).__global__ : undefined;
     if (name === undefined) this.r.fail(`cannot call ${this.describe(callable, kind)}`);
@@ -599,13 +596,13 @@ class Machine implements Builder {
       this.made = undefined;
       const v = known(args, this);
       if (v !== undefined) {
-        this.popped = v === this.made ? this.madeKind : K.OTHER;
+        this.callKind = v === this.made ? this.madeKind : K.OTHER;
         return v;
       }
     }
     const obj = this.object(name);
     if (args.length) obj.args = args.slice() as PyValue[];
-    this.popped = K.OBJECT;
+    this.callKind = K.OBJECT;
     return obj;
   }
 
