@@ -7,9 +7,12 @@
 
 import { promises as fs, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { isMainThread } from 'node:worker_threads';
+import { isMainThread, type Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { describeFsError, UserError } from '../model/errors';
+import { startWorkerBeside } from '../model/worker-start';
+import { SEGMENT_BYTES, SegmentBoard, SegmentScanner, segmentCount } from './segment-scan';
+import type { SegmentScanSpec } from './segment-scan-worker';
 
 export interface LineBatch {
   /** Line number of lines[0]. */
@@ -29,6 +32,28 @@ const CHUNK = 1 << 17;
  * its bytes' scan and never its bytes' memory.
  */
 export const MAX_LINE = 1 << 20;
+/**
+ * How a reader lets a large file jump over segments of lines that cannot matter (segment-scan.ts).
+ * Asked at each segment's start, after the reader has taken every block before it.
+ */
+export interface SegmentSkipping {
+  /** Whether the reader is between records: a line without a candidate marker would change nothing. */
+  quiet(): boolean;
+  /** Whether a scanning thread is worth its start: the reader finds candidates sparse. */
+  sparse(): boolean;
+  /** Bytes per segment (default SEGMENT_BYTES; the tests use small ones, in any thread). */
+  segment?: number;
+  /** Tests: each segment scanned in this thread as the reader reaches it, so every inert one is skipped. */
+  scanHere?: boolean;
+}
+
+/** Lines a reader jumped over: none held a candidate marker, and the reader was between records. */
+export interface SkippedLines {
+  skipped: number;
+  /** Of those, lines longer than MAX_LINE (the count a reader keeps of cut lines). */
+  truncated: number;
+}
+
 /** How long a named pipe may wait for its writer before the user is told. */
 const FIFO_NOTICE_MS = 1000;
 
@@ -36,7 +61,7 @@ const FIFO_NOTICE_MS = 1000;
  * The bytes of a path, opened once: a named pipe is never probed and reopened (a probe's close
  * would end the writer with SIGPIPE, and a second open would wait for a writer that is gone).
  */
-export async function openBytes(path: string): Promise<AsyncIterable<Buffer>> {
+export async function openBytes(path: string, skipping?: SegmentSkipping): Promise<AsyncIterable<Buffer | SkippedLines>> {
   if (path === '-') return process.stdin;
   let stat;
   try {
@@ -63,8 +88,17 @@ export async function openBytes(path: string): Promise<AsyncIterable<Buffer>> {
   // each a system call, where a stream's read was a round trip through the thread pool and the
   // event loop (on a log of application lines the reader thread sat idle a fifth of the time).
   // The main thread keeps the stream: it must not block on a slow disk.
+  if (stat.isFile() && skipping && (skipping.segment !== undefined || !isMainThread)) {
+    const segment = skipping.segment ?? SEGMENT_BYTES;
+    if (stat.size >= 3 * segment && !startsGzip(handle.fd)) return segmentedChunks(handle, stat.size, segment, skipping);
+  }
   if (!isMainThread && stat.isFile()) return blockingChunks(handle);
   return handle.createReadStream({ highWaterMark: CHUNK });
+}
+
+function startsGzip(fd: number): boolean {
+  const head = Buffer.alloc(2);
+  return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
 async function* blockingChunks(handle: FileHandle): AsyncGenerator<Buffer> {
@@ -80,14 +114,63 @@ async function* blockingChunks(handle: FileHandle): AsyncGenerator<Buffer> {
   }
 }
 
+/**
+ * A file's chunks by blocking reads, as blockingChunks, and at each segment's start the reader
+ * asked whether it is between records: if so, and the scanning thread found the segment inert,
+ * its lines are counted and not read. Reads stop at segment starts. The scanning thread starts
+ * at the first segment start where the reader is between records and finds candidates sparse.
+ */
+async function* segmentedChunks(handle: FileHandle, size: number, segment: number, skipping: SegmentSkipping): AsyncGenerator<Buffer | SkippedLines> {
+  const count = segmentCount(size, segment);
+  const board = new SegmentBoard(count);
+  const here = skipping.scanHere ? new SegmentScanner(handle.fd, size, segment, MAX_LINE) : undefined;
+  let scanner: Worker | undefined;
+  let pos = 0;
+  try {
+    for (;;) {
+      const s = pos / segment;
+      if (s > 0 && s < count && Number.isInteger(s)) {
+        if (skipping.quiet()) {
+          if (!scanner && !here && s + 1 < count && skipping.sparse()) scanner = startScanner({ fd: handle.fd, fileSize: size, segment, maxLine: MAX_LINE, first: s + 1, board: board.buffer, count });
+          const inert = here ? here.scan(s) : board.arrive(s);
+          if (inert) {
+            yield { skipped: inert.lines, truncated: inert.truncated };
+            pos = inert.resume;
+            continue;
+          }
+        } else board.take(s);
+      }
+      const boundary = (Math.floor(pos / segment) + 1) * segment;
+      const length = boundary < size ? Math.min(CHUNK, boundary - pos) : CHUNK;
+      const buf = Buffer.allocUnsafe(length);
+      const n = readSync(handle.fd, buf, 0, length, pos);
+      if (n === 0) return;
+      pos += n;
+      yield n === length ? buf : buf.subarray(0, n);
+    }
+  } finally {
+    if (scanner) await scanner.terminate();
+    await handle.close();
+  }
+}
+
+function startScanner(spec: SegmentScanSpec): Worker {
+  // It allocates next to nothing (a piece's buffer, made once): a small young generation is its memory.
+  const worker = startWorkerBeside(__dirname, 'segment-scan-worker', __filename, { workerData: spec, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+  // A scanner that fails leaves its segments unpublished: the reader stops waiting and reads them.
+  worker.on('error', () => {});
+  return worker;
+}
+
 /** Decompressed bytes when the stream starts with gzip's magic bytes, else the bytes as they are. */
-async function* bytesOf(raw: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+async function* bytesOf(raw: AsyncIterable<Buffer | SkippedLines>): AsyncGenerator<Buffer | SkippedLines> {
   const iterator = raw[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) return;
-  const head: Buffer = first.value;
-  const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => iterator };
-  if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
+  const head = first.value;
+  const rest: AsyncIterable<Buffer | SkippedLines> = { [Symbol.asyncIterator]: () => iterator };
+  // Segments are skipped only in a file that is not gzip (openBytes checked): the first item is bytes.
+  if (!Buffer.isBuffer(head) || !(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
     yield head;
     yield* rest;
     return;
@@ -106,7 +189,7 @@ async function* bytesOf(raw: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   (async () => {
     try {
       gunzip.write(head);
-      for await (const chunk of rest) {
+      for await (const chunk of rest as AsyncIterable<Buffer>) {
         if (gunzip.destroyed) break;
         if (!gunzip.write(chunk)) await drained();
       }
@@ -126,6 +209,13 @@ class PartialLine {
 
   get empty(): boolean {
     return this.kept === 0 && !this.cut;
+  }
+
+  /** Forgets the line: it was in a segment the reader skipped. */
+  reset(): void {
+    this.pieces = [];
+    this.kept = 0;
+    this.cut = false;
   }
 
   add(bytes: Buffer): void {
@@ -164,12 +254,21 @@ export interface LineBlock {
   truncated?: number;
 }
 
-/** Blocks of lines of a text source; throws UserError for gzip corruption, binary content or a read error. */
-export async function* readBlocks(path: string): AsyncGenerator<LineBlock> {
+/**
+ * Blocks of lines of a text source; throws UserError for gzip corruption, binary content or a
+ * read error. With `skipping`, a large file's inert segments come as the count of their lines.
+ */
+export async function* readBlocks(path: string, skipping?: SegmentSkipping): AsyncGenerator<LineBlock | SkippedLines> {
   const partial = new PartialLine();
   let checked = false;
   try {
-    for await (const chunk of bytesOf(await openBytes(path))) {
+    for await (const chunk of bytesOf(await openBytes(path, skipping))) {
+      if (!Buffer.isBuffer(chunk)) {
+        // The line begun before the segment ended inside it: counted with the segment's lines.
+        partial.reset();
+        yield chunk;
+        continue;
+      }
       if (chunk.length === 0) continue;
       if (!checked) {
         checked = true;
@@ -235,6 +334,7 @@ export function withoutCr(l: string): string {
 export async function* readLines(path: string): AsyncGenerator<LineBatch> {
   let lineNo = 1;
   for await (const block of readBlocks(path)) {
+    if ('skipped' in block) continue; // never without `skipping`
     const lines = [block.head];
     if (block.body) for (const l of bodyLines(block.body)) lines.push(l);
     yield block.truncated ? { firstLine: lineNo, lines, truncated: block.truncated } : { firstLine: lineNo, lines };

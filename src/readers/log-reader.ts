@@ -12,7 +12,7 @@ import type { CompiledDateFormat } from './date-format';
 import { DateOrder } from './date-order';
 import { EchoFilter } from './echo-filter';
 import { peelEnvelopes } from './envelopes';
-import { bodyLines, lineText, readBlocks } from './line-source';
+import { bodyLines, lineText, readBlocks, type SegmentSkipping } from './line-source';
 import { CandidateFinder, countNewlines } from './candidate-lines';
 import { matchLogFormat, type CompiledFormat } from './python-logging-format';
 import { describeFields, parsePrefix, type PrefixFields } from './record-prefix';
@@ -38,6 +38,10 @@ export interface ReaderOptions {
   skippedDirs?: string[];
   /** Decode and look at every line (the reference the byte-level skip is tested against). */
   everyLine?: boolean;
+  /** Bytes per segment a second thread scans ahead (segment-scan.ts); set by tests, which use small ones. */
+  segmentBytes?: number;
+  /** Tests: segments scanned in this thread, each as the reader reaches it (every inert one is skipped). */
+  scanSegmentsHere?: boolean;
 }
 
 export interface SourceStats {
@@ -154,6 +158,8 @@ export class LogReader {
   private probe = PROBE_LINES;
   private jsonAfterEnvelope = false;
   private servers = new ServerLineScanner();
+  /** How a large file's segments of application lines are jumped over (line-source.ts); never when every line is read. */
+  private readonly skipping: SegmentSkipping | undefined;
 
   constructor(private readonly source: string, private readonly options: ReaderOptions) {
     this.clock = new Clock(options.zone);
@@ -166,6 +172,7 @@ export class LogReader {
     };
     if (this.files.length > 1) this.stats.files = [...this.files];
     if (options.skippedDirs?.length) this.stats.skippedDirs = [...options.skippedDirs];
+    this.skipping = options.everyLine ? undefined : { quiet: () => !this.everyLineMatters(), sparse: () => !this.dense, segment: options.segmentBytes, scanHere: options.scanSegmentsHere };
   }
 
   async *events(): AsyncGenerator<LogEvent[]> {
@@ -173,7 +180,13 @@ export class LogReader {
     for (const file of this.files) {
       this.file = file;
       let lineNo = 1;
-      for await (const block of readBlocks(file)) {
+      for await (const block of readBlocks(file, this.skipping)) {
+        if ('skipped' in block) {
+          lineNo += block.skipped;
+          if (block.truncated) this.stats.longLines = (this.stats.longLines ?? 0) + block.truncated;
+          this.stats.lines = before + lineNo - 1;
+          continue;
+        }
         if (block.truncated) this.stats.longLines = (this.stats.longLines ?? 0) + block.truncated;
         const out: LogEvent[] = [];
         this.line(block.head, lineNo++, out);

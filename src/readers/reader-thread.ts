@@ -33,6 +33,7 @@ export interface ThreadSpec {
   files?: string[];
   skippedDirs?: string[];
   everyLine?: boolean;
+  segmentBytes?: number;
 }
 
 export type ToWorker = { type: 'taken' };
@@ -66,6 +67,7 @@ export function openReader(source: string, options: ReaderOptions, tz: string | 
       files: options.files,
       skippedDirs: options.skippedDirs,
       everyLine: options.everyLine,
+      segmentBytes: options.segmentBytes,
     });
   }
   return new LogReader(source, options);

@@ -39,6 +39,7 @@ async function run(): Promise<void> {
     files: spec.files,
     skippedDirs: spec.skippedDirs,
     everyLine: spec.everyLine,
+    segmentBytes: spec.segmentBytes,
   });
   const encoder = new EventEncoder();
   try {
