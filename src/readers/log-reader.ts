@@ -267,7 +267,14 @@ export class LogReader {
    */
   private body(body: Buffer, lineNo: number, out: LogEvent[]): number {
     if (this.options.everyLine) return this.everyLine(body, lineNo, out);
-    if (this.dense && this.chunks++ % DENSITY_SAMPLE !== 0) return this.everyLine(body, lineNo, out);
+    if (this.dense && this.chunks++ % DENSITY_SAMPLE !== 0) {
+      const before = out.length;
+      const next = this.everyLine(body, lineNo, out);
+      // A burst of records has ended (a job that logs every minute amid the application's lines):
+      // the next chunk is measured now, not after fifteen more read line by line.
+      if ((out.length - before) * 4 <= next - lineNo) this.chunks = 0;
+      return next;
+    }
     const decodedBefore = this.decoded;
     const next = this.candidateLines(body, lineNo, out);
     this.dense = (this.decoded - decodedBefore) * 4 > next - lineNo;
