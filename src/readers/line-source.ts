@@ -11,7 +11,7 @@ import { isMainThread, type Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { describeFsError, UserError } from '../model/errors';
 import { startWorkerBeside } from '../model/worker-start';
-import { SEGMENT_BYTES, SegmentBoard, SegmentScanner, segmentCount } from './segment-scan';
+import { ListedCandidates, SEGMENT_BYTES, SegmentBoard, SegmentScanner, segmentCount, type SegmentScan } from './segment-scan';
 import type { SegmentScanSpec } from './segment-scan-worker';
 
 export interface LineBatch {
@@ -47,6 +47,13 @@ export interface SegmentSkipping {
   scanHere?: boolean;
 }
 
+/** A chunk of a segment the scanning thread listed: its file offset, and the segment's candidate lines. */
+interface PlacedChunk {
+  bytes: Buffer;
+  at: number;
+  listed: ListedCandidates;
+}
+
 /** Lines a reader jumped over: none held a candidate marker, and the reader was between records. */
 export interface SkippedLines {
   skipped: number;
@@ -61,7 +68,7 @@ const FIFO_NOTICE_MS = 1000;
  * The bytes of a path, opened once: a named pipe is never probed and reopened (a probe's close
  * would end the writer with SIGPIPE, and a second open would wait for a writer that is gone).
  */
-export async function openBytes(path: string, skipping?: SegmentSkipping): Promise<AsyncIterable<Buffer | SkippedLines>> {
+export async function openBytes(path: string, skipping?: SegmentSkipping): Promise<AsyncIterable<Buffer | PlacedChunk | SkippedLines>> {
   if (path === '-') return process.stdin;
   let stat;
   try {
@@ -115,43 +122,57 @@ async function* blockingChunks(handle: FileHandle): AsyncGenerator<Buffer> {
 }
 
 /**
- * A file's chunks by blocking reads, as blockingChunks, and at each segment's start the reader
- * asked whether it is between records: if so, and the scanning thread found the segment inert,
- * its lines are counted and not read. Reads stop at segment starts. The scanning thread starts
- * at the first segment start where the reader is between records and finds candidates sparse.
+ * A file's chunks by blocking reads, as blockingChunks, reads stopping at segment starts. At each
+ * segment's start, what the scanning thread found of it: an inert segment is counted and not read
+ * when the reader is between records; a listed one comes with its candidate lines. The scanning
+ * thread starts at the first segment start where the reader is between records and finds
+ * candidates sparse.
  */
-async function* segmentedChunks(handle: FileHandle, size: number, segment: number, skipping: SegmentSkipping): AsyncGenerator<Buffer | SkippedLines> {
+async function* segmentedChunks(handle: FileHandle, size: number, segment: number, skipping: SegmentSkipping): AsyncGenerator<Buffer | PlacedChunk | SkippedLines> {
   const count = segmentCount(size, segment);
   const board = new SegmentBoard(count);
   const here = skipping.scanHere ? new SegmentScanner(handle.fd, size, segment, MAX_LINE) : undefined;
   let scanner: Worker | undefined;
+  let listed: ListedCandidates | undefined;
   let pos = 0;
   try {
     for (;;) {
       const s = pos / segment;
       if (s > 0 && s < count && Number.isInteger(s)) {
-        if (skipping.quiet()) {
-          if (!scanner && !here && s + 1 < count && skipping.sparse()) scanner = startScanner({ fd: handle.fd, fileSize: size, segment, maxLine: MAX_LINE, first: s + 1, board: board.buffer, count });
-          const inert = here ? here.scan(s) : board.arrive(s);
-          if (inert) {
-            yield { skipped: inert.lines, truncated: inert.truncated };
-            pos = inert.resume;
-            continue;
-          }
-        } else board.take(s);
+        const quiet = skipping.quiet();
+        if (!scanner && !here && quiet && s + 1 < count && skipping.sparse()) scanner = startScanner({ fd: handle.fd, fileSize: size, segment, maxLine: MAX_LINE, first: s + 1, board: board.buffer, count });
+        const found = here ? scannedHere(here, board, s) : board.arrive(s);
+        if (found && 'inert' in found && quiet) {
+          yield { skipped: found.inert.lines, truncated: found.inert.truncated };
+          pos = found.inert.resume;
+          listed = undefined;
+          continue;
+        }
+        // An inert segment reached inside a record is read line by line: it has no candidate to list.
+        listed = !found ? undefined : new ListedCandidates('inert' in found ? NONE : found.listed, pos);
       }
       const boundary = (Math.floor(pos / segment) + 1) * segment;
       const length = boundary < size ? Math.min(CHUNK, boundary - pos) : CHUNK;
       const buf = Buffer.allocUnsafe(length);
       const n = readSync(handle.fd, buf, 0, length, pos);
       if (n === 0) return;
+      const bytes = n === length ? buf : buf.subarray(0, n);
+      yield listed ? { bytes, at: pos, listed } : bytes;
       pos += n;
-      yield n === length ? buf : buf.subarray(0, n);
     }
   } finally {
     if (scanner) await scanner.terminate();
     await handle.close();
   }
+}
+
+const NONE = new Int32Array(0);
+
+/** The tests' scan in this thread, as the scanning thread would publish it. */
+function scannedHere(scanner: SegmentScanner, board: SegmentBoard, s: number): SegmentScan {
+  const list = board.listOf(s);
+  const found = scanner.scan(s, list);
+  return !found || 'inert' in found ? found : { listed: list.subarray(0, found.listed) };
 }
 
 function startScanner(spec: SegmentScanSpec): Worker {
@@ -163,12 +184,12 @@ function startScanner(spec: SegmentScanSpec): Worker {
 }
 
 /** Decompressed bytes when the stream starts with gzip's magic bytes, else the bytes as they are. */
-async function* bytesOf(raw: AsyncIterable<Buffer | SkippedLines>): AsyncGenerator<Buffer | SkippedLines> {
+async function* bytesOf(raw: AsyncIterable<Buffer | PlacedChunk | SkippedLines>): AsyncGenerator<Buffer | PlacedChunk | SkippedLines> {
   const iterator = raw[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) return;
   const head = first.value;
-  const rest: AsyncIterable<Buffer | SkippedLines> = { [Symbol.asyncIterator]: () => iterator };
+  const rest: AsyncIterable<Buffer | PlacedChunk | SkippedLines> = { [Symbol.asyncIterator]: () => iterator };
   // Segments are skipped only in a file that is not gzip (openBytes checked): the first item is bytes.
   if (!Buffer.isBuffer(head) || !(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
     yield head;
@@ -252,6 +273,9 @@ export interface LineBlock {
   body?: Buffer;
   /** Lines of this block cut to MAX_LINE bytes (only `head` can be: a body line is shorter than a chunk). */
   truncated?: number;
+  /** The body's candidate lines, listed by the scanning thread (segment-scan.ts), and the body's file offset. */
+  listed?: ListedCandidates;
+  bodyAt?: number;
 }
 
 /**
@@ -262,11 +286,17 @@ export async function* readBlocks(path: string, skipping?: SegmentSkipping): Asy
   const partial = new PartialLine();
   let checked = false;
   try {
-    for await (const chunk of bytesOf(await openBytes(path, skipping))) {
-      if (!Buffer.isBuffer(chunk)) {
+    for await (const item of bytesOf(await openBytes(path, skipping))) {
+      let chunk: Buffer;
+      let placed: PlacedChunk | undefined;
+      if (Buffer.isBuffer(item)) chunk = item;
+      else if ('bytes' in item) {
+        chunk = item.bytes;
+        placed = item;
+      } else {
         // The line begun before the segment ended inside it: counted with the segment's lines.
         partial.reset();
-        yield chunk;
+        yield item;
         continue;
       }
       if (chunk.length === 0) continue;
@@ -283,7 +313,13 @@ export async function* readBlocks(path: string, skipping?: SegmentSkipping): Asy
       const head = partial.take();
       const last = chunk.lastIndexOf(10);
       const block: LineBlock = { head: withoutCr(head.text) };
-      if (last > first) block.body = chunk.subarray(first + 1, last);
+      if (last > first) {
+        block.body = chunk.subarray(first + 1, last);
+        if (placed) {
+          block.listed = placed.listed;
+          block.bodyAt = placed.at + first + 1;
+        }
+      }
       if (head.cut) block.truncated = 1;
       partial.add(chunk.subarray(last + 1));
       yield block;

@@ -13,6 +13,7 @@ import { DateOrder } from './date-order';
 import { EchoFilter } from './echo-filter';
 import { peelEnvelopes } from './envelopes';
 import { bodyLines, lineText, readBlocks, type SegmentSkipping } from './line-source';
+import type { ListedCandidates } from './segment-scan';
 import { CandidateFinder, countNewlines } from './candidate-lines';
 import { matchLogFormat, type CompiledFormat } from './python-logging-format';
 import { describeFields, parsePrefix, type PrefixFields } from './record-prefix';
@@ -190,7 +191,7 @@ export class LogReader {
         if (block.truncated) this.stats.longLines = (this.stats.longLines ?? 0) + block.truncated;
         const out: LogEvent[] = [];
         this.line(block.head, lineNo++, out);
-        if (block.body) lineNo = this.body(block.body, lineNo, out);
+        if (block.body) lineNo = this.body(block.body, lineNo, out, block.listed, block.bodyAt);
         this.stats.lines = before + lineNo - 1;
         if (out.length) yield this.noteTimes(out);
       }
@@ -265,7 +266,7 @@ export class LogReader {
    * one decode and split of the whole chunk is cheaper than a search and a decode per line, so
    * the reader measures the density on one chunk in DENSITY_SAMPLE and reads the next ones by it.
    */
-  private body(body: Buffer, lineNo: number, out: LogEvent[]): number {
+  private body(body: Buffer, lineNo: number, out: LogEvent[], listed?: ListedCandidates, bodyAt = 0): number {
     if (this.options.everyLine) return this.everyLine(body, lineNo, out);
     if (this.dense && this.chunks++ % DENSITY_SAMPLE !== 0) {
       const before = out.length;
@@ -276,7 +277,7 @@ export class LogReader {
       return next;
     }
     const decodedBefore = this.decoded;
-    const next = this.candidateLines(body, lineNo, out);
+    const next = this.candidateLines(body, lineNo, out, listed, bodyAt);
     this.dense = (this.decoded - decodedBefore) * 4 > next - lineNo;
     return next;
   }
@@ -292,12 +293,13 @@ export class LogReader {
    * jumps to the next line holding a candidate marker, counting the lines it skips.
    * Returns the number of the line after the body.
    */
-  private candidateLines(body: Buffer, lineNo: number, out: LogEvent[]): number {
+  private candidateLines(body: Buffer, lineNo: number, out: LogEvent[], listed: ListedCandidates | undefined, bodyAt: number): number {
     const n = body.length;
     let pos = 0;
     while (pos <= n) {
       if (!this.everyLineMatters()) {
-        const c = this.finder.find(body, pos);
+        // The scanning thread's list, where it made one, says what the search would find.
+        const c = listed ? listed.next(pos, bodyAt, n) : this.finder.find(body, pos);
         if (c < 0) return lineNo + countNewlines(body, pos, n) + 1;
         const start = Math.max(pos, body.lastIndexOf(10, c) + 1);
         lineNo += countNewlines(body, pos, start);

@@ -1,6 +1,6 @@
-// The scanning thread of segment-scan.ts: every other segment of one file, from `first` on, each
-// published on the shared board. The reader reads the segments between (on two cores both
-// threads scan at once), takes over any this thread has not begun, and waits for one it has.
+// The scanning thread of segment-scan.ts: the segments of one file from the last back to
+// `first`, each published on the shared board, until it meets the reader coming forward (which
+// has taken the segment this thread would scan next: every one before it is the reader's too).
 // The file descriptor is the reader's own (threads share a process's descriptors): the same file
 // even if the path is rotated meanwhile.
 
@@ -21,14 +21,14 @@ const spec = workerData as SegmentScanSpec;
 const board = new SegmentBoard(spec.count, spec.board);
 const scanner = new SegmentScanner(spec.fd, spec.fileSize, spec.segment, spec.maxLine);
 
-for (let s = spec.first; s < spec.count; s += 2) {
-  if (!board.claim(s)) continue;
-  let inert;
+for (let s = spec.count - 1; s >= spec.first; s--) {
+  if (!board.claim(s)) break;
+  let found;
   try {
-    inert = scanner.scan(s);
+    found = scanner.scan(s, board.listOf(s));
   } catch {
-    // A read that fails here fails the reader too, which reports it: this segment is its to read.
-    inert = undefined;
+    // A read that fails here fails the reader too, which reports it: this segment is its to search.
+    found = undefined;
   }
-  board.publish(s, inert);
+  board.publish(s, found);
 }

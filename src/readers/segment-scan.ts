@@ -1,31 +1,40 @@
-// A large file's byte ranges (segments) scanned ahead by a second thread, so that on two cores a
-// log of application lines is read at twice the speed. Between records, a line without a
-// candidate marker costs the reader nothing but its newline (candidate-lines.ts); a segment whose
-// every line is such a line therefore changes nothing but the line count. The scanning thread
-// (segment-scan-worker.ts) says of a segment whether it is one, with its count of lines, and the
-// reader, when it reaches the segment between records, jumps over it. It never says more than
-// that: a segment with a record in it is read by the reader as before, so every event and every
-// statistic is what reading every byte gives.
+// A large file's byte ranges (segments) scanned by a second thread, so that on two cores the
+// search for candidate lines (candidate-lines.ts) is shared. The reader goes forward from the
+// start; the scanning thread (segment-scan-worker.ts) goes backward from the end, and they meet
+// wherever their speeds take them. For each segment it scanned, the reader then gets:
+//   - the segment's candidate lines, found as the reader's own search would find them (the first
+//     line at or after a place that holds a marker), so it reads the segment without searching;
+//   - or, when no line ending in the segment holds a marker, the segment's count of lines: a
+//     reader between records jumps over it (a line without a marker changes nothing but the
+//     count), so a log of application lines is read at twice the speed.
+// A segment with more candidates than a list holds is searched by the reader as before. Every
+// event and statistic is what reading every byte gives (test/readers/segment-skip-differential).
 //
 // The board is shared memory: each segment's state moves FREE → SCANNING → DONE (the scanner) or
-// FREE → TAKEN (the reader, which then reads it itself); nothing waits on a message.
+// FREE → TAKEN (the reader, which then searches it itself); nothing waits on a message.
 
 import { readSync } from 'node:fs';
 import { CandidateFinder } from './candidate-lines';
 
-/** Bytes per segment: a stretch of application lines shorter than two of them is read as before. */
+/** Bytes per segment: a stretch of application lines shorter than two of them is never skipped. */
 export const SEGMENT_BYTES = 4 << 20;
+/** Candidate lines a segment's list holds at most: a denser segment is searched by the reader (a line in 500 bytes). */
+export const MAX_LISTED = 8192;
 
 const FREE = 0;
 const SCANNING = 1;
 const DONE = 2;
 const TAKEN = 3;
-/** Per segment: inert (1 or 0), newlines, lines cut to the line limit, offset after the last newline. */
+/** What a scan found. */
+const SEARCH_IT = 0;
+const INERT = 1;
+const LISTED = 2;
+/** Per segment: the kind found, then for INERT newlines, cut lines, resume offset; for LISTED the count. */
 const FIELDS = 4;
 /**
  * How long the reader waits for a segment being scanned (a scan takes milliseconds) before it
- * reads the segment itself and stops waiting on the scanner at all: a scanner that died mid-scan
- * never publishes.
+ * searches the segment itself and stops waiting on the scanner at all: a scanner that died
+ * mid-scan never publishes.
  */
 const PATIENCE_MS = 1000;
 
@@ -39,25 +48,31 @@ export interface InertSegment {
   resume: number;
 }
 
+/** A scan's finding: inert, or the starts of the lines holding a marker among those whole in the segment. */
+export type SegmentScan = { inert: InertSegment } | { listed: Int32Array } | undefined;
+
 export class SegmentBoard {
   readonly buffer: SharedArrayBuffer;
   private readonly state: Int32Array;
   private readonly result: Float64Array;
+  /** Per segment, MAX_LISTED slots: line starts relative to the segment's start. Pages never written cost no memory. */
+  private readonly lists: Int32Array;
   private gaveUp = false;
 
   constructor(readonly count: number, buffer?: SharedArrayBuffer) {
     const stateBytes = Math.ceil((count * 4) / 8) * 8;
-    this.buffer = buffer ?? new SharedArrayBuffer(stateBytes + count * FIELDS * 8);
+    const resultBytes = count * FIELDS * 8;
+    this.buffer = buffer ?? new SharedArrayBuffer(stateBytes + resultBytes + count * MAX_LISTED * 4);
     this.state = new Int32Array(this.buffer, 0, count);
     this.result = new Float64Array(this.buffer, stateBytes, count * FIELDS);
+    this.lists = new Int32Array(this.buffer, stateBytes + resultBytes, count * MAX_LISTED);
   }
 
   /**
-   * The reader at the start of segment `s`: the segment when the scanner found it inert, else
-   * undefined (the reader reads it). A segment being scanned is waited for, one not yet begun is
-   * taken from the scanner.
+   * The reader at the start of segment `s`: what the scanner found, or undefined (the reader
+   * searches it). A segment being scanned is waited for, one not yet begun is taken from the scanner.
    */
-  arrive(s: number): InertSegment | undefined {
+  arrive(s: number): SegmentScan {
     if (s >= this.count) return undefined;
     const { state } = this;
     if (Atomics.compareExchange(state, s, FREE, TAKEN) === FREE) return undefined;
@@ -73,12 +88,9 @@ export class SegmentBoard {
     if (Atomics.load(state, s) !== DONE) return undefined;
     const r = this.result;
     const o = s * FIELDS;
-    return r[o] === 1 ? { lines: r[o + 1], truncated: r[o + 2], resume: r[o + 3] } : undefined;
-  }
-
-  /** The reader at the start of segment `s`, inside a record: it reads the segment, so the scanner need not. */
-  take(s: number): void {
-    if (s < this.count) Atomics.compareExchange(this.state, s, FREE, TAKEN);
+    if (r[o] === INERT) return { inert: { lines: r[o + 1], truncated: r[o + 2], resume: r[o + 3] } };
+    if (r[o] === LISTED) return { listed: this.lists.subarray(s * MAX_LISTED, s * MAX_LISTED + r[o + 1]) };
+    return undefined;
   }
 
   /** The scanner: whether segment `s` is still its to scan. */
@@ -86,16 +98,24 @@ export class SegmentBoard {
     return Atomics.compareExchange(this.state, s, FREE, SCANNING) === FREE;
   }
 
-  /** The scanner: segment `s` scanned (`inert` undefined: it holds a candidate, or could not be read whole). */
-  publish(s: number, inert: InertSegment | undefined): void {
+  /** The scanner: the list to fill for segment `s`. */
+  listOf(s: number): Int32Array {
+    return this.lists.subarray(s * MAX_LISTED, (s + 1) * MAX_LISTED);
+  }
+
+  /** The scanner: segment `s` scanned (a list, filled in listOf(s), given by its length). */
+  publish(s: number, found: { inert: InertSegment } | { listed: number } | undefined): void {
     const r = this.result;
     const o = s * FIELDS;
-    r[o] = inert ? 1 : 0;
-    if (inert) {
-      r[o + 1] = inert.lines;
-      r[o + 2] = inert.truncated;
-      r[o + 3] = inert.resume;
-    }
+    if (found && 'inert' in found) {
+      r[o] = INERT;
+      r[o + 1] = found.inert.lines;
+      r[o + 2] = found.inert.truncated;
+      r[o + 3] = found.inert.resume;
+    } else if (found) {
+      r[o] = LISTED;
+      r[o + 1] = found.listed;
+    } else r[o] = SEARCH_IT;
     Atomics.store(this.state, s, DONE);
     Atomics.notify(this.state, s);
   }
@@ -106,70 +126,97 @@ export function segmentCount(size: number, segment: number): number {
   return Math.ceil(size / segment);
 }
 
-/** Bytes read at a time: a segment is scanned in pieces, so the scanning thread holds one piece. */
-const PIECE = 256 * 1024;
-/** Bytes a piece repeats of the one before: more than the longest marker, so none is cut in two. */
-const OVERLAP = 64;
+/**
+ * A segment's listed candidate lines as the reader's search: in a body of lines at file offset
+ * `at`, the first listed line start at or after `pos`, or -1. Places asked for only grow.
+ */
+export class ListedCandidates {
+  private i = 0;
+
+  constructor(private readonly list: Int32Array, private readonly segmentStart: number) {}
+
+  next(pos: number, at: number, bodyLength: number): number {
+    const want = at + pos - this.segmentStart;
+    const { list } = this;
+    while (this.i < list.length && list[this.i] < want) this.i++;
+    if (this.i === list.length) return -1;
+    const c = list[this.i] + this.segmentStart - at;
+    return c < bodyLength ? c : -1;
+  }
+}
+
 /** First look this far back for the start of the line a segment begins inside. */
 const LOOK_BACK = 4096;
 
 /**
- * Scans segments of one open file for the scanning thread. `maxLine` is the reader's limit
- * (line-source.ts): a longer line is cut, and counted.
+ * Scans segments of one open file for the scanning thread: one buffer, reused. `maxLine` is the
+ * reader's limit (line-source.ts): a longer line is cut, and counted.
  */
 export class SegmentScanner {
   private readonly finder = new CandidateFinder();
   private readonly buf: Buffer;
 
-  /** `piece`: bytes read at a time (the tests use small ones). */
-  constructor(private readonly fd: number, private readonly fileSize: number, private readonly segment: number, private readonly maxLine: number, private readonly piece = PIECE) {
-    this.buf = Buffer.allocUnsafe(OVERLAP + piece);
+  constructor(private readonly fd: number, private readonly fileSize: number, private readonly segment: number, private readonly maxLine: number) {
+    this.buf = Buffer.allocUnsafe(segment + maxLine + 1);
   }
 
   /**
-   * Segment `s` when no line ending in it holds a candidate marker, else undefined. A marker on
-   * the line the segment ends inside counts too (that line is the next segment's): a segment is
-   * never called inert that is not, at worst one is read that could have been skipped.
+   * Segment `s`: inert, or its candidate lines written to `list` (their count returned), or
+   * undefined when they are more than the list holds or the file is shorter than it was.
    */
-  scan(s: number): InertSegment | undefined {
+  scan(s: number, list: Int32Array): { inert: InertSegment } | { listed: number } | undefined {
     const a = s * this.segment;
     const b = Math.min(this.fileSize, a + this.segment);
     if (a <= 0 || a >= b) return undefined;
+    const { buf } = this;
+    // buf[0] is the file's byte at `origin`: the start of the line holding `a` when it is near,
+    // else `a` itself (that line then is too long to be skipped over, and is not listed anyway).
     const lineStart = this.lineStartBefore(a);
-    if (lineStart < 0) return undefined;
+    const origin = lineStart < 0 ? a : lineStart;
+    const back = a - origin;
+    const end = back + (b - a);
+    if (!this.readInto(origin, 0, end)) return undefined;
+    const first = buf.indexOf(10, back);
+    if (first < 0 || first >= end) return lineStart < 0 ? undefined : this.noLines();
+    const last = buf.lastIndexOf(10, end - 1);
+    // The lines whole in the segment, [first + 1, last): the ones the reader's search goes over.
+    const whole = buf.subarray(0, last);
+    let n = 0;
+    for (let pos = first + 1; pos < last; ) {
+      const m = this.finder.find(whole, pos);
+      if (m < 0 || m >= last) break;
+      if (n === list.length) return undefined;
+      const start = buf.lastIndexOf(10, m) + 1;
+      list[n++] = origin + start - a;
+      pos = buf.indexOf(10, m) + 1;
+    }
+    if (n > 0 || lineStart < 0 || this.finder.find(buf.subarray(0, first), 0) >= 0) return { listed: n };
+    return { inert: this.counted(first, last, origin) };
+  }
+
+  /** A segment without a newline: nothing of it is whole, nothing to list. */
+  private noLines(): { listed: number } {
+    return { listed: 0 };
+  }
+
+  /** An inert segment's lines: its newlines, those longer than the limit, and where the last one ends. */
+  private counted(first: number, last: number, origin: number): InertSegment {
     const { buf } = this;
     let lines = 0;
     let truncated = 0;
-    let lineFrom = lineStart;
-    let lastNewline = -1;
-    let carried = 0;
-    for (let at = lineStart; at < b; ) {
-      const n = Math.min(this.piece, b - at);
-      if (!this.readInto(at, OVERLAP, n)) return undefined;
-      // The search starts in the bytes repeated from the piece before: a marker across the two is whole.
-      if (this.finder.find(buf.subarray(OVERLAP - carried, OVERLAP + n), 0) >= 0) return undefined;
-      for (let i = buf.indexOf(10, OVERLAP); i >= 0 && i < OVERLAP + n; i = buf.indexOf(10, i + 1)) {
-        const offset = at + i - OVERLAP;
-        // Only lines that end in the segment are the segment's: the one it begins inside included.
-        if (offset >= a) {
-          lines++;
-          if (offset - lineFrom > this.maxLine) truncated++;
-          lastNewline = offset;
-        }
-        lineFrom = offset + 1;
-      }
-      carried = Math.min(OVERLAP, n);
-      buf.copyWithin(OVERLAP - carried, OVERLAP + n - carried, OVERLAP + n);
-      at += n;
+    let from = 0;
+    for (let nl = first; nl >= 0 && nl <= last; nl = buf.indexOf(10, nl + 1)) {
+      lines++;
+      if (nl - from > this.maxLine) truncated++;
+      from = nl + 1;
     }
-    if (lastNewline < 0) return undefined; // no newline in the segment: one line runs through it
-    return { lines, truncated, resume: lastNewline + 1 };
+    return { lines, truncated, resume: origin + last + 1 };
   }
 
   /** Where the line holding byte `a` starts, or -1 when it began more than the line limit before `a`. */
   private lineStartBefore(a: number): number {
     const limit = Math.max(0, a - this.maxLine - 1);
-    for (let end = a, span = Math.min(LOOK_BACK, this.piece); end > limit; span = this.piece) {
+    for (let end = a, span = LOOK_BACK; end > limit; span = this.segment) {
       const from = Math.max(limit, end - span);
       if (!this.readInto(from, 0, end - from)) return -1;
       const nl = this.buf.lastIndexOf(10, end - from - 1);
