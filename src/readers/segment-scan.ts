@@ -19,7 +19,9 @@ import { CandidateFinder } from './candidate-lines';
 /** Bytes per segment: a stretch of application lines shorter than two of them is never skipped. */
 export const SEGMENT_BYTES = 4 << 20;
 /** Candidate lines a segment's list holds at most: a denser segment is searched by the reader (a line in 500 bytes). */
-export const MAX_LISTED = 8192;
+const MAX_LISTED = 8192;
+/** Listed lines over all segments at most (16 MB of address space; pages never written cost no memory): a file of 10 GB lists 1,600 a segment. */
+const LISTED_BUDGET = 4 << 20;
 
 const FREE = 0;
 const SCANNING = 1;
@@ -55,17 +57,19 @@ export class SegmentBoard {
   readonly buffer: SharedArrayBuffer;
   private readonly state: Int32Array;
   private readonly result: Float64Array;
-  /** Per segment, MAX_LISTED slots: line starts relative to the segment's start. Pages never written cost no memory. */
+  /** Per segment, `room` slots: line starts relative to the segment's start. */
   private readonly lists: Int32Array;
+  private readonly room: number;
   private gaveUp = false;
 
   constructor(readonly count: number, buffer?: SharedArrayBuffer) {
+    this.room = Math.max(1, Math.min(MAX_LISTED, Math.floor(LISTED_BUDGET / count)));
     const stateBytes = Math.ceil((count * 4) / 8) * 8;
     const resultBytes = count * FIELDS * 8;
-    this.buffer = buffer ?? new SharedArrayBuffer(stateBytes + resultBytes + count * MAX_LISTED * 4);
+    this.buffer = buffer ?? new SharedArrayBuffer(stateBytes + resultBytes + count * this.room * 4);
     this.state = new Int32Array(this.buffer, 0, count);
     this.result = new Float64Array(this.buffer, stateBytes, count * FIELDS);
-    this.lists = new Int32Array(this.buffer, stateBytes + resultBytes, count * MAX_LISTED);
+    this.lists = new Int32Array(this.buffer, stateBytes + resultBytes, count * this.room);
   }
 
   /**
@@ -89,7 +93,7 @@ export class SegmentBoard {
     const r = this.result;
     const o = s * FIELDS;
     if (r[o] === INERT) return { inert: { lines: r[o + 1], truncated: r[o + 2], resume: r[o + 3] } };
-    if (r[o] === LISTED) return { listed: this.lists.subarray(s * MAX_LISTED, s * MAX_LISTED + r[o + 1]) };
+    if (r[o] === LISTED) return { listed: this.lists.subarray(s * this.room, s * this.room + r[o + 1]) };
     return undefined;
   }
 
@@ -100,7 +104,7 @@ export class SegmentBoard {
 
   /** The scanner: the list to fill for segment `s`. */
   listOf(s: number): Int32Array {
-    return this.lists.subarray(s * MAX_LISTED, (s + 1) * MAX_LISTED);
+    return this.lists.subarray(s * this.room, (s + 1) * this.room);
   }
 
   /** The scanner: segment `s` scanned (a list, filled in listOf(s), given by its length). */
