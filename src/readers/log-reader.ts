@@ -173,7 +173,9 @@ export class LogReader {
     };
     if (this.files.length > 1) this.stats.files = [...this.files];
     if (options.skippedDirs?.length) this.stats.skippedDirs = [...options.skippedDirs];
-    this.skipping = options.everyLine ? undefined : { quiet: () => !this.everyLineMatters(), sparse: () => !this.dense, segment: options.segmentBytes, scanHere: options.scanSegmentsHere };
+    // SCHED_DOCTOR_SEGMENT_SCAN=never reads every segment itself (to compare, or where the second thread misbehaves).
+    const segments = !options.everyLine && (options.segmentBytes !== undefined || process.env.SCHED_DOCTOR_SEGMENT_SCAN !== 'never');
+    this.skipping = segments ? { quiet: () => !this.everyLineMatters(), sparse: () => !this.dense, segment: options.segmentBytes, scanHere: options.scanSegmentsHere } : undefined;
   }
 
   async *events(): AsyncGenerator<LogEvent[]> {
