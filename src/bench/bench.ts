@@ -9,6 +9,8 @@
 //    machine may be shared: each pair's ratio is printed, and the median of them.
 // 3. Prints the numbers against the targets (ratio <= 0.5 of the script's wall time, peak RSS
 //    <= 150 MB); says so when the script or python3 is not there.
+// 4. Times `analyze` on a log of the same size made of application lines alone (no APScheduler
+//    record; generateAppLog), against its target of 1 GB/s (BENCH_APP=0 to leave it out).
 //
 // It is a report, not a gate: it exits 0 whether or not the targets are met, and 1 only when
 // analyze itself failed. Needs a build first (`npx tsc -p .`): it runs dist/, like users do.
@@ -17,11 +19,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { GENERATOR_VERSION, generateLog } from './generate-log';
+import { GENERATOR_VERSION, generateAppLog, generateLog, type GenerateOptions, type GenerateResult } from './generate-log';
 
 const MIB = 1 << 20;
 const TARGET_RATIO = 0.5;
 const TARGET_RSS_MB = 150;
+/** Application lines read per second, whole process (bytes, not MiB: 1 GB/s). */
+const TARGET_APP_BYTES_PER_S = 1e9;
 const SEED = 20261126;
 const TIME_BIN = '/usr/bin/time';
 
@@ -73,6 +77,7 @@ async function main(): Promise<number> {
     }
     printReport(log, run, report);
     printComparison(runs, scripts, baseline);
+    if (process.env.BENCH_APP !== '0') return await appOnly(cli, mb, out, Math.max(1, pairs));
     return 0;
   } finally {
     rmSync(out, { force: true });
@@ -123,11 +128,37 @@ function printComparison(runs: RunResult[], scripts: RunResult[], baseline: { sc
   if (scripts.some((p) => p.code !== 0)) row('note', 'the script exited with an error on this file');
 }
 
+/** The log of application lines alone, `runs` times: the best and the median wall time, and GB/s against the target. */
+async function appOnly(cli: string, mb: number, out: string, runs: number): Promise<number> {
+  const log = ensureLog(mb, 'app-only', generateAppLog);
+  const results: RunResult[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await runMeasured(process.execPath, [cli, 'analyze', log.path, '--format', 'json', '--fail-on', 'never', '--allow-empty'], out);
+    if (r.code !== 0) {
+      console.error(`bench: analyze exited with ${r.code} on ${log.path}`);
+      if (r.stderr) console.error(r.stderr.trimEnd());
+      return 1;
+    }
+    results.push(r);
+  }
+  const seconds = results.map((r) => r.seconds).sort((a, b) => a - b);
+  const median = seconds.length % 2 ? seconds[(seconds.length - 1) / 2] : (seconds[seconds.length / 2 - 1] + seconds[seconds.length / 2]) / 2;
+  const rate = log.marker.bytes / median;
+  const peak = Math.max(...results.map((r) => r.peakRssKb ?? 0));
+  const row = (k: string, v: string) => console.log(`  ${k.padEnd(16)} ${v}`);
+  console.log('');
+  console.log('application lines alone (no APScheduler record), whole process with node\'s start-up');
+  row('file', `${log.path}${log.reused ? ' (reused)' : ''}, ${(log.marker.bytes / 1e9).toFixed(2)} GB, ${log.marker.lines} lines`);
+  row('time', `${seconds.map((t) => t.toFixed(2)).join(', ')} s (median ${median.toFixed(2)} s); peak RSS ${(peak / 1024).toFixed(1)} MB`);
+  row('throughput', `${(rate / 1e9).toFixed(2)} GB/s (target >= ${TARGET_APP_BYTES_PER_S / 1e9} GB/s: ${rate >= TARGET_APP_BYTES_PER_S ? 'met' : 'NOT met'})`);
+  return 0;
+}
+
 /** The log for these parameters: reused when its marker matches and its size is the one recorded. */
-function ensureLog(mb: number): { path: string; marker: Marker; reused: boolean; genSeconds?: number } {
+function ensureLog(mb: number, kind = 'apscheduler', generate: (o: GenerateOptions) => GenerateResult = generateLog): { path: string; marker: Marker; reused: boolean; genSeconds?: number } {
   const dir = resolve(process.cwd(), 'bench-data');
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `apscheduler-${mb}mb.log`);
+  const path = join(dir, `${kind}-${mb}mb.log`);
   const markerPath = path + '.marker.json';
   try {
     const marker = JSON.parse(readFileSync(markerPath, 'utf8')) as Marker;
@@ -140,9 +171,9 @@ function ensureLog(mb: number): { path: string; marker: Marker; reused: boolean;
   }
   // The marker goes last and is removed first, so an interrupted generation is never reused.
   rmSync(markerPath, { force: true });
-  console.log(`bench: generating ${mb} MiB of APScheduler log in ${path} ...`);
+  console.log(`bench: generating ${mb} MiB of ${kind} log in ${path} ...`);
   const t0 = process.hrtime.bigint();
-  const result = generateLog({ path, targetBytes: Math.round(mb * MIB), seed: SEED });
+  const result = generate({ path, targetBytes: Math.round(mb * MIB), seed: SEED });
   const genSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const marker: Marker = { generator: GENERATOR_VERSION, mb, seed: SEED, bytes: result.bytes, lines: result.lines, runs: result.runs };
   writeFileSync(markerPath, JSON.stringify(marker, null, 2) + '\n');

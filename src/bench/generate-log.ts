@@ -432,3 +432,51 @@ export function generateLog(options: GenerateOptions): GenerateResult {
   closeSync(fd);
   return { bytes, lines, runs, jobs: JOBS };
 }
+
+// ---- a log of the application alone ------------------------------------------------------------
+
+/** An application's own failure now and then: a logged exception with its traceback (a line in this many). */
+const APP_TRACEBACK_EVERY = 2000;
+const APP_TRACEBACK = 'Traceback (most recent call last):\n'
+  + '  File "/srv/app/orders/sync.py", line 88, in push\n'
+  + '    resp = session.post(url, json=body, timeout=30)\n'
+  + 'requests.exceptions.ReadTimeout: HTTPSConnectionPool(host=\'warehouse.internal\', port=443): Read timed out. (read timeout=30)\n';
+
+/**
+ * A log with no APScheduler record at all: the same application lines as above, from the same two
+ * processes, a line every few milliseconds, and now and then an exception the application logged
+ * with its traceback. What the reader must get through at the speed of its skip scan.
+ */
+export function generateAppLog(options: GenerateOptions): GenerateResult {
+  const rand = prng(options.seed);
+  const fd = openSync(options.path, 'w');
+  const out = Buffer.allocUnsafe(8 << 20);
+  let used = 0;
+  let bytes = 0;
+  let lines = 0;
+  const stamp = new SecondText();
+  const flush = () => {
+    for (let done = 0; done < used; ) done += writeSync(fd, out, done, used - done);
+    bytes += used;
+    used = 0;
+  };
+  const put = (text: string) => {
+    if (used + text.length > out.length) flush();
+    used += out.write(text, used, 'latin1');
+  };
+  for (let at = START_US; bytes + used < options.targetBytes; at += 1 + Math.floor(rand() * 8000)) {
+    const pid = PIDS[rand() < 0.5 ? 0 : 1];
+    const prefix = `${stamp.of(at)},${pad3(Math.floor(at / 1000) % 1000)} [${pid}]`;
+    if (rand() * APP_TRACEBACK_EVERY < 1) {
+      put(`${prefix} ERROR app.orders: sync of order ${Math.floor(rand() * 100000)} failed\n${APP_TRACEBACK}`);
+      lines += 5;
+      continue;
+    }
+    const a = appLine(rand, stamp);
+    put(`${prefix} ${a.level} ${a.logger}: ${a.message}\n`);
+    lines++;
+  }
+  flush();
+  closeSync(fd);
+  return { bytes, lines, runs: 0, jobs: 0 };
+}
