@@ -308,36 +308,58 @@ const EXCEPTIONS = [
 // ---- the writer --------------------------------------------------------------------------------
 
 /**
- * Write the log. Each line is encoded straight into one preallocated 8 MB buffer, flushed with
- * a synchronous write when full: the line strings die young (appending them to one long string
- * instead builds a rope that survives into the old generation and doubles the time in GC), and
- * a synchronous write needs no backpressure handling (nothing else runs while generating).
+ * Lines encoded straight into one preallocated 8 MB buffer, flushed with a synchronous write when
+ * full: the line strings die young (appending them to one long string instead builds a rope that
+ * survives into the old generation and doubles the time in GC), and a synchronous write needs no
+ * backpressure handling (nothing else runs while generating).
  */
+class LogFile {
+  private readonly fd: number;
+  private readonly out = Buffer.allocUnsafe(8 << 20);
+  private used = 0;
+  private written = 0;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'w');
+  }
+
+  /** Bytes so far, written or not yet. */
+  get bytes(): number {
+    return this.written + this.used;
+  }
+
+  /** Every character generated is ASCII, so latin1 is one byte per character. */
+  put(text: string): void {
+    if (this.used + text.length > this.out.length) this.flush();
+    this.used += this.out.write(text, this.used, 'latin1');
+  }
+
+  /** Flushes and closes; the file's size. */
+  close(): number {
+    this.flush();
+    closeSync(this.fd);
+    return this.written;
+  }
+
+  private flush(): void {
+    // writeSync may write less than asked (rarely, on regular files): loop until all is out.
+    for (let done = 0; done < this.used; ) done += writeSync(this.fd, this.out, done, this.used - done);
+    this.written += this.used;
+    this.used = 0;
+  }
+}
+
+/** Write the log (through LogFile). */
 export function generateLog(options: GenerateOptions): GenerateResult {
   const rand = prng(options.seed);
-  const fd = openSync(options.path, 'w');
-  const out = Buffer.allocUnsafe(8 << 20);
-  let used = 0;
-  let bytes = 0;
+  const file = new LogFile(options.path);
+  const put = (text: string) => file.put(text);
   let lines = 0;
   let runs = 0;
   let lastAt = START_US;
   const stamp = new SecondText();
   const schedStamp = new SecondText();
   const nextStamp = new SecondText();
-
-  const flush = () => {
-    // writeSync may write less than asked (rarely, on regular files): loop until all is out.
-    for (let done = 0; done < used; ) done += writeSync(fd, out, done, used - done);
-    bytes += used;
-    used = 0;
-  };
-
-  /** Every character generated is ASCII, so latin1 is one byte per character. */
-  const put = (text: string) => {
-    if (used + text.length > out.length) flush();
-    used += out.write(text, used, 'latin1');
-  };
 
   /** One record; `at` never goes backwards because events come off the timeline in order. */
   const line = (at: number, pid: string, level: string, logger: string, message: string) => {
@@ -426,11 +448,9 @@ export function generateLog(options: GenerateOptions): GenerateResult {
       line(e.at, job.pid, 'WARNING', SCHEDULER, `Execution of job "${job.jobText}" skipped: maximum number of running instances reached (1)`);
     }
     // Once the size is reached, no new runs start; the ones in flight still end.
-    if (!stopping && bytes + used >= options.targetBytes) stopping = true;
+    if (!stopping && file.bytes >= options.targetBytes) stopping = true;
   }
-  flush();
-  closeSync(fd);
-  return { bytes, lines, runs, jobs: JOBS };
+  return { bytes: file.close(), lines, runs, jobs: JOBS };
 }
 
 // ---- a log of the application alone ------------------------------------------------------------
@@ -449,34 +469,20 @@ const APP_TRACEBACK = 'Traceback (most recent call last):\n'
  */
 export function generateAppLog(options: GenerateOptions): GenerateResult {
   const rand = prng(options.seed);
-  const fd = openSync(options.path, 'w');
-  const out = Buffer.allocUnsafe(8 << 20);
-  let used = 0;
-  let bytes = 0;
+  const file = new LogFile(options.path);
   let lines = 0;
   const stamp = new SecondText();
-  const flush = () => {
-    for (let done = 0; done < used; ) done += writeSync(fd, out, done, used - done);
-    bytes += used;
-    used = 0;
-  };
-  const put = (text: string) => {
-    if (used + text.length > out.length) flush();
-    used += out.write(text, used, 'latin1');
-  };
-  for (let at = START_US; bytes + used < options.targetBytes; at += 1 + Math.floor(rand() * 8000)) {
+  for (let at = START_US; file.bytes < options.targetBytes; at += 1 + Math.floor(rand() * 8000)) {
     const pid = PIDS[rand() < 0.5 ? 0 : 1];
     const prefix = `${stamp.of(at)},${pad3(Math.floor(at / 1000) % 1000)} [${pid}]`;
     if (rand() * APP_TRACEBACK_EVERY < 1) {
-      put(`${prefix} ERROR app.orders: sync of order ${Math.floor(rand() * 100000)} failed\n${APP_TRACEBACK}`);
+      file.put(`${prefix} ERROR app.orders: sync of order ${Math.floor(rand() * 100000)} failed\n${APP_TRACEBACK}`);
       lines += 5;
       continue;
     }
     const a = appLine(rand, stamp);
-    put(`${prefix} ${a.level} ${a.logger}: ${a.message}\n`);
+    file.put(`${prefix} ${a.level} ${a.logger}: ${a.message}\n`);
     lines++;
   }
-  flush();
-  closeSync(fd);
-  return { bytes, lines, runs: 0, jobs: 0 };
+  return { bytes: file.close(), lines, runs: 0, jobs: 0 };
 }

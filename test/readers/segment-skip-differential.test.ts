@@ -14,7 +14,7 @@ import { LogReader, type ReaderOptions } from '../../src/readers/log-reader';
 import { openReader } from '../../src/readers/reader-thread';
 import { MAX_LINE } from '../../src/readers/line-source';
 import { SegmentScanner } from '../../src/readers/segment-scan';
-import { prng } from '../../src/bench/generate-log';
+import { generateAppLog, prng } from '../../src/bench/generate-log';
 import { tempDir } from './read-log';
 import { APP_LINES, fixtureSources } from './mixed-logs';
 
@@ -104,6 +104,22 @@ test('in the reader thread, with its scanning thread, as analyze runs it', async
       const plain = await read(path, { everyLine: true });
       assert.equal(threaded, plain, `log ${seed} (${path}, segments of ${segment} bytes) differs from the reference`);
     }
+  } finally {
+    cleanup();
+  }
+});
+
+test('a 24 MiB log of application lines with the default segments and the scanning thread: every line counted, nothing read as a record', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const path = join(dir, 'app-only.log');
+    const made = generateAppLog({ path, targetBytes: 24 << 20, seed: 5 });
+    const threaded = JSON.parse(await read(path, {}, true));
+    const plain = JSON.parse(await read(path, { everyLine: true }));
+    assert.deepEqual(threaded, plain);
+    assert.equal(threaded.stats.lines, made.lines);
+    assert.equal(threaded.stats.records, 0);
+    assert.equal(threaded.stats.unrecognised, 0);
   } finally {
     cleanup();
   }
