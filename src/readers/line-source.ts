@@ -11,7 +11,8 @@ import { isMainThread, type Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { describeFsError, UserError } from '../model/errors';
 import { startWorkerBeside } from '../model/worker-start';
-import { ListedCandidates, SEGMENT_BYTES, SegmentBoard, SegmentScanner, segmentCount, type SegmentScan } from './segment-scan';
+import { countNewlines } from './candidate-lines';
+import { SEGMENT_BYTES, SegmentBoard, SegmentMap, SegmentScanner, segmentCount } from './segment-scan';
 import type { SegmentScanSpec } from './segment-scan-worker';
 
 export interface LineBatch {
@@ -43,18 +44,20 @@ export interface SegmentSkipping {
   sparse(): boolean;
   /** Bytes per segment (default SEGMENT_BYTES; the tests use small ones, in any thread). */
   segment?: number;
-  /** Tests: each segment scanned in this thread as the reader reaches it, so every inert one is skipped. */
+  /** Tests: each segment scanned in this thread as the reader reaches it, so every segment is mapped. */
   scanHere?: boolean;
+  /** Tests: bytes a read takes (default 128 KiB), so that reads end inside small segments. */
+  chunk?: number;
 }
 
-/** A chunk of a segment the scanning thread listed: its file offset, and the segment's candidate lines. */
+/** A chunk of a segment the scanning thread mapped: its file offset, and the segment's map. */
 interface PlacedChunk {
   bytes: Buffer;
   at: number;
-  listed: ListedCandidates;
+  map: SegmentMap;
 }
 
-/** Lines a reader jumped over: none held a candidate marker, and the reader was between records. */
+/** Lines a reader went past unread: none held a candidate marker, and the reader was between records. */
 export interface SkippedLines {
   skipped: number;
   /** Of those, lines longer than MAX_LINE (the count a reader keeps of cut lines). */
@@ -122,42 +125,63 @@ async function* blockingChunks(handle: FileHandle): AsyncGenerator<Buffer> {
 }
 
 /**
- * A file's chunks by blocking reads, as blockingChunks, reads stopping at segment starts. At each
- * segment's start, what the scanning thread found of it: an inert segment is counted and not read
- * when the reader is between records; a listed one comes with its candidate lines. The scanning
- * thread starts at the first segment start where the reader is between records and finds
- * candidates sparse.
+ * A file's chunks by blocking reads, as blockingChunks, reads stopping at segment starts. In a
+ * segment the scanning thread mapped, before each read the reader is asked whether it is between
+ * records: if so, the lines up to the next listed one (or the segment's last line) are counted,
+ * not read; the chunks that are read come with the map, which answers the reader's search.
+ * The scanning thread starts at the first segment start where the reader is between records and
+ * finds candidates sparse.
  */
 async function* segmentedChunks(handle: FileHandle, size: number, segment: number, skipping: SegmentSkipping): AsyncGenerator<Buffer | PlacedChunk | SkippedLines> {
   const count = segmentCount(size, segment);
   const board = new SegmentBoard(count);
   const here = skipping.scanHere ? new SegmentScanner(handle.fd, size, segment, MAX_LINE) : undefined;
+  const chunk = skipping.chunk ?? CHUNK;
   let scanner: Worker | undefined;
-  let listed: ListedCandidates | undefined;
+  let map: SegmentMap | undefined;
+  // In a mapped segment: where the line being read began, and the segment's newlines before it.
+  let lineStart = 0;
+  let before = 0;
+  let read = chunk;
   let pos = 0;
   try {
     for (;;) {
       const s = pos / segment;
       if (s > 0 && s < count && Number.isInteger(s)) {
-        const quiet = skipping.quiet();
-        if (!scanner && !here && quiet && s + 1 < count && skipping.sparse()) scanner = startScanner({ fd: handle.fd, fileSize: size, segment, maxLine: MAX_LINE, first: s + 1, board: board.buffer, count });
-        const found = here ? scannedHere(here, board, s) : board.arrive(s);
-        if (found && 'inert' in found && quiet) {
-          yield { skipped: found.inert.lines, truncated: found.inert.truncated };
-          pos = found.inert.resume;
-          listed = undefined;
+        if (!scanner && !here && s + 1 < count && skipping.quiet() && skipping.sparse()) scanner = startScanner({ fd: handle.fd, fileSize: size, segment, maxLine: MAX_LINE, first: s + 1, board: board.buffer, count });
+        map = here ? mappedHere(here, board, s, pos) : board.arrive(s, pos);
+        lineStart = pos;
+        before = 0;
+      }
+      if (map && skipping.quiet()) {
+        const jump = map.jump(lineStart, before);
+        // A jump always lands past what was read (the next line start after a partial line's):
+        // one that would not is read instead, so that nothing can loop.
+        if (jump && jump.to > pos) {
+          // The line begun before the jump ends among the lines jumped over: it is counted with them.
+          yield { skipped: jump.newlines, truncated: 0 };
+          pos = lineStart = jump.to;
+          before += jump.newlines;
+          // A listed line is followed by a record's few lines, then the reader jumps again.
+          read = Math.min(JUMP_READ, chunk);
           continue;
         }
-        // An inert segment reached inside a record is read line by line: it has no candidate to list.
-        listed = !found ? undefined : new ListedCandidates('inert' in found ? NONE : found.listed, pos);
       }
       const boundary = (Math.floor(pos / segment) + 1) * segment;
-      const length = boundary < size ? Math.min(CHUNK, boundary - pos) : CHUNK;
+      const length = boundary < size ? Math.min(read, boundary - pos) : read;
+      read = chunk;
       const buf = Buffer.allocUnsafe(length);
       const n = readSync(handle.fd, buf, 0, length, pos);
       if (n === 0) return;
       const bytes = n === length ? buf : buf.subarray(0, n);
-      yield listed ? { bytes, at: pos, listed } : bytes;
+      if (map) {
+        const last = bytes.lastIndexOf(10);
+        if (last >= 0) {
+          before += countNewlines(bytes, 0, last + 1);
+          lineStart = pos + last + 1;
+        }
+        yield { bytes, at: pos, map };
+      } else yield bytes;
       pos += n;
     }
   } finally {
@@ -166,13 +190,14 @@ async function* segmentedChunks(handle: FileHandle, size: number, segment: numbe
   }
 }
 
-const NONE = new Int32Array(0);
+/** Bytes read after a jump: the listed line and what follows it, not a whole chunk. */
+const JUMP_READ = 16 * 1024;
 
 /** The tests' scan in this thread, as the scanning thread would publish it. */
-function scannedHere(scanner: SegmentScanner, board: SegmentBoard, s: number): SegmentScan {
+function mappedHere(scanner: SegmentScanner, board: SegmentBoard, s: number, start: number): SegmentMap | undefined {
   const list = board.listOf(s);
-  const found = scanner.scan(s, list);
-  return !found || 'inert' in found ? found : { listed: list.subarray(0, found.listed) };
+  const facts = scanner.scan(s, list);
+  return facts && new SegmentMap(start, list.subarray(0, 2 * facts.listed), facts);
 }
 
 function startScanner(spec: SegmentScanSpec): Worker {
@@ -273,8 +298,8 @@ export interface LineBlock {
   body?: Buffer;
   /** Lines of this block cut to MAX_LINE bytes (only `head` can be: a body line is shorter than a chunk). */
   truncated?: number;
-  /** The body's candidate lines, listed by the scanning thread (segment-scan.ts), and the body's file offset. */
-  listed?: ListedCandidates;
+  /** The map of the body's segment, made by the scanning thread (segment-scan.ts), and the body's file offset. */
+  map?: SegmentMap;
   bodyAt?: number;
 }
 
@@ -316,7 +341,7 @@ export async function* readBlocks(path: string, skipping?: SegmentSkipping): Asy
       if (last > first) {
         block.body = chunk.subarray(first + 1, last);
         if (placed) {
-          block.listed = placed.listed;
+          block.map = placed.map;
           block.bodyAt = placed.at + first + 1;
         }
       }

@@ -13,7 +13,7 @@ import { DateOrder } from './date-order';
 import { EchoFilter } from './echo-filter';
 import { peelEnvelopes } from './envelopes';
 import { bodyLines, lineText, readBlocks, type SegmentSkipping } from './line-source';
-import type { ListedCandidates } from './segment-scan';
+import type { SegmentMap } from './segment-scan';
 import { CandidateFinder, countNewlines } from './candidate-lines';
 import { matchLogFormat, type CompiledFormat } from './python-logging-format';
 import { describeFields, parsePrefix, type PrefixFields } from './record-prefix';
@@ -41,8 +41,10 @@ export interface ReaderOptions {
   everyLine?: boolean;
   /** Bytes per segment a second thread scans ahead (segment-scan.ts); set by tests, which use small ones. */
   segmentBytes?: number;
-  /** Tests: segments scanned in this thread, each as the reader reaches it (every inert one is skipped). */
+  /** Tests: segments scanned in this thread, each as the reader reaches it (every one mapped). */
   scanSegmentsHere?: boolean;
+  /** Tests: bytes a read of a segmented file takes. */
+  segmentReadBytes?: number;
 }
 
 export interface SourceStats {
@@ -175,7 +177,7 @@ export class LogReader {
     if (options.skippedDirs?.length) this.stats.skippedDirs = [...options.skippedDirs];
     // SCHED_DOCTOR_SEGMENT_SCAN=never reads every segment itself (to compare, or where the second thread misbehaves).
     const segments = !options.everyLine && (options.segmentBytes !== undefined || process.env.SCHED_DOCTOR_SEGMENT_SCAN !== 'never');
-    this.skipping = segments ? { quiet: () => !this.everyLineMatters(), sparse: () => !this.dense, segment: options.segmentBytes, scanHere: options.scanSegmentsHere } : undefined;
+    this.skipping = segments ? { quiet: () => !this.everyLineMatters(), sparse: () => !this.dense, segment: options.segmentBytes, scanHere: options.scanSegmentsHere, chunk: options.segmentReadBytes } : undefined;
   }
 
   async *events(): AsyncGenerator<LogEvent[]> {
@@ -193,7 +195,7 @@ export class LogReader {
         if (block.truncated) this.stats.longLines = (this.stats.longLines ?? 0) + block.truncated;
         const out: LogEvent[] = [];
         this.line(block.head, lineNo++, out);
-        if (block.body) lineNo = this.body(block.body, lineNo, out, block.listed, block.bodyAt);
+        if (block.body) lineNo = this.body(block.body, lineNo, out, block.map, block.bodyAt);
         this.stats.lines = before + lineNo - 1;
         if (out.length) yield this.noteTimes(out);
       }
@@ -268,7 +270,7 @@ export class LogReader {
    * one decode and split of the whole chunk is cheaper than a search and a decode per line, so
    * the reader measures the density on one chunk in DENSITY_SAMPLE and reads the next ones by it.
    */
-  private body(body: Buffer, lineNo: number, out: LogEvent[], listed?: ListedCandidates, bodyAt = 0): number {
+  private body(body: Buffer, lineNo: number, out: LogEvent[], map?: SegmentMap, bodyAt = 0): number {
     if (this.options.everyLine) return this.everyLine(body, lineNo, out);
     if (this.dense && this.chunks++ % DENSITY_SAMPLE !== 0) {
       const before = out.length;
@@ -279,7 +281,7 @@ export class LogReader {
       return next;
     }
     const decodedBefore = this.decoded;
-    const next = this.candidateLines(body, lineNo, out, listed, bodyAt);
+    const next = this.candidateLines(body, lineNo, out, map, bodyAt);
     this.dense = (this.decoded - decodedBefore) * 4 > next - lineNo;
     return next;
   }
@@ -295,13 +297,13 @@ export class LogReader {
    * jumps to the next line holding a candidate marker, counting the lines it skips.
    * Returns the number of the line after the body.
    */
-  private candidateLines(body: Buffer, lineNo: number, out: LogEvent[], listed: ListedCandidates | undefined, bodyAt: number): number {
+  private candidateLines(body: Buffer, lineNo: number, out: LogEvent[], map: SegmentMap | undefined, bodyAt: number): number {
     const n = body.length;
     let pos = 0;
     while (pos <= n) {
       if (!this.everyLineMatters()) {
-        // The scanning thread's list, where it made one, says what the search would find.
-        const c = listed ? listed.next(pos, bodyAt, n) : this.finder.find(body, pos);
+        // The scanning thread's map, where it made one, says what the search would find.
+        const c = map ? map.next(pos, bodyAt, n) : this.finder.find(body, pos);
         if (c < 0) return lineNo + countNewlines(body, pos, n) + 1;
         const start = Math.max(pos, body.lastIndexOf(10, c) + 1);
         lineNo += countNewlines(body, pos, start);

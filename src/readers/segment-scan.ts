@@ -1,14 +1,15 @@
 // A large file's byte ranges (segments) scanned by a second thread, so that on two cores the
 // search for candidate lines (candidate-lines.ts) is shared. The reader goes forward from the
 // start; the scanning thread (segment-scan-worker.ts) goes backward from the end, and they meet
-// wherever their speeds take them. For each segment it scanned, the reader then gets:
-//   - the segment's candidate lines, found as the reader's own search would find them (the first
-//     line at or after a place that holds a marker), so it reads the segment without searching;
-//   - or, when no line ending in the segment holds a marker, the segment's count of lines: a
-//     reader between records jumps over it (a line without a marker changes nothing but the
-//     count), so a log of application lines is read at twice the speed.
-// A segment with more candidates than a list holds is searched by the reader as before. Every
-// event and statistic is what reading every byte gives (test/readers/segment-skip-differential).
+// wherever their speeds take them. For each segment it scanned, the reader gets its map: the
+// lines whole in it that hold a marker (found as the reader's own search would find them), each
+// with the count of newlines before it, and the segment's count of newlines. Between records, a
+// line without a marker changes nothing but the line count, so the reader, wherever it is
+// between records, goes straight on to the next listed line (or to the segment's last line) and
+// counts the lines between without reading them: a log of application lines is read at twice
+// the speed, and a sparse one without a search. A segment with more candidates than its list
+// holds, or with a line longer than the reader keeps, is searched by the reader as before.
+// Every event and statistic is what reading every byte gives (test/readers/segment-skip-differential).
 //
 // The board is shared memory: each segment's state moves FREE → SCANNING → DONE (the scanner) or
 // FREE → TAKEN (the reader, which then searches it itself); nothing waits on a message.
@@ -16,23 +17,19 @@
 import { readSync } from 'node:fs';
 import { CandidateFinder } from './candidate-lines';
 
-/** Bytes per segment: a stretch of application lines shorter than two of them is never skipped. */
+/** Bytes per segment. */
 export const SEGMENT_BYTES = 4 << 20;
 /** Candidate lines a segment's list holds at most: a denser segment is searched by the reader (a line in 500 bytes). */
 const MAX_LISTED = 8192;
-/** Listed lines over all segments at most (16 MB of address space; pages never written cost no memory): a file of 10 GB lists 1,600 a segment. */
+/** Listed lines over all segments at most (32 MB of address space; pages never written cost no memory): a file of 10 GB lists 1,600 a segment. */
 const LISTED_BUDGET = 4 << 20;
 
 const FREE = 0;
 const SCANNING = 1;
 const DONE = 2;
 const TAKEN = 3;
-/** What a scan found. */
-const SEARCH_IT = 0;
-const INERT = 1;
-const LISTED = 2;
-/** Per segment: the kind found, then for INERT newlines, cut lines, resume offset; for LISTED the count. */
-const FIELDS = 4;
+/** Per segment: mapped (1) or not (0), listed lines, head line clean (1 or 0), newlines, tail. */
+const FIELDS = 5;
 /**
  * How long the reader waits for a segment being scanned (a scan takes milliseconds) before it
  * searches the segment itself and stops waiting on the scanner at all: a scanner that died
@@ -40,24 +37,23 @@ const FIELDS = 4;
  */
 const PATIENCE_MS = 1000;
 
-/** What skipping a segment means for the reader: the lines it held, and where reading resumes. */
-export interface InertSegment {
-  /** Lines that end in the segment (its newlines), the line it began inside included. */
-  lines: number;
-  /** Of those, lines longer than the line limit (the reader's count of cut lines). */
-  truncated: number;
-  /** The offset after the segment's last newline: the start of the line the segment ends inside. */
-  resume: number;
+/** What a scan found of a segment, relative to its start. */
+export interface SegmentFacts {
+  /** Lines listed in the board's list: [start, newlines before it] pairs. */
+  listed: number;
+  /** The line the segment begins inside holds no marker. */
+  headClean: boolean;
+  /** Newlines in the segment. */
+  newlines: number;
+  /** After the segment's last newline: the start of its last line, which runs on into the next. */
+  tail: number;
 }
-
-/** A scan's finding: inert, or the starts of the lines holding a marker among those whole in the segment. */
-export type SegmentScan = { inert: InertSegment } | { listed: Int32Array } | undefined;
 
 export class SegmentBoard {
   readonly buffer: SharedArrayBuffer;
   private readonly state: Int32Array;
   private readonly result: Float64Array;
-  /** Per segment, `room` slots: line starts relative to the segment's start. */
+  /** Per segment, `room` pairs: a listed line's start and the newlines before it, relative to the segment's start. */
   private readonly lists: Int32Array;
   private readonly room: number;
   private gaveUp = false;
@@ -66,17 +62,18 @@ export class SegmentBoard {
     this.room = Math.max(1, Math.min(MAX_LISTED, Math.floor(LISTED_BUDGET / count)));
     const stateBytes = Math.ceil((count * 4) / 8) * 8;
     const resultBytes = count * FIELDS * 8;
-    this.buffer = buffer ?? new SharedArrayBuffer(stateBytes + resultBytes + count * this.room * 4);
+    this.buffer = buffer ?? new SharedArrayBuffer(stateBytes + resultBytes + count * this.room * 8);
     this.state = new Int32Array(this.buffer, 0, count);
     this.result = new Float64Array(this.buffer, stateBytes, count * FIELDS);
-    this.lists = new Int32Array(this.buffer, stateBytes + resultBytes, count * this.room);
+    this.lists = new Int32Array(this.buffer, stateBytes + resultBytes, count * this.room * 2);
   }
 
   /**
-   * The reader at the start of segment `s`: what the scanner found, or undefined (the reader
-   * searches it). A segment being scanned is waited for, one not yet begun is taken from the scanner.
+   * The reader at the start of segment `s` (its file offset `start`): the segment's map, or
+   * undefined (the reader searches it). A segment being scanned is waited for, one not yet begun
+   * is taken from the scanner.
    */
-  arrive(s: number): SegmentScan {
+  arrive(s: number, start: number): SegmentMap | undefined {
     if (s >= this.count) return undefined;
     const { state } = this;
     if (Atomics.compareExchange(state, s, FREE, TAKEN) === FREE) return undefined;
@@ -92,9 +89,9 @@ export class SegmentBoard {
     if (Atomics.load(state, s) !== DONE) return undefined;
     const r = this.result;
     const o = s * FIELDS;
-    if (r[o] === INERT) return { inert: { lines: r[o + 1], truncated: r[o + 2], resume: r[o + 3] } };
-    if (r[o] === LISTED) return { listed: this.lists.subarray(s * this.room, s * this.room + r[o + 1]) };
-    return undefined;
+    if (r[o] !== 1) return undefined;
+    const facts: SegmentFacts = { listed: r[o + 1], headClean: r[o + 2] === 1, newlines: r[o + 3], tail: r[o + 4] };
+    return new SegmentMap(start, this.listOf(s).subarray(0, 2 * facts.listed), facts);
   }
 
   /** The scanner: whether segment `s` is still its to scan. */
@@ -102,24 +99,22 @@ export class SegmentBoard {
     return Atomics.compareExchange(this.state, s, FREE, SCANNING) === FREE;
   }
 
-  /** The scanner: the list to fill for segment `s`. */
+  /** The list to fill for segment `s` (pairs). */
   listOf(s: number): Int32Array {
-    return this.lists.subarray(s * this.room, (s + 1) * this.room);
+    return this.lists.subarray(s * this.room * 2, (s + 1) * this.room * 2);
   }
 
-  /** The scanner: segment `s` scanned (a list, filled in listOf(s), given by its length). */
-  publish(s: number, found: { inert: InertSegment } | { listed: number } | undefined): void {
+  /** The scanner: segment `s` scanned (its list filled in listOf(s)), or undefined: the reader searches it. */
+  publish(s: number, facts: SegmentFacts | undefined): void {
     const r = this.result;
     const o = s * FIELDS;
-    if (found && 'inert' in found) {
-      r[o] = INERT;
-      r[o + 1] = found.inert.lines;
-      r[o + 2] = found.inert.truncated;
-      r[o + 3] = found.inert.resume;
-    } else if (found) {
-      r[o] = LISTED;
-      r[o + 1] = found.listed;
-    } else r[o] = SEARCH_IT;
+    r[o] = facts ? 1 : 0;
+    if (facts) {
+      r[o + 1] = facts.listed;
+      r[o + 2] = facts.headClean ? 1 : 0;
+      r[o + 3] = facts.newlines;
+      r[o + 4] = facts.tail;
+    }
     Atomics.store(this.state, s, DONE);
     Atomics.notify(this.state, s);
   }
@@ -130,22 +125,44 @@ export function segmentCount(size: number, segment: number): number {
   return Math.ceil(size / segment);
 }
 
-/**
- * A segment's listed candidate lines as the reader's search: in a body of lines at file offset
- * `at`, the first listed line start at or after `pos`, or -1. Places asked for only grow.
- */
-export class ListedCandidates {
-  private i = 0;
+/** A segment's map as the reader uses it. Offsets asked about only grow. */
+export class SegmentMap {
+  private found = 0;
+  private jumped = 0;
+  private readonly count: number;
 
-  constructor(private readonly list: Int32Array, private readonly segmentStart: number) {}
+  constructor(readonly start: number, private readonly pairs: Int32Array, private readonly facts: SegmentFacts) {
+    this.count = pairs.length / 2;
+  }
 
+  /**
+   * The reader's search in a body of lines at file offset `at`: the first listed line start at or
+   * after `pos`, or -1.
+   */
   next(pos: number, at: number, bodyLength: number): number {
-    const want = at + pos - this.segmentStart;
-    const { list } = this;
-    while (this.i < list.length && list[this.i] < want) this.i++;
-    if (this.i === list.length) return -1;
-    const c = list[this.i] + this.segmentStart - at;
+    const want = at + pos - this.start;
+    const { pairs } = this;
+    while (this.found < this.count && pairs[2 * this.found] < want) this.found++;
+    if (this.found === this.count) return -1;
+    const c = pairs[2 * this.found] + this.start - at;
     return c < bodyLength ? c : -1;
+  }
+
+  /**
+   * A reader between records, whose next line starts at file offset `line` (or, at the segment's
+   * start, is the line the segment begins inside) after `before` of the segment's newlines:
+   * where it may go on without reading (the next listed line, or the segment's last line) and
+   * the newlines it passes; undefined when the line itself must be read.
+   */
+  jump(line: number, before: number): { to: number; newlines: number } | undefined {
+    const rel = line - this.start;
+    const { pairs, facts } = this;
+    if (rel <= 0 ? !facts.headClean : rel >= facts.tail) return undefined;
+    while (this.jumped < this.count && pairs[2 * this.jumped] < rel) this.jumped++;
+    if (this.jumped < this.count && pairs[2 * this.jumped] === rel) return undefined;
+    const to = this.jumped < this.count ? pairs[2 * this.jumped] : facts.tail;
+    const newlines = this.jumped < this.count ? pairs[2 * this.jumped + 1] : facts.newlines;
+    return { to: this.start + to, newlines: newlines - before };
   }
 }
 
@@ -154,7 +171,8 @@ const LOOK_BACK = 4096;
 
 /**
  * Scans segments of one open file for the scanning thread: one buffer, reused. `maxLine` is the
- * reader's limit (line-source.ts): a longer line is cut, and counted.
+ * reader's limit (line-source.ts): a segment with a longer line is left to the reader, which counts
+ * cut lines as it reads them.
  */
 export class SegmentScanner {
   private readonly finder = new CandidateFinder();
@@ -165,56 +183,53 @@ export class SegmentScanner {
   }
 
   /**
-   * Segment `s`: inert, or its candidate lines written to `list` (their count returned), or
-   * undefined when they are more than the list holds or the file is shorter than it was.
+   * Segment `s`'s facts, its candidate lines written to `list` as pairs; undefined when they are
+   * more than the list holds, a line is longer than the limit, the segment holds no newline, or
+   * the file is shorter than it was.
    */
-  scan(s: number, list: Int32Array): { inert: InertSegment } | { listed: number } | undefined {
+  scan(s: number, list: Int32Array): SegmentFacts | undefined {
     const a = s * this.segment;
     const b = Math.min(this.fileSize, a + this.segment);
     if (a <= 0 || a >= b) return undefined;
-    const { buf } = this;
-    // buf[0] is the file's byte at `origin`: the start of the line holding `a` when it is near,
-    // else `a` itself (that line then is too long to be skipped over, and is not listed anyway).
+    const { buf, maxLine } = this;
+    // buf[0] is the file's byte at the start of the line holding `a`.
     const lineStart = this.lineStartBefore(a);
-    const origin = lineStart < 0 ? a : lineStart;
-    const back = a - origin;
+    if (lineStart < 0) return undefined;
+    const back = a - lineStart;
     const end = back + (b - a);
-    if (!this.readInto(origin, 0, end)) return undefined;
+    if (!this.readInto(lineStart, 0, end)) return undefined;
     const first = buf.indexOf(10, back);
-    if (first < 0 || first >= end) return lineStart < 0 ? undefined : this.noLines();
+    if (first < 0 || first >= end) return undefined;
     const last = buf.lastIndexOf(10, end - 1);
-    // The lines whole in the segment, [first + 1, last): the ones the reader's search goes over.
+    if (first > maxLine) return undefined;
+    const headClean = this.finder.find(buf.subarray(0, first), 0) < 0;
+    // The lines whole in the segment, [first + 1, last]: the ones the reader's search goes over.
     const whole = buf.subarray(0, last);
+    let newlines = 1;
     let n = 0;
-    for (let pos = first + 1; pos < last; ) {
+    let pos = first + 1;
+    for (;;) {
       const m = this.finder.find(whole, pos);
-      if (m < 0 || m >= last) break;
-      if (n === list.length) return undefined;
-      const start = buf.lastIndexOf(10, m) + 1;
-      list[n++] = origin + start - a;
-      pos = buf.indexOf(10, m) + 1;
+      const start = m < 0 ? last + 1 : buf.lastIndexOf(10, m) + 1;
+      // Newlines up to the candidate's line (or the segment's last one), each line within the limit.
+      let from = pos;
+      for (let nl = buf.indexOf(10, pos); nl >= 0 && nl < start; nl = buf.indexOf(10, nl + 1)) {
+        if (nl - from > maxLine) return undefined;
+        newlines++;
+        from = nl + 1;
+      }
+      if (m < 0) break;
+      if (2 * n + 1 >= list.length) return undefined;
+      list[2 * n] = start - back;
+      list[2 * n + 1] = newlines;
+      n++;
+      const nl = buf.indexOf(10, m);
+      if (nl - start > maxLine) return undefined;
+      newlines++;
+      pos = nl + 1;
+      if (pos > last) break;
     }
-    if (n > 0 || lineStart < 0 || this.finder.find(buf.subarray(0, first), 0) >= 0) return { listed: n };
-    return { inert: this.counted(first, last, origin) };
-  }
-
-  /** A segment without a newline: nothing of it is whole, nothing to list. */
-  private noLines(): { listed: number } {
-    return { listed: 0 };
-  }
-
-  /** An inert segment's lines: its newlines, those longer than the limit, and where the last one ends. */
-  private counted(first: number, last: number, origin: number): InertSegment {
-    const { buf } = this;
-    let lines = 0;
-    let truncated = 0;
-    let from = 0;
-    for (let nl = first; nl >= 0 && nl <= last; nl = buf.indexOf(10, nl + 1)) {
-      lines++;
-      if (nl - from > this.maxLine) truncated++;
-      from = nl + 1;
-    }
-    return { lines, truncated, resume: origin + last + 1 };
+    return { listed: n, headClean, newlines, tail: last + 1 - back };
   }
 
   /** Where the line holding byte `a` starts, or -1 when it began more than the line limit before `a`. */

@@ -18,6 +18,24 @@ import { generateAppLog, prng } from '../../src/bench/generate-log';
 import { tempDir } from './read-log';
 import { APP_LINES, fixtureSources } from './mixed-logs';
 
+/**
+ * A failed run whose traceback has only the application's frames: the lines after its header hold
+ * no marker, yet they are the record's (its exception). A reader inside it must read them.
+ */
+function failedRun(second: number): string[] {
+  const job = `sync (trigger: interval[0:00:05], next run at: 2026-11-26 13:05:${String(second + 5).padStart(2, '0')} UTC)`;
+  return [
+    `2026-11-26 13:05:${String(second).padStart(2, '0')},004 INFO apscheduler.executors.default: Running job "${job}" (scheduled at 2026-11-26 13:05:${String(second).padStart(2, '0')}+00:00)`,
+    `2026-11-26 13:05:${String(second).padStart(2, '0')},904 ERROR apscheduler.executors.default: Job "${job}" raised an exception`,
+    'Traceback (most recent call last):',
+    '  File "/srv/app/orders/sync.py", line 88, in push',
+    '    resp = session.post(url, json=body, timeout=30)',
+    '  File "/srv/app/orders/client.py", line 12, in post',
+    '    raise TimeoutError("upstream did not answer")',
+    `TimeoutError: upstream did not answer (attempt ${second})`,
+  ];
+}
+
 /** Application lines that hold no candidate marker: what a skipped segment is made of. */
 const QUIET = [
   '2026-11-26 13:05:10,004 INFO app.web: GET /api/items 200 12ms',
@@ -27,16 +45,21 @@ const QUIET = [
   '    at some.frame (file.js:1:2)',
 ];
 
-function writeLog(dir: string, sources: string[][], seed: number): { path: string; segment: number } {
+function writeLog(dir: string, sources: string[][], seed: number): { path: string; segment: number; read: number } {
   const rand = prng(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
   const segment = 2048 + Math.floor(rand() * 14336);
+  // Reads shorter than a segment, so that the reader is asked at many places inside one.
+  const read = 64 + Math.floor(rand() * 2048);
   const out: string[] = [];
   const parts = 2 + Math.floor(rand() * 4);
   for (let p = 0; p < parts; p++) {
     // A stretch of quiet lines, up to a few segments long.
     const quiet = Math.floor((rand() * 4 * segment) / 60);
-    for (let i = 0; i < quiet; i++) out.push(pick(QUIET));
+    for (let i = 0; i < quiet; i++) {
+      out.push(pick(QUIET));
+      if (rand() < 0.02) out.push(...failedRun(Math.floor(rand() * 50)));
+    }
     if (rand() < 0.1) out.push('q'.repeat(MAX_LINE + 1 + Math.floor(rand() * 1000)));
     const src = pick(sources);
     const from = Math.floor(rand() * src.length);
@@ -50,7 +73,7 @@ function writeLog(dir: string, sources: string[][], seed: number): { path: strin
   const text = out.join(eol) + (seed % 5 === 0 ? '' : eol);
   const path = join(dir, `seg-${seed}.log`);
   writeFileSync(path, text);
-  return { path, segment };
+  return { path, segment, read };
 }
 
 async function read(path: string, options: ReaderOptions, threaded = false): Promise<string> {
@@ -60,14 +83,14 @@ async function read(path: string, options: ReaderOptions, threaded = false): Pro
   return JSON.stringify({ events, stats: reader.stats });
 }
 
-/** Counts the segments found inert, and those with candidate lines listed, in this thread. */
+/** Counts the segments found without a candidate, and those with candidate lines listed, in this thread. */
 function countScans(): { inert: () => number; listed: () => number; restore: () => void } {
   const scan = SegmentScanner.prototype.scan;
   let inert = 0;
   let listed = 0;
   SegmentScanner.prototype.scan = function (this: SegmentScanner, s: number, list: Int32Array) {
     const r = scan.call(this, s, list);
-    if (r && 'inert' in r) inert++;
+    if (r && r.listed === 0 && r.headClean) inert++;
     else if (r && r.listed > 0) listed++;
     return r;
   };
@@ -80,12 +103,12 @@ test('segments skipped or read from their lists give exactly what reading every 
   const spy = countScans();
   try {
     for (let seed = 1; seed <= 120; seed++) {
-      const { path, segment } = writeLog(dir, sources, seed);
-      const skipping = await read(path, { segmentBytes: segment, scanSegmentsHere: true });
+      const { path, segment, read: chunk } = writeLog(dir, sources, seed);
+      const skipping = await read(path, { segmentBytes: segment, scanSegmentsHere: true, segmentReadBytes: chunk });
       const plain = await read(path, { everyLine: true });
       assert.equal(skipping, plain, `log ${seed} (${path}, segments of ${segment} bytes) differs from the reference`);
     }
-    assert.ok(spy.inert() >= 100 && spy.listed() >= 100, `segments found inert: ${spy.inert()}, with candidates listed: ${spy.listed()}`);
+    assert.ok(spy.inert() >= 30 && spy.listed() >= 300, `segments found inert: ${spy.inert()}, with candidates listed: ${spy.listed()}`);
   } finally {
     spy.restore();
     cleanup();
