@@ -305,7 +305,7 @@ export interface LineBlock {
 
 /**
  * Blocks of lines of a text source; throws UserError for gzip corruption, binary content or a
- * read error. With `skipping`, a large file's inert segments come as the count of their lines.
+ * read error. With `skipping`, the lines of a large file a reader between records need not read come as their count.
  */
 export async function* readBlocks(path: string, skipping?: SegmentSkipping): AsyncGenerator<LineBlock | SkippedLines> {
   const partial = new PartialLine();
