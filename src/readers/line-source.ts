@@ -7,13 +7,11 @@
 
 import { promises as fs, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { isMainThread, type Worker } from 'node:worker_threads';
+import { isMainThread } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { describeFsError, UserError } from '../model/errors';
-import { startWorkerBeside } from '../model/worker-start';
-import { countNewlines } from './candidate-lines';
-import { SEGMENT_BYTES, SegmentBoard, SegmentMap, SegmentScanner, segmentCount } from './segment-scan';
-import type { SegmentScanSpec } from './segment-scan-worker';
+import { SEGMENT_BYTES, type SegmentMap } from './segment-scan';
+import { segmentedChunks, type PlacedChunk, type SegmentSkipping, type SkippedLines } from './segmented-file';
 
 export interface LineBatch {
   /** Line number of lines[0]. */
@@ -33,37 +31,6 @@ const CHUNK = 1 << 17;
  * its bytes' scan and never its bytes' memory.
  */
 export const MAX_LINE = 1 << 20;
-/**
- * How a reader lets a large file jump over segments of lines that cannot matter (segment-scan.ts).
- * Asked at each segment's start, after the reader has taken every block before it.
- */
-export interface SegmentSkipping {
-  /** Whether the reader is between records: a line without a candidate marker would change nothing. */
-  quiet(): boolean;
-  /** Whether a scanning thread is worth its start: the reader finds candidates sparse. */
-  sparse(): boolean;
-  /** Bytes per segment (default SEGMENT_BYTES; the tests use small ones, in any thread). */
-  segment?: number;
-  /** Tests: each segment scanned in this thread as the reader reaches it, so every segment is mapped. */
-  scanHere?: boolean;
-  /** Tests: bytes a read takes (default 128 KiB), so that reads end inside small segments. */
-  chunk?: number;
-}
-
-/** A chunk of a segment the scanning thread mapped: its file offset, and the segment's map. */
-interface PlacedChunk {
-  bytes: Buffer;
-  at: number;
-  map: SegmentMap;
-}
-
-/** Lines a reader went past unread: none held a candidate marker, and the reader was between records. */
-export interface SkippedLines {
-  skipped: number;
-  /** Of those, lines longer than MAX_LINE (the count a reader keeps of cut lines). */
-  truncated: number;
-}
-
 /** How long a named pipe may wait for its writer before the user is told. */
 const FIFO_NOTICE_MS = 1000;
 
@@ -100,7 +67,7 @@ export async function openBytes(path: string, skipping?: SegmentSkipping): Promi
   // The main thread keeps the stream: it must not block on a slow disk.
   if (stat.isFile() && skipping && (skipping.segment !== undefined || !isMainThread)) {
     const segment = skipping.segment ?? SEGMENT_BYTES;
-    if (stat.size >= 3 * segment && !startsGzip(handle.fd)) return segmentedChunks(handle, stat.size, segment, skipping);
+    if (stat.size >= 3 * segment && !startsGzip(handle.fd)) return segmentedChunks(handle, stat.size, segment, skipping, CHUNK, MAX_LINE);
   }
   if (!isMainThread && stat.isFile()) return blockingChunks(handle);
   return handle.createReadStream({ highWaterMark: CHUNK });
@@ -122,90 +89,6 @@ async function* blockingChunks(handle: FileHandle): AsyncGenerator<Buffer> {
   } finally {
     await handle.close();
   }
-}
-
-/**
- * A file's chunks by blocking reads, as blockingChunks, reads stopping at segment starts. In a
- * segment the scanning thread mapped, before each read the reader is asked whether it is between
- * records: if so, the lines up to the next listed one (or the segment's last line) are counted,
- * not read; the chunks that are read come with the map, which answers the reader's search.
- * The scanning thread starts at the first segment start where the reader is between records and
- * finds candidates sparse.
- */
-async function* segmentedChunks(handle: FileHandle, size: number, segment: number, skipping: SegmentSkipping): AsyncGenerator<Buffer | PlacedChunk | SkippedLines> {
-  const count = segmentCount(size, segment);
-  const board = new SegmentBoard(count);
-  const here = skipping.scanHere ? new SegmentScanner(handle.fd, size, segment, MAX_LINE) : undefined;
-  const chunk = skipping.chunk ?? CHUNK;
-  let scanner: Worker | undefined;
-  let map: SegmentMap | undefined;
-  // In a mapped segment: where the line being read began, and the segment's newlines before it.
-  let lineStart = 0;
-  let before = 0;
-  let read = chunk;
-  let pos = 0;
-  try {
-    for (;;) {
-      const s = pos / segment;
-      if (s > 0 && s < count && Number.isInteger(s)) {
-        if (!scanner && !here && s + 1 < count && skipping.quiet() && skipping.sparse()) scanner = startScanner({ fd: handle.fd, fileSize: size, segment, maxLine: MAX_LINE, first: s + 1, board: board.buffer, count });
-        map = here ? mappedHere(here, board, s, pos) : board.arrive(s, pos);
-        lineStart = pos;
-        before = 0;
-      }
-      if (map && skipping.quiet()) {
-        const jump = map.jump(lineStart, before);
-        // A jump always lands past what was read (the next line start after a partial line's):
-        // one that would not is read instead, so that nothing can loop.
-        if (jump && jump.to > pos) {
-          // The line begun before the jump ends among the lines jumped over: it is counted with them.
-          yield { skipped: jump.newlines, truncated: 0 };
-          pos = lineStart = jump.to;
-          before += jump.newlines;
-          // A listed line is followed by a record's few lines, then the reader jumps again.
-          read = Math.min(JUMP_READ, chunk);
-          continue;
-        }
-      }
-      const boundary = (Math.floor(pos / segment) + 1) * segment;
-      const length = boundary < size ? Math.min(read, boundary - pos) : read;
-      read = chunk;
-      const buf = Buffer.allocUnsafe(length);
-      const n = readSync(handle.fd, buf, 0, length, pos);
-      if (n === 0) return;
-      const bytes = n === length ? buf : buf.subarray(0, n);
-      if (map) {
-        const last = bytes.lastIndexOf(10);
-        if (last >= 0) {
-          before += countNewlines(bytes, 0, last + 1);
-          lineStart = pos + last + 1;
-        }
-        yield { bytes, at: pos, map };
-      } else yield bytes;
-      pos += n;
-    }
-  } finally {
-    if (scanner) await scanner.terminate();
-    await handle.close();
-  }
-}
-
-/** Bytes read after a jump: the listed line and what follows it, not a whole chunk. */
-const JUMP_READ = 16 * 1024;
-
-/** The tests' scan in this thread, as the scanning thread would publish it. */
-function mappedHere(scanner: SegmentScanner, board: SegmentBoard, s: number, start: number): SegmentMap | undefined {
-  const list = board.listOf(s);
-  const facts = scanner.scan(s, list);
-  return facts && new SegmentMap(start, list.subarray(0, 2 * facts.listed), facts);
-}
-
-function startScanner(spec: SegmentScanSpec): Worker {
-  // It allocates next to nothing (a piece's buffer, made once): a small young generation is its memory.
-  const worker = startWorkerBeside(__dirname, 'segment-scan-worker', __filename, { workerData: spec, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
-  // A scanner that fails leaves its segments unpublished: the reader stops waiting and reads them.
-  worker.on('error', () => {});
-  return worker;
 }
 
 /** Decompressed bytes when the stream starts with gzip's magic bytes, else the bytes as they are. */
@@ -257,7 +140,7 @@ class PartialLine {
     return this.kept === 0 && !this.cut;
   }
 
-  /** Forgets the line: it was in a segment the reader skipped. */
+  /** Forgets the line: it was among lines the reader went past unread. */
   reset(): void {
     this.pieces = [];
     this.kept = 0;

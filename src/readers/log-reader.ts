@@ -12,7 +12,8 @@ import type { CompiledDateFormat } from './date-format';
 import { DateOrder } from './date-order';
 import { EchoFilter } from './echo-filter';
 import { peelEnvelopes } from './envelopes';
-import { bodyLines, lineText, readBlocks, type SegmentSkipping } from './line-source';
+import { bodyLines, lineText, readBlocks } from './line-source';
+import type { SegmentSkipping } from './segmented-file';
 import type { SegmentMap } from './segment-scan';
 import { CandidateFinder, countNewlines } from './candidate-lines';
 import { matchLogFormat, type CompiledFormat } from './python-logging-format';
@@ -188,7 +189,6 @@ export class LogReader {
       for await (const block of readBlocks(file, this.skipping)) {
         if ('skipped' in block) {
           lineNo += block.skipped;
-          if (block.truncated) this.stats.longLines = (this.stats.longLines ?? 0) + block.truncated;
           this.stats.lines = before + lineNo - 1;
           continue;
         }
