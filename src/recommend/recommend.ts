@@ -26,15 +26,9 @@ export function recommend(input: RecommendInput): Recommendation[] {
   const deployment = deploymentAdvice(input.findings);
   if (deployment) out.push(deployment);
   const byJob = (rule: string, job: JobSummary) => input.findings.find((f) => f.rule === rule && f.job === job.name && f.trigger === job.trigger);
-  // Looked up by key, not searched per job or per finding: a 100,000-row store with thousands of
-  // duplicate groups made the searches quadratic (minutes).
-  const firstStored = new Map<string, StoreJob>();
-  for (const s of input.storeJobs ?? []) {
-    const key = s.state ? `${s.state.name}\u0000${s.state.trigger.text}` : undefined;
-    if (key !== undefined && !firstStored.has(key)) firstStored.set(key, s);
-  }
+  const firstStored = input.jobs.length ? firstStoredJobs(input.storeJobs ?? []) : undefined;
   for (const job of input.jobs) {
-    const stored = firstStored.get(`${job.name}\u0000${job.trigger}`)?.state;
+    const stored = firstStored?.get(job.name)?.get(job.trigger)?.state;
     const current = (setting: 'max_instances' | 'coalesce' | 'misfire_grace_time', fromLog?: string): Pick<Recommendation, 'current' | 'currentSource'> => {
       if (stored) {
         const v = setting === 'max_instances' ? String(stored.maxInstances) : setting === 'coalesce' ? (stored.coalesce ? 'True' : 'False') : stored.misfireGraceTime === null ? 'None' : String(stored.misfireGraceTime);
@@ -97,13 +91,16 @@ export function recommend(input: RecommendInput): Recommendation[] {
 
   // Duplicate registrations in the store: an explicit id and replace_existing=True — the id the
   // printed add_job uses for the copy `clean` keeps.
-  const plan = input.storeJobs ? planStore(input.storeJobs) : undefined;
-  // The first planned job (in plan order) for each row id it stands for.
+  const duplicates = input.findings.filter((x) => x.rule === 'duplicate-job');
+  // Without duplicates the plan is not read: a 100,000-row store is not planned for nothing.
+  const plan = input.storeJobs && duplicates.length ? planStore(input.storeJobs) : undefined;
+  // The first planned job (in plan order) for each row id a finding names; only those, not every row's.
+  const named = new Set(duplicates.flatMap((f) => (f.data?.ids as string[] | undefined) ?? []));
   const plannedByRow = new Map<string, number>();
   plan?.jobs.forEach((p, i) => {
-    if (!plannedByRow.has(p.job.row.id)) plannedByRow.set(p.job.row.id, i);
+    if (named.has(p.job.row.id) && !plannedByRow.has(p.job.row.id)) plannedByRow.set(p.job.row.id, i);
   });
-  for (const f of input.findings.filter((x) => x.rule === 'duplicate-job')) {
+  for (const f of duplicates) {
     const func = String(f.data?.func ?? '');
     const ids = (f.data?.ids as string[] | undefined) ?? [];
     let first = Infinity;
@@ -116,6 +113,22 @@ export function recommend(input: RecommendInput): Recommendation[] {
       evidence: { ids: f.data?.ids, func } });
   }
   return out;
+}
+
+/**
+ * The first stored job of each name and trigger. Looked up, not searched per job or per finding: a
+ * 100,000-row store with thousands of duplicate groups made the searches quadratic (minutes). By
+ * name, then trigger: the texts the rows share, where one key made of both was a new string a row.
+ */
+function firstStoredJobs(storeJobs: StoreJob[]): Map<string, Map<string, StoreJob>> {
+  const first = new Map<string, Map<string, StoreJob>>();
+  for (const s of storeJobs) {
+    if (!s.state) continue;
+    let byTrigger = first.get(s.state.name);
+    if (!byTrigger) first.set(s.state.name, (byTrigger = new Map()));
+    if (!byTrigger.has(s.state.trigger.text)) byTrigger.set(s.state.trigger.text, s);
+  }
+  return first;
 }
 
 /** Without the rows (a finding alone): an id from the job's name. */

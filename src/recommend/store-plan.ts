@@ -28,26 +28,48 @@ export interface StorePlan {
   undecodable: StoreJob[];
 }
 
+/**
+ * The plan, made with few objects per row: on a 100,000-row store each step's copy of the rows (the
+ * decoded ones, the entries with their ids, the sort's pairs) outlived the young generation, and
+ * analyze --db's peak memory was the old generation's garbage. One entry per planned row is made,
+ * and given its id in place.
+ */
 export function planStore(storeJobs: StoreJob[]): StorePlan {
-  const decoded = storeJobs.filter((j) => j.state);
   const grouped = new Set<StoreJob>();
-  const entries: Omit<PlannedJob, 'id'>[] = [];
+  const entries: PlannedJob[] = [];
   for (const group of duplicateGroups(storeJobs)) {
     const choice = chooseKeptCopy(group);
     for (const j of group) grouped.add(j);
-    entries.push({ job: choice.keep, removedByClean: choice.removed.map((r) => r.row.id), keptWhy: choice.why });
+    entries.push(entry({ job: choice.keep, removedByClean: choice.removed.map((r) => r.row.id), keptWhy: choice.why }));
   }
-  for (const j of decoded) if (!grouped.has(j)) entries.push({ job: j, removedByClean: [] });
+  for (const j of storeJobs) if (j.state && !grouped.has(j)) entries.push(entry({ job: j, removedByClean: [] }));
+  giveIds(entries.filter((e) => isGeneratedId(e.job.row.id)), entries);
+  // By name, then id; each job's name fetched once, not twice per comparison (100,000 jobs: half
+  // a second of the comparisons chasing job → state → name). Positions are sorted, not pairs.
+  const names = entries.map((e) => e.job.state!.name);
+  const order = entries.map((_, i) => i).sort((a, b) => compareText(names[a], names[b]) || compareText(entries[a].id, entries[b].id));
+  return { jobs: order.map((i) => entries[i]), undecodable: storeJobs.filter((j) => !j.state) };
+}
 
+/** An entry whose id is, until giveIds says otherwise, its row's (the member after the others, as it always was). */
+function entry(e: Omit<PlannedJob, 'id'>): PlannedJob {
+  return Object.assign(e, { id: e.job.row.id });
+}
+
+/**
+ * A generated id gives way to one made from the job's name, free among the explicit ids and those
+ * given before it. A store without generated ids (the explicit ones are then all there is) makes
+ * no set of every id.
+ */
+function giveIds(generatedEntries: PlannedJob[], entries: PlannedJob[]): void {
+  if (generatedEntries.length === 0) return;
   const taken = new Set(entries.filter((e) => !isGeneratedId(e.job.row.id)).map((e) => e.job.row.id));
   // Generated ids are random: order by what the job is, so the same jobs get the same ids.
   // Each identity made once, not twice per comparison (it stringifies the arguments).
-  const generated = entries
-    .filter((e) => isGeneratedId(e.job.row.id))
+  const generated = generatedEntries
     .map((e) => ({ e, key: identity(e.job) }))
     .sort((a, b) => compare(a.key, b.key))
     .map((x) => x.e);
-  const ids = new Map<Omit<PlannedJob, 'id'>, string>();
   // Where each base's search for a free suffix goes on: the ids below it are taken and stay
   // taken, so k jobs of one name cost k steps, not k**2.
   const nextSuffix = new Map<string, number>();
@@ -61,19 +83,8 @@ export function planStore(storeJobs: StoreJob[]): StorePlan {
       nextSuffix.set(base, n + 1);
     }
     taken.add(id);
-    ids.set(e, id);
+    if (id !== e.job.row.id) Object.assign(e, { id, supersedes: e.job.row.id });
   }
-  const jobs = entries.map((e) => {
-    const id = ids.get(e) ?? e.job.row.id;
-    return { ...e, id, ...(id !== e.job.row.id ? { supersedes: e.job.row.id } : {}) };
-  });
-  // By name, then id; each job's name fetched once, not twice per comparison (100,000 jobs: half
-  // a second of the comparisons chasing job → state → name).
-  const sorted = jobs
-    .map((p) => ({ p, name: p.job.state!.name, id: p.id }))
-    .sort((a, b) => compareText(a.name, b.name) || compareText(a.id, b.id))
-    .map((x) => x.p);
-  return { jobs: sorted, undecodable: storeJobs.filter((j) => !j.state) };
 }
 
 /** An id from the job's name (else its function's name) that reads well in code and logs. */
