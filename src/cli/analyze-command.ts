@@ -96,8 +96,9 @@ export async function runAnalyze(logs: string[], flags: AnalyzeFlags): Promise<n
   const { analysis, extra } = await analysisOf(logs, { ...flags, ...controls.collectFlags, keepPickles: false }, { ...controls.engine, ...views.engine });
   applyControls(analysis, extra, controls);
   if (flags.pruneBaseline) await prune(controls, analysis.findings, extra);
-  const store = extra.store as { url: string; rows: number; jobs: { name: string | null }[] } | undefined;
-  const jobNames = [...analysis.jobs.map((j) => j.name), ...(store?.jobs ?? []).map((j) => j.name).filter((n): n is string => n !== null)];
+  const store = extra.store as { url: string; rows: number; jobs: Iterable<{ name: string | null }> } | undefined;
+  // Only --allow-overlap's names are checked against them: a store's 100,000 names are not listed for nothing.
+  const jobNames = flags.allowOverlap?.length ? [...analysis.jobs.map((j) => j.name), ...Array.from(store?.jobs ?? [], (j) => j.name).filter((n): n is string => n !== null)] : undefined;
   const check = checkInputs(analysis, {
     allowOverlap: flags.allowOverlap, jobNames,
     // Folders' sub-folders left unread, as the folder reader reports them per source.

@@ -5,9 +5,9 @@ import { analyzeLogs, sortFindings, type AnalyzeOptions, type LogAnalysis } from
 import { checkStore, linkStoreAndLog, loadStore } from '../engine/analyze-store';
 import type { StoreJob } from '../model/store-job';
 import { UserError } from '../model/errors';
-import { isoFromMicros } from '../model/time';
 import { startProgress } from './progress';
 import { recommend } from '../recommend/recommend';
+import { StoreRows } from '../report/store-rows';
 import type { Recommendation } from '../recommend/recommendation';
 import { parseNow, storeOptionsFrom, type StoreFlags } from './store-flags';
 import { sourceFolderDoubt } from '../clean/source-folder';
@@ -146,7 +146,7 @@ export async function collect(logs: string[], flags: CollectFlags, engine: Parti
       url: storeJobs[0]?.store ?? withoutCredentials(flags.db),
       rows: storeJobs.length,
       read: store?.readMode ?? null,
-      jobs: storeJobs.map((j) => ({ id: j.row.id, name: j.state?.name ?? null, func: j.state?.func ?? null, trigger: j.state?.trigger.text ?? null, nextRunTime: j.row.nextRunTime === null || !Number.isFinite(j.row.nextRunTime) ? null : isoFromMicros(Math.round(j.row.nextRunTime * 1e6)), decodeError: j.decodeError ?? null })),
+      jobs: StoreRows.of(storeJobs),
     };
   }
   const recommendations = recommend({ jobs: analysis.jobs, findings: analysis.findings, storeJobs, allowOverlap: flags.allowOverlap });

@@ -8,6 +8,24 @@
 const ITEMS = 500;
 
 /**
+ * A long list that makes its items when they are asked for (the store section's rows,
+ * store-rows.ts): written in pieces like an array, and as the array of all its items wherever
+ * JSON.stringify meets it whole.
+ */
+export abstract class ItemList<T> implements Iterable<T> {
+  abstract readonly length: number;
+  abstract slice(start?: number, end?: number): T[];
+
+  toJSON(): T[] {
+    return this.slice();
+  }
+
+  *[Symbol.iterator](): Iterator<T> {
+    for (let i = 0; i < this.length; i += ITEMS) yield* this.slice(i, i + ITEMS);
+  }
+}
+
+/**
  * The document's text in pieces. A long array anywhere under plain objects (the report's
  * `findings`, the store section's `jobs`: 100,000 rows are 24 MB of text) is written ITEMS at a
  * time; everything else one member at a time.
@@ -25,7 +43,7 @@ function* objectPieces(value: Record<string, unknown>, depth: number): Generator
     if (splits(v)) {
       yield (first ? '{\n' : ',\n') + head;
       first = false;
-      yield* Array.isArray(v) ? arrayPieces(v, depth + 1) : objectPieces(v as Record<string, unknown>, depth + 1);
+      yield* Array.isArray(v) || v instanceof ItemList ? arrayPieces(v, depth + 1) : objectPieces(v as Record<string, unknown>, depth + 1);
       continue;
     }
     const text = memberText(key, v, depth + 1);
@@ -38,15 +56,15 @@ function* objectPieces(value: Record<string, unknown>, depth: number): Generator
 }
 
 /** A long array's text at `depth` (its items at depth + 1, as itemsText writes them at 2): ITEMS at a time. */
-function* arrayPieces(v: unknown[], depth: number): Generator<string> {
+function* arrayPieces(v: unknown[] | ItemList<unknown>, depth: number): Generator<string> {
   yield '[\n';
   for (let i = 0; i < v.length; i += ITEMS) yield (i === 0 ? '' : ',\n') + indented(itemsText('items', v.slice(i, i + ITEMS)), depth - 1);
   yield `\n${pad(depth)}]`;
 }
 
-/** Whether a value is written in pieces: a long array, or a plain object that holds one. */
+/** Whether a value is written in pieces: a long array or ItemList, or a plain object that holds one. */
 function splits(v: unknown): boolean {
-  if (Array.isArray(v)) return v.length > ITEMS;
+  if (Array.isArray(v) || v instanceof ItemList) return v.length > ITEMS;
   if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype || typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
   for (const k of Object.keys(v)) if (splits((v as Record<string, unknown>)[k])) return true;
   return false;

@@ -22,8 +22,8 @@ interface Case {
 export function renderJunit(report: Report, options: Pick<RenderOptions, 'failOn' | 'cwd' | 'rules' | 'stdinName'>): string {
   const enabled = new Set(options.rules ?? RULES.map((r) => r.id));
   const logJobs = report.jobs.map((j) => jobName(j.name, j.trigger));
-  const store = report.store as { jobs?: { name: string | null; trigger: string | null }[] } | undefined;
-  const storeJobs = (store?.jobs ?? []).filter((j) => j.name !== null).map((j) => jobName(j.name!, j.trigger ?? undefined));
+  const store = report.store as { jobs?: Iterable<{ name: string | null; trigger: string | null }> } | undefined;
+  const storeJobs = Array.from(store?.jobs ?? []).filter((j) => j.name !== null).map((j) => jobName(j.name!, j.trigger ?? undefined));
   const suites: string[] = [inputsSuite(report, options)];
   let tests = report.sources.length;
   let failures = 0;
