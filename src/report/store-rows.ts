@@ -2,7 +2,7 @@
 // written. As one object a row, each with its next run as ISO text, 100,000 rows were 17 MB that
 // lived from the store rules to the end of the report; as columns of the texts the rows already
 // share and the next run as a number, 4 MB, and a row's object and its ISO text are made when
-// it is written (a few hundred at a time, see json-pieces.ts), where they die young.
+// it is written (a hundred at a time, see json-pieces.ts), where they die young.
 
 import type { StoreJob } from '../model/store-job';
 import { isoFromMicros } from '../model/time';
