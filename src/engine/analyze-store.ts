@@ -43,7 +43,7 @@ export function storeJobBatches(url: string, options: StoreOptions, read: (info:
 
 /** The store's rows, decoded whole or as `summaries` (in this thread unless the tests ask for threads: decode-pool.ts). */
 async function* batchesOf(url: string, options: StoreOptions, read: (info: StoreRead) => void, summaries: boolean, keepPickles: boolean): AsyncIterable<StoreJob[]> {
-  for await (const { rows, states, display, table } of decodedBatches(url, options, read, { summary: summaries, skip: invalid })) {
+  for await (const { rows, states, display, table } of decodedBatches(url, options, read, { summary: summaries, skip: invalid, dropPickles: !keepPickles })) {
     yield rows.map((row, i) => storeJobOf(display, table, row, keepPickles, states![i] ?? undefined));
   }
 }

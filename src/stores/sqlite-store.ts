@@ -109,9 +109,14 @@ export function openSqliteStore(path: string, display: string, options: StoreOpt
       return fail(err);
     }
     for (;;) {
-      if (rows.length) yield rows.map((r) => sqliteRow(r, layout));
-      if (!paged || rows.length < ROWS_PER_TRANSACTION) return;
-      const last = rows[rows.length - 1].id;
+      // The driver's rows are let go before the batch is handed on: kept for the last id, they
+      // held every pickle of the batch while it was decoded, whatever the reader kept of it.
+      const count = rows.length;
+      const last = rows[count - 1]?.id;
+      const batch = rows.map((r) => sqliteRow(r, layout));
+      rows = [];
+      if (count) yield batch;
+      if (!paged || count < ROWS_PER_TRANSACTION) return;
       try {
         rows = next!.all(last) as Row[];
       } catch (err) {
