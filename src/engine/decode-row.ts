@@ -33,6 +33,9 @@ export function decodeState(pickle: Buffer, summary: boolean): DecodedState {
 export function storeJobOf(display: string, table: string, row: RawStoreRow, keepPickle: boolean, decoded: DecodedState | undefined): StoreJob {
   const kept = keepPickle ? row : { ...row, jobState: NO_PICKLE };
   if (row.invalid || !decoded) return { store: display, table, row: kept, decodeError: row.invalid };
+  // The state's id is the row's, decoded again from the pickle: one string for the two, not two
+  // (100,000 rows kept for analysis: 4 MB of live heap).
+  if (decoded.state?.id === row.id) decoded.state.id = row.id;
   return { store: display, table, row: kept, ...decoded };
 }
 
