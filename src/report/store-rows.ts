@@ -19,27 +19,32 @@ export interface StoreRow {
 }
 
 export class StoreRows extends ItemList<StoreRow> {
-  private readonly ids: string[] = [];
-  private readonly names: (string | null)[] = [];
-  private readonly funcs: (string | null)[] = [];
-  private readonly triggers: (string | null)[] = [];
-  /** Epoch microseconds; NaN: none (paused, or not a finite time). A list of numbers only is kept unboxed. */
-  private readonly nextRuns: number[] = [];
-  /** Few rows have one. */
-  private readonly errors = new Map<number, string>();
+  private constructor(
+    private readonly ids: string[],
+    private readonly names: (string | null)[],
+    private readonly funcs: (string | null)[],
+    private readonly triggers: (string | null)[],
+    /** Epoch microseconds; NaN: none (paused, or not a finite time). */
+    private readonly nextRuns: Float64Array,
+    /** Few rows have one. */
+    private readonly errors: Map<number, string>,
+  ) {
+    super();
+  }
 
+  /** Each column made at its length (map), not grown a row at a time: growing copies them over and over. */
   static of(jobs: readonly StoreJob[]): StoreRows {
-    const rows = new StoreRows();
-    for (const j of jobs) {
-      rows.ids.push(j.row.id);
-      rows.names.push(j.state?.name ?? null);
-      rows.funcs.push(j.state?.func ?? null);
-      rows.triggers.push(j.state?.trigger.text ?? null);
+    const nextRuns = new Float64Array(jobs.length);
+    const errors = new Map<number, string>();
+    jobs.forEach((j, i) => {
       const next = j.row.nextRunTime;
-      rows.nextRuns.push(next === null || !Number.isFinite(next) ? NaN : Math.round(next * 1e6));
-      if (j.decodeError !== undefined) rows.errors.set(rows.ids.length - 1, j.decodeError);
-    }
-    return rows;
+      nextRuns[i] = next === null || !Number.isFinite(next) ? NaN : Math.round(next * 1e6);
+      if (j.decodeError !== undefined) errors.set(i, j.decodeError);
+    });
+    return new StoreRows(
+      jobs.map((j) => j.row.id), jobs.map((j) => j.state?.name ?? null), jobs.map((j) => j.state?.func ?? null),
+      jobs.map((j) => j.state?.trigger.text ?? null), nextRuns, errors,
+    );
   }
 
   get length(): number {
