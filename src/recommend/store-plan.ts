@@ -15,7 +15,7 @@ export interface PlannedJob {
   /** The id the call uses. */
   id: string;
   /** The other copies of the same job, which `clean` deletes. */
-  removedByClean: string[];
+  removedByClean: readonly string[];
   /** Why clean keeps `job`, when there are copies. */
   keptWhy?: string;
   /** The kept row's generated id, superseded by `id`: a copy once the app has added `id`. */
@@ -28,11 +28,14 @@ export interface StorePlan {
   undecodable: StoreJob[];
 }
 
+/** A job without copies: nothing for clean to remove (one list for them all). */
+const NONE: readonly string[] = Object.freeze([]);
+
 /**
  * The plan, made with few objects per row: on a 100,000-row store each step's copy of the rows (the
  * decoded ones, the entries with their ids, the sort's pairs) outlived the young generation, and
  * analyze --db's peak memory was the old generation's garbage. One entry per planned row is made,
- * and given its id in place.
+ * whole (a member added later is stored apart from the object), and given its id in place.
  */
 export function planStore(storeJobs: StoreJob[]): StorePlan {
   const grouped = new Set<StoreJob>();
@@ -40,9 +43,9 @@ export function planStore(storeJobs: StoreJob[]): StorePlan {
   for (const group of duplicateGroups(storeJobs)) {
     const choice = chooseKeptCopy(group);
     for (const j of group) grouped.add(j);
-    entries.push(entry({ job: choice.keep, removedByClean: choice.removed.map((r) => r.row.id), keptWhy: choice.why }));
+    entries.push({ job: choice.keep, removedByClean: choice.removed.map((r) => r.row.id), keptWhy: choice.why, id: choice.keep.row.id });
   }
-  for (const j of storeJobs) if (j.state && !grouped.has(j)) entries.push(entry({ job: j, removedByClean: [] }));
+  for (const j of storeJobs) if (j.state && !grouped.has(j)) entries.push({ job: j, removedByClean: NONE, id: j.row.id });
   giveIds(entries.filter((e) => isGeneratedId(e.job.row.id)), entries);
   // By name, then id; each job's name fetched once, not twice per comparison (100,000 jobs: half
   // a second of the comparisons chasing job → state → name). Positions are sorted, not pairs.
@@ -51,14 +54,9 @@ export function planStore(storeJobs: StoreJob[]): StorePlan {
   return { jobs: order.map((i) => entries[i]), undecodable: storeJobs.filter((j) => !j.state) };
 }
 
-/** An entry whose id is, until giveIds says otherwise, its row's (the member after the others, as it always was). */
-function entry(e: Omit<PlannedJob, 'id'>): PlannedJob {
-  return Object.assign(e, { id: e.job.row.id });
-}
-
 /**
- * A generated id gives way to one made from the job's name, free among the explicit ids and those
- * given before it. A store without generated ids (the explicit ones are then all there is) makes
+ * A generated id (each entry's id is its row's until here) gives way to one made from the job's
+ * name, free among the explicit ids and those given before it. A store without generated ids (the explicit ones are then all there is) makes
  * no set of every id.
  */
 function giveIds(generatedEntries: PlannedJob[], entries: PlannedJob[]): void {
