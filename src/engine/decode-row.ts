@@ -36,6 +36,10 @@ export function storeJobOf(display: string, table: string, row: RawStoreRow, kee
   // The state's id is the row's, decoded again from the pickle: one string for the two, not two
   // (100,000 rows kept for analysis: 4 MB of live heap).
   if (decoded.state?.id === row.id) decoded.state.id = row.id;
+  // A row decoded for analysis, spelled out: spread, its fifth member was stored apart from the
+  // object (100,000 rows: 3 MB).
+  const { state, callArguments } = decoded;
+  if (state && callArguments && decoded.decodeError === undefined && decoded.decodeLimited === undefined) return { store: display, table, row: kept, state, callArguments };
   return { store: display, table, row: kept, ...decoded };
 }
 
@@ -46,8 +50,13 @@ export function decodeRow(display: string, table: string, row: RawStoreRow, keep
 
 function summaryOf(s: JobState): StoreJobSummary {
   const t = s.trigger;
-  const trigger: StoreTriggerSummary = { type: t.type, text: shared(t.text), timezone: t.timezone === null ? null : shared(t.timezone), startDate: instant(t.startDate) };
-  if (t.intervalSeconds !== undefined) trigger.intervalSeconds = t.intervalSeconds;
+  const text = shared(t.text);
+  const timezone = t.timezone === null ? null : shared(t.timezone);
+  const startDate = instant(t.startDate);
+  // Made whole: a member added to an object once made is stored apart from it (100,000 rows: 1.5 MB).
+  const trigger: StoreTriggerSummary = t.intervalSeconds === undefined
+    ? { type: t.type, text, timezone, startDate }
+    : { type: t.type, text, timezone, startDate, intervalSeconds: t.intervalSeconds };
   return {
     id: s.id, name: shared(s.name), func: shared(s.func), executor: shared(s.executor), misfireGraceTime: s.misfireGraceTime,
     coalesce: s.coalesce, maxInstances: s.maxInstances, nextRunTime: instant(s.nextRunTime), trigger,
