@@ -6,7 +6,7 @@ import type { Finding } from '../model/finding';
 import type { StoreJob } from '../model/store-job';
 import { readableSeconds } from './readable-number';
 import type { Recommendation } from './recommendation';
-import { planStore } from './store-plan';
+import { firstPlannedIds } from './store-plan';
 import { shellWord } from './shell-word';
 import { deploymentAdvice } from './deployment';
 
@@ -93,19 +93,11 @@ export function recommend(input: RecommendInput): Recommendation[] {
   // printed add_job uses for the copy `clean` keeps.
   const duplicates = input.findings.filter((x) => x.rule === 'duplicate-job');
   // Without duplicates the plan is not read: a 100,000-row store is not planned for nothing.
-  const plan = input.storeJobs && duplicates.length ? planStore(input.storeJobs) : undefined;
-  // The first planned job (in plan order) for each row id a finding names; only those, not every row's.
-  const named = new Set(duplicates.flatMap((f) => (f.data?.ids as string[] | undefined) ?? []));
-  const plannedByRow = new Map<string, number>();
-  plan?.jobs.forEach((p, i) => {
-    if (named.has(p.job.row.id) && !plannedByRow.has(p.job.row.id)) plannedByRow.set(p.job.row.id, i);
-  });
-  for (const f of duplicates) {
+  const planned = input.storeJobs && duplicates.length ? firstPlannedIds(input.storeJobs, duplicates.map((f) => (f.data?.ids as string[] | undefined) ?? [])) : [];
+  for (const [k, f] of duplicates.entries()) {
     const func = String(f.data?.func ?? '');
     const ids = (f.data?.ids as string[] | undefined) ?? [];
-    let first = Infinity;
-    for (const rowId of ids) first = Math.min(first, plannedByRow.get(rowId) ?? Infinity);
-    const id = (first === Infinity ? undefined : plan!.jobs[first].id) ?? suggestedId(func, f.job ?? 'job');
+    const id = planned[k] ?? suggestedId(func, f.job ?? 'job');
     out.push({ job: f.job, trigger: f.trigger, setting: 'replace_existing', current: 'False (no id= given)', currentSource: 'store', recommended: `True, with id='${id}'`, confidence: 'high',
       reason: (f.data?.generatedIds as number | undefined) === 0
         ? `${f.count} copies of ${func} ${f.trigger} are in the store under ids the app gave (${ids.join(', ')}): one job added under several ids; keep one id`

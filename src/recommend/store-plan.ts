@@ -7,7 +7,7 @@
 
 import { duplicateGroups, isGeneratedId } from '../analyzers/duplicate-job';
 import { callArguments, type StoreJob } from '../model/store-job';
-import { chooseKeptCopy } from '../clean/kept-copy';
+import { chooseKeptCopy, type KeptChoice } from '../clean/kept-copy';
 
 export interface PlannedJob {
   /** The row whose state the call recreates. */
@@ -38,26 +38,65 @@ const NONE: readonly string[] = Object.freeze([]);
  * whole (a member added later is stored apart from the object), and given its id in place.
  */
 export function planStore(storeJobs: StoreJob[]): StorePlan {
-  const grouped = new Set<StoreJob>();
   const entries: PlannedJob[] = [];
+  eachPlanned(storeJobs, (job, choice) => {
+    entries.push(choice ? { job, removedByClean: choice.removed.map((r) => r.row.id), keptWhy: choice.why, id: job.row.id } : { job, removedByClean: NONE, id: job.row.id });
+  });
+  giveIds(entries.filter((e) => isGeneratedId(e.job.row.id)), entries);
+  return { jobs: inPlanOrder(entries), undecodable: storeJobs.filter((j) => !j.state) };
+}
+
+/**
+ * For each list of row ids (a duplicate-job finding's), the id the plan gives the first of them
+ * it plans, in its order; undefined when it plans none. What recommend reads of the plan: when no
+ * planned row has a generated id, every planned id is the row's, and only the rows the lists name
+ * are ordered (a subset of a stable sort keeps its order), not every row of the store.
+ */
+export function firstPlannedIds(storeJobs: StoreJob[], lists: readonly (readonly string[])[]): (string | undefined)[] {
+  const named = new Set(lists.flat());
+  let generated = false;
+  const some: PlannedJob[] = [];
+  eachPlanned(storeJobs, (job) => {
+    if (isGeneratedId(job.row.id)) generated = true;
+    else if (named.has(job.row.id)) some.push({ job, removedByClean: NONE, id: job.row.id });
+  });
+  const ordered = generated ? planStore(storeJobs).jobs : inPlanOrder(some);
+  const position = new Map<string, number>();
+  ordered.forEach((p, i) => {
+    if (named.has(p.job.row.id) && !position.has(p.job.row.id)) position.set(p.job.row.id, i);
+  });
+  return lists.map((ids) => {
+    let first = Infinity;
+    for (const id of ids) first = Math.min(first, position.get(id) ?? Infinity);
+    return first === Infinity ? undefined : ordered[first].id;
+  });
+}
+
+/** Each row the plan recreates, in the entries' order: the kept copy of each group of copies (with the choice), then every decoded row without copies. */
+function eachPlanned(storeJobs: StoreJob[], visit: (job: StoreJob, choice?: KeptChoice) => void): void {
+  const grouped = new Set<StoreJob>();
   for (const group of duplicateGroups(storeJobs)) {
     const choice = chooseKeptCopy(group);
     for (const j of group) grouped.add(j);
-    entries.push({ job: choice.keep, removedByClean: choice.removed.map((r) => r.row.id), keptWhy: choice.why, id: choice.keep.row.id });
+    visit(choice.keep, choice);
   }
-  for (const j of storeJobs) if (j.state && !grouped.has(j)) entries.push({ job: j, removedByClean: NONE, id: j.row.id });
-  giveIds(entries.filter((e) => isGeneratedId(e.job.row.id)), entries);
-  // By name, then id; each job's name fetched once, not twice per comparison (100,000 jobs: half
-  // a second of the comparisons chasing job → state → name). Positions are sorted, not pairs.
+  for (const j of storeJobs) if (j.state && !grouped.has(j)) visit(j);
+}
+
+/**
+ * By name, then id, stable; each job's name fetched once, not twice per comparison (100,000 jobs:
+ * half a second of the comparisons chasing job → state → name). Positions are sorted, not pairs.
+ */
+function inPlanOrder(entries: PlannedJob[]): PlannedJob[] {
   const names = entries.map((e) => e.job.state!.name);
   const order = entries.map((_, i) => i).sort((a, b) => compareText(names[a], names[b]) || compareText(entries[a].id, entries[b].id));
-  return { jobs: order.map((i) => entries[i]), undecodable: storeJobs.filter((j) => !j.state) };
+  return order.map((i) => entries[i]);
 }
 
 /**
  * A generated id (each entry's id is its row's until here) gives way to one made from the job's
- * name, free among the explicit ids and those given before it. A store without generated ids (the explicit ones are then all there is) makes
- * no set of every id.
+ * name, free among the explicit ids and those given before it. Without generated ids no set of
+ * every id is made.
  */
 function giveIds(generatedEntries: PlannedJob[], entries: PlannedJob[]): void {
   if (generatedEntries.length === 0) return;
