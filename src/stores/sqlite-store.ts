@@ -92,6 +92,10 @@ export function openSqliteStore(path: string, display: string, options: StoreOpt
     try {
       // Only a table that exists is paged: the no-such-table message comes from the first query.
       db.prepare(`SELECT 1 FROM "${table}" LIMIT 1`).all();
+      // better-sqlite3 sets a 16 MB page cache; the rows are read once, in order, fill it and gain
+      // little from it (100,000 rows: 15 MB of RSS, outside the JavaScript heap): SQLite's own
+      // default, 2 MB. Set after the first query, which meets a hot journal first and says so.
+      db.pragma('cache_size = -2000');
       paged = idIndexed();
       const cols = `SELECT id, next_run_time, job_state FROM "${table}"`;
       first = db.prepare(paged ? `${cols} ORDER BY id LIMIT ${ROWS_PER_TRANSACTION}` : `${cols} ORDER BY id`);
