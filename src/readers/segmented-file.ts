@@ -55,7 +55,7 @@ export async function* segmentedChunks(handle: FileHandle, size: number, segment
   const board = new SegmentBoard(count);
   const here = skipping.scanHere ? new SegmentScanner(handle.fd, size, segment, maxLine) : undefined;
   const chunk = skipping.chunk ?? readBytes;
-  let scanner: Worker | undefined;
+  let scanner: Worker | null | undefined;
   let map: SegmentMap | undefined;
   // In a mapped segment: where the line being read began, and the segment's newlines before it.
   let lineStart = 0;
@@ -66,7 +66,7 @@ export async function* segmentedChunks(handle: FileHandle, size: number, segment
     for (;;) {
       const s = pos / segment;
       if (s > 0 && s < count && Number.isInteger(s)) {
-        if (!scanner && !here && s + 1 < count && skipping.quiet() && skipping.sparse()) scanner = startScanner({ fd: handle.fd, fileSize: size, segment, maxLine, first: s + 1, board: board.buffer, count });
+        if (scanner === undefined && !here && s + 1 < count && skipping.quiet() && skipping.sparse()) scanner = startScanner({ fd: handle.fd, fileSize: size, segment, maxLine, first: s + 1, board: board.buffer, count });
         map = here ? mappedHere(here, board, s, pos) : board.arrive(s, pos);
         lineStart = pos;
         before = 0;
@@ -118,9 +118,15 @@ function mappedHere(scanner: SegmentScanner, board: SegmentBoard, s: number, sta
   return facts && new SegmentMap(start, list.subarray(0, 2 * facts.listed), facts);
 }
 
-function startScanner(spec: SegmentScanSpec): Worker {
-  // It allocates next to nothing (one segment's buffer, made once): a small young generation is its memory.
-  const worker = startWorkerBeside(__dirname, 'segment-scan-worker', __filename, { workerData: spec, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+/** The scanning thread, or null when none can be started (the reader then searches every segment itself). */
+function startScanner(spec: SegmentScanSpec): Worker | null {
+  let worker: Worker;
+  try {
+    // It allocates next to nothing (one segment's buffer, made once): a small young generation is its memory.
+    worker = startWorkerBeside(__dirname, 'segment-scan-worker', __filename, { workerData: spec, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+  } catch {
+    return null;
+  }
   // A scanner that fails leaves its segments unpublished: the reader stops waiting and reads them.
   worker.on('error', () => {});
   return worker;
