@@ -73,9 +73,15 @@ export async function openBytes(path: string, skipping?: SegmentSkipping): Promi
   return handle.createReadStream({ highWaterMark: CHUNK });
 }
 
-function startsGzip(fd: number): boolean {
+/** Whether bytes begin with gzip's magic bytes: how gzip is told, whatever a file's name. */
+export function isGzipStart(bytes: Buffer): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Whether an open file begins with gzip's magic bytes. */
+export function startsGzip(fd: number): boolean {
   const head = Buffer.alloc(2);
-  return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  return readSync(fd, head, 0, 2, 0) === 2 && isGzipStart(head);
 }
 
 async function* blockingChunks(handle: FileHandle): AsyncGenerator<Buffer> {
@@ -99,7 +105,7 @@ async function* bytesOf(raw: AsyncIterable<Buffer | PlacedChunk | SkippedLines>)
   const head = first.value;
   const rest: AsyncIterable<Buffer | PlacedChunk | SkippedLines> = { [Symbol.asyncIterator]: () => iterator };
   // Segments are skipped only in a file that is not gzip (openBytes checked): the first item is bytes.
-  if (!Buffer.isBuffer(head) || !(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
+  if (!Buffer.isBuffer(head) || !isGzipStart(head)) {
     yield head;
     yield* rest;
     return;

@@ -162,7 +162,7 @@ export class LogReader {
   private probe = PROBE_LINES;
   private jsonAfterEnvelope = false;
   private servers = new ServerLineScanner();
-  /** How a large file's segments of application lines are jumped over (line-source.ts); never when every line is read. */
+  /** How a large file's lines that cannot matter go unread (segmented-file.ts); never when every line is read. */
   private readonly skipping: SegmentSkipping | undefined;
 
   constructor(private readonly source: string, private readonly options: ReaderOptions) {

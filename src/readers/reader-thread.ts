@@ -6,7 +6,7 @@
 // (some tens of milliseconds) and pays only over megabytes. Standard input and named pipes stay too:
 // they belong to the main thread's process streams.
 
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, statSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { startWorkerBeside } from '../model/worker-start';
 import type { LogEvent } from '../model/event';
@@ -14,6 +14,7 @@ import { UserError } from '../model/errors';
 import { EventDecoder, type EncodedBatch } from './event-codec';
 import type { FieldMap } from './json-fields';
 import { LogReader, type ReaderOptions, type SourceStats } from './log-reader';
+import { startsGzip } from './line-source';
 
 /** Below this many bytes (all parts of a source together) a source is read in the main thread. */
 export const THREAD_MIN_BYTES = 8 << 20;
@@ -100,11 +101,10 @@ function threadable(source: string, options: ReaderOptions, tz: string | undefin
 
 /** Whether a file starts with gzip's magic bytes (as line-source.ts tells gzip, whatever the name). */
 function gzipped(path: string): boolean {
-  const head = Buffer.alloc(2);
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
-    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    return startsGzip(fd);
   } catch {
     return false;
   } finally {
