@@ -17,7 +17,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWorkerBeside } from '../model/worker-start';
 import type { RawStoreRow } from '../model/store-record';
-import { decodeState, type DecodedState } from './decode-row';
+import { decodeState, NO_PICKLE, type DecodedState } from './decode-row';
 import { renderedSlices, type BatchRenderer, type RowHead } from './render-slices';
 
 export type { BatchRenderer, RowHead } from './render-slices';
@@ -111,8 +111,6 @@ function* slicesOf(rows: RawStoreRow[]): Generator<RawStoreRow[]> {
   }
   for (let at = 0; at < rows.length; at += DECODE_BATCH) yield rows.slice(at, at + DECODE_BATCH);
 }
-
-const NO_PICKLE = Buffer.alloc(0);
 
 /** A batch on its way: decoded here already, or a worker's reply to come. */
 interface Pending {
