@@ -11,6 +11,16 @@ export function isoFromMicros(us: number): string {
   return base.replace('Z', String(rest).padStart(3, '0') + 'Z');
 }
 
+/** Days from 1970-01-01 to a civil date (proleptic Gregorian); Howard Hinnant's days_from_civil. */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
 /** The civil date of a day number (days since 1970-01-01, proleptic Gregorian): Howard Hinnant's civil_from_days. */
 export function civilFromDays(days: number): { year: number; month: number; day: number } {
   const z = days + 719468;

@@ -2,6 +2,10 @@
 // A parsed stamp is a wall-clock time (microseconds as if it were UTC) plus the offset written
 // with it, if any; the clock (clock.ts) turns stamps without an offset into instants.
 
+import { daysFromCivil } from '../model/time';
+
+export { daysFromCivil };
+
 export interface Stamp {
   /** Wall-clock microseconds, computed as though the wall time were UTC. */
   wall: number;
@@ -45,16 +49,6 @@ const SYSLOG = /(?:^|(?<=[\s[(]))(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|De
 const NUMERIC_DATE = /(?<![\d/.])(\d{1,2})([/.])(\d{1,2})\2(\d{4}),?[ T](\d{1,2}):(\d\d):(\d\d)(?:[.,](\d{1,6}))?(?: ?([AaPp][Mm])\b)?(?![\d/])/g;
 /** A syslog stamp more than this far ahead of the present is from last year (logs are read after they are written). */
 const SYSLOG_AHEAD = 7 * 86400e6;
-
-/** Days from 1970-01-01 to a civil date (proleptic Gregorian); Howard Hinnant's algorithm. */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
 
 export function wallMicros(y: number, mo: number, d: number, h: number, mi: number, s: number, frac: string | undefined): number {
   const days = daysFromCivil(y, mo, d);

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PyTzInfo, PyTimedelta } from '../model/store-record';
+import { daysFromCivil } from '../model/time';
 
 
 export function tzUtc(cls: 'pytz.UTC' | 'datetime.timezone'): PyTzInfo {
@@ -114,6 +115,8 @@ export function formatOffset(seconds: number): string {
 }
 
 export function pad(n: number, width: number): string {
+  // Two digits is most of what a store's datetimes print: without a string made to be padded.
+  if (width === 2 && n >= 0 && n < 100 && Number.isInteger(n)) return n < 10 ? `0${n}` : `${n}`;
   return String(n).padStart(width, '0');
 }
 
@@ -144,11 +147,13 @@ function zoneFormatter(zone: string): Intl.DateTimeFormat | null {
   return f;
 }
 
-/** UTC milliseconds for wall-clock fields read as if they were UTC (years 1–99 included). */
+/**
+ * UTC milliseconds for wall-clock fields read as if they were UTC (years 1–99 included), by
+ * arithmetic: a Date made and set per call was a tenth of a store's datetime decoding. The
+ * fields are a valid date and time (checkWall, or ICU's own parts).
+ */
 export function wallMs(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number {
-  const dt = new Date(Date.UTC(2000, mo - 1, d, h, mi, s));
-  dt.setUTCFullYear(y);
-  return dt.getTime();
+  return (daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) * 1000;
 }
 
 // formatToParts costs tens of µs; stores repeat instants (same schedules, the ±1 day probes).
@@ -157,21 +162,23 @@ const offsetCache = new Map<string, number | null>();
 /** The zone's UTC offset in seconds at a UTC instant (ms), or null if the zone is unknown. */
 export function zoneOffsetAt(zone: string, utcMs: number): number | null {
   const at = Math.floor(utcMs / 1000) * 1000;
+  // The system tz database first, as Python's zoneinfo reads it: a binary search, where ICU's
+  // formatToParts costs tens of µs per call (and a store has a new instant in every row). Only
+  // ICU's answers are cached: the key, a string made per call, cost more than the search.
+  const fromTzif = tzifOffsetAt(zone, at / 1000);
+  if (fromTzif !== null) return fromTzif;
   const key = `${zone}|${at}`;
   let v = offsetCache.get(key);
   if (v === undefined) {
-    v = computeOffsetAt(zone, at);
+    v = icuOffsetAt(zone, at);
     if (offsetCache.size >= 100_000) offsetCache.clear();
     offsetCache.set(key, v);
   }
   return v;
 }
 
-function computeOffsetAt(zone: string, at: number): number | null {
-  // The system tz database first, as Python's zoneinfo reads it: a binary search, where ICU's
-  // formatToParts costs tens of µs per call (and a store has a new instant in every row).
-  const fromTzif = tzifOffsetAt(zone, at / 1000);
-  if (fromTzif !== null) return fromTzif;
+/** The offset ICU gives, where the tz database has none (no file for the zone, or an instant past its table). */
+function icuOffsetAt(zone: string, at: number): number | null {
   const f = zoneFormatter(zone);
   if (!f) return null;
   const p: Record<string, string> = {};
