@@ -233,12 +233,30 @@ function inferType(state: Record<string, PyValue>): TriggerType {
 
 type Base = Pick<TriggerInfo, 'className' | 'version' | 'jitter'>;
 
+/**
+ * str(trigger) of intervals met before, by the interval's text: a store repeats a few intervals
+ * over many rows, and one string for them all is one to hash when rows are grouped or interned
+ * (decode-row.ts), where a text made per row was a new one each time. Bounded.
+ */
+const intervalTexts = new Map<string, string>();
+
+function intervalText(td: { text: string } | null): string {
+  if (!td) return 'interval[?]';
+  let text = intervalTexts.get(td.text);
+  if (text === undefined) {
+    if (intervalTexts.size >= 10_000) intervalTexts.clear();
+    text = ['interval[', td.text, ']'].join('');
+    intervalTexts.set(td.text, text);
+  }
+  return text;
+}
+
 function intervalTrigger(base: Base, s: Record<string, PyValue>): TriggerInfo {
   const td = isTimedeltaValue(s.interval) ? s.interval : null;
   return {
     type: 'interval',
     ...base,
-    text: `interval[${td ? td.text : '?'}]`,
+    text: intervalText(td),
     timezone: tzName(s.timezone),
     startDate: dateInfo(s.start_date ?? null),
     endDate: dateInfo(s.end_date ?? null),
@@ -248,11 +266,19 @@ function intervalTrigger(base: Base, s: Record<string, PyValue>): TriggerInfo {
 
 function cronTrigger(base: Base, s: Record<string, PyValue>): TriggerInfo {
   const fields = (Array.isArray(s.fields) ? s.fields : []).map(cronField);
-  const shown = fields.filter((f) => !f.isDefault).map((f) => `${f.name}='${f.expression}'`);
+  // Joined once into one flat string: made of templates, the text was a tree of pieces that every
+  // later reader (a hash, a compare, the output) had to flatten first.
+  const parts = ['cron['];
+  for (const f of fields) {
+    if (f.isDefault) continue;
+    if (parts.length > 1) parts.push(', ');
+    parts.push(f.name, "='", f.expression, "'");
+  }
+  parts.push(']');
   return {
     type: 'cron',
     ...base,
-    text: `cron[${shown.join(', ')}]`,
+    text: parts.join(''),
     timezone: tzName(s.timezone),
     startDate: dateInfo(s.start_date ?? null),
     endDate: dateInfo(s.end_date ?? null),
