@@ -196,6 +196,7 @@ class Machine implements Builder {
     this.madeKind = kind;
     return v;
   }
+  /** `data` may be a view of the pickle: it is kept only while this machine decodes (byteData), never in a value. */
   bytes(data: Buffer, mutable: boolean): PyBytes {
     const v: PyBytes = { __class__: mutable ? 'builtins.bytearray' : 'builtins.bytes', base64: data.toString('base64') };
     this.byteData.set(v, data);
@@ -254,7 +255,9 @@ class Machine implements Builder {
   private popMark(): unknown[] {
     const at = this.marks.pop();
     if (at === undefined) this.r.fail('no MARK on the stack');
-    this.kinds.length = at;
+    // Popped one by one: a few items, where setting the length took a runtime call each time.
+    const kinds = this.kinds;
+    while (kinds.length > at) kinds.pop();
     return this.stack.splice(at);
   }
 
@@ -340,13 +343,13 @@ class Machine implements Builder {
       case OP.BINUNICODE8:
         return this.push(decodeUtf8(r, r.u64()), K.OTHER);
       case OP.SHORT_BINBYTES:
-        return this.push(this.bytes(Buffer.from(r.take(r.u8())), false), K.BYTES);
+        return this.push(this.bytes(r.take(r.u8()), false), K.BYTES);
       case OP.BINBYTES:
-        return this.push(this.bytes(Buffer.from(r.take(r.u32())), false), K.BYTES);
+        return this.push(this.bytes(r.take(r.u32()), false), K.BYTES);
       case OP.BINBYTES8:
-        return this.push(this.bytes(Buffer.from(r.take(r.u64())), false), K.BYTES);
+        return this.push(this.bytes(r.take(r.u64()), false), K.BYTES);
       case OP.BYTEARRAY8:
-        return this.push(this.bytes(Buffer.from(r.take(r.u64())), true), K.BYTES);
+        return this.push(this.bytes(r.take(r.u64()), true), K.BYTES);
 
       // --- tuples
       case OP.EMPTY_TUPLE:
