@@ -115,7 +115,9 @@ test('standard input: chunks become lines; the end of the stream ends it, a part
   const input = new PassThrough();
   const c = collect(followStream(input, '-', { pollMs: POLL }));
   input.write('x\ny');
-  await sleep(60);
+  // Several polls long: a poll's timer may fire a millisecond before Date.now() says pollMs
+  // passed, and that poll then sends no idle mark (two polls were not always enough).
+  await sleep(POLL * 5);
   input.write('z\nlast');
   input.end();
   await c.done;
