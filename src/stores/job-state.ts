@@ -291,7 +291,7 @@ function dateTrigger(base: Base, s: Record<string, PyValue>): TriggerInfo {
   return {
     type: 'date',
     ...base,
-    text: `date[${runDate ? runDate.text : 'None'}]`,
+    text: ['date[', runDate ? runDate.text : 'None', ']'].join(''),
     // 3.0.x also kept the zone in the state; later only the run date carries it.
     timezone: tzName(s.timezone) ?? runDate?.zone ?? null,
     startDate: null,
