@@ -6,20 +6,8 @@ import type { StoreRule } from './rule';
 const UUID_HEX = /^[0-9a-f]{32}$/;
 
 /**
- * What makes two rows the same job: callable, trigger, zone, arguments, executor. Made once per row:
- * the groups are kept for the rows (below), so the recommender's second grouping reuses them.
- */
-export function duplicateKey(job: StoreJob): string | undefined {
-  const s = job.state;
-  const call = callArguments(job);
-  if (!s || !call) return undefined;
-  // JSON.stringify([func, trigger, zone, args, kwargs, executor]), from the arguments' own text.
-  return `[${JSON.stringify(s.func)},${JSON.stringify(s.trigger.text)},${JSON.stringify(s.trigger.timezone ?? null)},${call.args},${call.kwargs},${JSON.stringify(s.executor)}]`;
-}
-
-/**
  * The groups of the last store grouped: the rule and the recommender (planStore) ask for the same
- * rows' groups, and grouping 100,000 rows is a Map of 100,000 long keys. A store's rows are not
+ * rows' groups, and grouping 100,000 rows takes 65-110 ms. A store's rows are not
  * changed once loaded; a list that grew or shrank is grouped again.
  */
 const groupsOf = new WeakMap<readonly StoreJob[], { length: number; groups: StoreJob[][] }>();
@@ -28,25 +16,25 @@ const groupsOf = new WeakMap<readonly StoreJob[], { length: number; groups: Stor
 export function duplicateGroups(jobs: readonly StoreJob[]): StoreJob[][] {
   const known = groupsOf.get(jobs);
   if (known && known.length === jobs.length) return known.groups;
-  const groups = groupByKey(jobs);
+  const groups = groupCopies(jobs);
   groupsOf.set(jobs, { length: jobs.length, groups });
   return groups;
 }
 
 /**
- * Rows grouped by key (duplicateKey), in the order of each group's first row. The key is never
- * built: the rows are parted by trigger text, then by each other member in turn (callable, zone,
- * executor, arguments, keyword arguments), each a string the row already holds, so that no
- * 250-character key is made and hashed per row (100,000 rows: 160 ms, and keys that outlived the
- * young generation). A part of one row goes no further. Equal members are equal keys: the
- * arguments are complete JSON texts, so where one ends in the key is never in doubt.
+ * Rows grouped by what makes two rows the same job (trigger text, callable, zone, executor,
+ * arguments, keyword arguments), in the order of each group's first row. No key is built: the
+ * rows are parted by trigger text, then by each other member in turn, each a string the row
+ * already holds, where a 250-character key made and hashed per row cost 160 ms on 100,000 rows
+ * (and the keys outlived the young generation). A part of one row goes no further. Grouped once
+ * per store: the recommender's second grouping reuses the groups (duplicateGroups).
  */
-function groupByKey(jobs: readonly StoreJob[]): StoreJob[][] {
+function groupCopies(jobs: readonly StoreJob[]): StoreJob[][] {
   const found: { first: number; group: StoreJob[] }[] = [];
   const byTrigger = new Map<string, number[]>();
   for (let i = 0; i < jobs.length; i++) {
     const s = jobs[i].state;
-    // duplicateKey is undefined exactly when there is no state.
+    // A row without a state is no one's copy.
     if (!s) continue;
     const part = byTrigger.get(s.trigger.text);
     if (part) part.push(i);
@@ -58,7 +46,7 @@ function groupByKey(jobs: readonly StoreJob[]): StoreJob[][] {
   return found.map((g) => g.group.sort(byAge));
 }
 
-/** The members of the key after the trigger text, in turn (undefined: not a string the key tells apart). */
+/** The members after the trigger text, in turn (the arguments as their JSON text: callArguments). */
 const MEMBERS: ((job: StoreJob) => string | null | undefined)[] = [
   (j) => j.state!.func,
   (j) => j.state!.trigger.timezone ?? null,
