@@ -4,8 +4,6 @@
 
 import { daysFromCivil } from '../model/time';
 
-export { daysFromCivil };
-
 export interface Stamp {
   /** Wall-clock microseconds, computed as though the wall time were UTC. */
   wall: number;
