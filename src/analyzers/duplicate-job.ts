@@ -1,5 +1,5 @@
 import type { Finding } from '../model/finding';
-import { callArguments, type StoreJob } from '../model/store-job';
+import { callArguments, type CallArguments, type StoreJob } from '../model/store-job';
 import { rowEvidence } from './store-evidence';
 import type { StoreRule } from './rule';
 
@@ -40,36 +40,38 @@ function groupCopies(jobs: readonly StoreJob[]): StoreJob[][] {
     if (part) part.push(i);
     else byTrigger.set(s.trigger.text, [i]);
   }
-  for (const part of byTrigger.values()) if (part.length > 1) split(jobs, part, 0, found);
+  // The arguments' text once per row: a row decoded whole makes it with JSON.stringify each time it is asked.
+  const calls: (CallArguments | undefined)[] = new Array(jobs.length);
+  const call = (i: number): CallArguments => (calls[i] ??= callArguments(jobs[i])!);
+  // The members after the trigger text, in turn.
+  const members: ((i: number) => string | null)[] = [
+    (i) => jobs[i].state!.func,
+    (i) => jobs[i].state!.trigger.timezone ?? null,
+    (i) => jobs[i].state!.executor,
+    (i) => call(i).args,
+    (i) => call(i).kwargs,
+  ];
+  for (const part of byTrigger.values()) if (part.length > 1) split(jobs, members, part, 0, found);
   // The order one Map of every row's key gave: by each group's first row.
   found.sort((a, b) => a.first - b.first);
   return found.map((g) => g.group.sort(byAge));
 }
 
-/** The members after the trigger text, in turn (the arguments as their JSON text: callArguments). */
-const MEMBERS: ((job: StoreJob) => string | null | undefined)[] = [
-  (j) => j.state!.func,
-  (j) => j.state!.trigger.timezone ?? null,
-  (j) => j.state!.executor,
-  (j) => callArguments(j)!.args,
-  (j) => callArguments(j)!.kwargs,
-];
-
 /** Rows of `part` (equal in the members before `member`) parted by the rest; groups of two or more into `found`. */
-function split(jobs: readonly StoreJob[], part: number[], member: number, found: { first: number; group: StoreJob[] }[]): void {
-  if (member === MEMBERS.length) {
+function split(jobs: readonly StoreJob[], members: ((i: number) => string | null)[], part: number[], member: number, found: { first: number; group: StoreJob[] }[]): void {
+  if (member === members.length) {
     found.push({ first: part[0], group: part.map((i) => jobs[i]) });
     return;
   }
-  const of = MEMBERS[member];
-  const parts = new Map<string | null | undefined, number[]>();
+  const of = members[member];
+  const parts = new Map<string | null, number[]>();
   for (const i of part) {
-    const v = of(jobs[i]);
+    const v = of(i);
     const known = parts.get(v);
     if (known) known.push(i);
     else parts.set(v, [i]);
   }
-  for (const p of parts.values()) if (p.length > 1) split(jobs, p, member + 1, found);
+  for (const p of parts.values()) if (p.length > 1) split(jobs, members, p, member + 1, found);
 }
 
 /** Oldest first: the trigger's start date says when a copy was added; the next run breaks ties. */
