@@ -183,7 +183,7 @@ class Machine implements Builder {
       const op = r.buf[r.pos++];
       r.op = op;
       // The three opcodes that are most of a job state (of its ~260: MEMOIZE 86, SHORT_BINUNICODE
-      // 43, BINGET 25) done here, as step() does them, without a call into its large switch.
+      // 43, BINGET 25) are done here, and only here, without a call into step()'s large switch.
       if (op === OP.MEMOIZE) this.memoPut(this.memoSize);
       else if (op === OP.SHORT_BINUNICODE) this.push(decodeUtf8(r, r.u8()), K.OTHER);
       else if (op === OP.BINGET) this.memoGet(r.u8());
@@ -342,8 +342,7 @@ class Machine implements Builder {
         return this.push(r.take(r.u8()).toString('latin1'), K.OTHER);
       case OP.UNICODE:
         return this.push(decodeRawUnicodeEscape(r, r.line()), K.OTHER);
-      case OP.SHORT_BINUNICODE:
-        return this.push(decodeUtf8(r, r.u8()), K.OTHER);
+      // SHORT_BINUNICODE: in run().
       case OP.BINUNICODE:
         return this.push(decodeUtf8(r, r.u32()), K.OTHER);
       case OP.BINUNICODE8:
@@ -446,12 +445,10 @@ class Machine implements Builder {
         return this.memoPut(r.u8());
       case OP.LONG_BINPUT:
         return this.memoPut(r.u32());
-      case OP.MEMOIZE:
-        return this.memoPut(this.memoSize);
+      // MEMOIZE: in run().
       case OP.GET:
         return this.memoGet(Number(parseDecimalInt(r, r.line())));
-      case OP.BINGET:
-        return this.memoGet(r.u8());
+      // BINGET: in run().
       case OP.LONG_BINGET:
         return this.memoGet(r.u32());
 
