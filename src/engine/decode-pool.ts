@@ -32,7 +32,11 @@ export interface DecodeRequest {
   heads?: RowHead[];
 }
 
-export type DecodeReply = { seq: number; states: (DecodedState | null)[] } | { seq: number; texts: string[] };
+export type DecodeReply =
+  | { seq: number; states: (DecodedState | null)[] }
+  | { seq: number; texts: string[] }
+  /** The batch could not be decoded or rendered (a renderer threw): its error, where the batch is taken. */
+  | { seq: number; error: string; stack?: string };
 
 export interface DecodedBatch {
   rows: RawStoreRow[];
@@ -185,7 +189,9 @@ async function take(pending: Pending[]): Promise<DecodedBatch> {
   const { rows, done, reply } = pending.shift()!;
   if (done) return done;
   const r = await reply!;
-  return 'texts' in r ? { rows, texts: r.texts, decodedBy: 'a worker' } : { rows, states: r.states, decodedBy: 'a worker' };
+  if ('texts' in r) return { rows, texts: r.texts, decodedBy: 'a worker' };
+  if ('states' in r) return { rows, states: r.states, decodedBy: 'a worker' };
+  throw new Error(r.error); // never: an error reply rejects its promise (Pool)
 }
 
 class Pool {
@@ -202,7 +208,8 @@ class Pool {
         const p = this.waiting.get(m.seq);
         this.waiting.delete(m.seq);
         this.inFlight--;
-        p?.resolve(m);
+        if ('error' in m) p?.reject(Object.assign(new Error(m.error), { stack: m.stack }));
+        else p?.resolve(m);
       });
       w.on('error', (err) => this.fail(err));
       w.on('exit', (code) => {

@@ -12,6 +12,16 @@ const port = parentPort!;
 const renderers = new Map<string, BatchRenderer>();
 
 port.on('message', (m: DecodeRequest) => {
+  try {
+    reply(m);
+  } catch (err) {
+    // Answered as this batch's failure: thrown out of the thread, it failed every batch still in
+    // flight, those before it in the store's order too (the other worker's).
+    port.postMessage({ seq: m.seq, error: (err as Error)?.message ?? String(err), stack: (err as Error)?.stack } satisfies DecodeReply);
+  }
+});
+
+function reply(m: DecodeRequest): void {
   // A missing pickle (a row the store marked invalid) stays a hole: it is not decoded.
   const decode = (i: number) => {
     const p = m.pickles[i];
@@ -24,4 +34,4 @@ port.on('message', (m: DecodeRequest) => {
   let render = renderers.get(m.render);
   if (!render) renderers.set(m.render, (render = (require(m.render) as { renderBatch: BatchRenderer }).renderBatch));
   port.postMessage({ seq: m.seq, texts: [...renderedSlices(m.heads!, decode, render)] } satisfies DecodeReply);
-});
+}
