@@ -83,11 +83,11 @@ export async function analyzeLogs(paths: string[], options: AnalyzeOptions = {})
   // Globs, folders and rotated parts: one reader per log, its parts read oldest first.
   const sources = paths.length ? await expandSources(paths, { followSymlinks: options.followSymlinks, recursive: options.recursive }) : [];
   const hosts = options.hostFrom === 'filename' ? hostNames(sources) : undefined;
+  const engine = new Engine({ sameProcess: options.sameProcess, ruleOptions: options.ruleOptions, ruleSeverity: options.ruleSeverity, runLog: options.runLog });
   const readers: { stats: SourceStats; events(): AsyncIterable<LogEvent[]> }[] = [
-    ...sources.map((s, i) => openReader(s.label, { logFormat: format, dateFormat, zone, fields, host: hosts?.[i], files: s.files, skippedDirs: s.skippedDirs }, options.tz, options.readerThreads)),
+    ...sources.map((s, i) => openReader(s.label, { logFormat: format, dateFormat, zone, fields, host: hosts?.[i], files: s.files, skippedDirs: s.skippedDirs }, options.tz, options.readerThreads, engine.internJob)),
     ...(options.history ?? []),
   ];
-  const engine = new Engine({ sameProcess: options.sameProcess, ruleOptions: options.ruleOptions, ruleSeverity: options.ruleSeverity, runLog: options.runLog });
 
   // Per source, what the window left out: a window that drops everything must not look healthy.
   const windowed = options.since !== undefined || options.until !== undefined;

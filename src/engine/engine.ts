@@ -6,7 +6,7 @@
 import { LOG_RULES } from '../analyzers';
 import { ruleOptions, withSeverity } from '../analyzers/rule-settings';
 import type { LogRule, LogRuleListener, TimelineEnd } from '../analyzers/rule';
-import type { LogEvent } from '../model/event';
+import type { JobRef, LogEvent } from '../model/event';
 import type { Finding, Severity } from '../model/finding';
 import { JobStats } from './job-stats';
 import { RunTracker } from './run-tracker';
@@ -55,6 +55,9 @@ export class Engine {
     this.onStart = all.filter((l) => l.runStart);
     this.onEnd = all.filter((l) => l.runEnd);
   }
+
+  /** The engine's one record of a job (name and trigger): what feed() puts in every event. */
+  readonly internJob = (job: JobRef): JobRef => this.registry.intern(job);
 
   feed(event: LogEvent): void {
     this.events++;

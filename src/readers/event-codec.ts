@@ -39,7 +39,10 @@ const OUTCOME_ERROR = 64;
 
 /** A string code: >= 0 the shared table, -1 undefined, <= -2 the batch's own strings. */
 const UNDEFINED = -1;
-/** Strings kept in the shared table at most (pids, threads and job names are few; a flood of them goes per batch). */
+/**
+ * Strings kept in the shared table at most (pids, threads and job names are few; a flood of them
+ * goes per batch). Below 2^16: the decoder keys canonical jobs by a pair of codes.
+ */
 const TABLE_MAX = 50_000;
 
 const CTX_KEYS = 'source,line,level,logger,pid,thread,host,text';
@@ -226,8 +229,21 @@ function keysAre(o: object, keys: readonly string[]): boolean {
   return i === keys.length;
 }
 
+/**
+ * The consumer's canonical job for a name and trigger (the engine's registry): given to a
+ * decoder, a compact event's job is that one object, looked up once per pair of table strings,
+ * instead of a fresh object per event that the engine then looks up by name. What the canonical
+ * job drops (`next run at`, `paused`), the engine drops anyway; a skip's `next run at` is the
+ * fire time it skipped, so a max-instances event keeps its own job.
+ */
+export type InternJob = (job: JobRef) => JobRef;
+
 export class EventDecoder {
   private table: string[] = [];
+  /** Canonical jobs by their name's and trigger's table codes (name code × 2^16 + trigger code). */
+  private jobs = new Map<number, JobRef>();
+
+  constructor(private readonly internJob?: InternJob) {}
 
   decode(batch: EncodedBatch): LogEvent[] {
     const events: LogEvent[] = [];
@@ -273,10 +289,17 @@ export class EventDecoder {
     if (flags & HAS_STREAM) ctx.stream = str(nums[o + 5]);
     if (flags & HAS_TIME) ctx.time = nums[o + 2];
     if (flags & TIME_INFERRED) ctx.timeInferred = true;
-    const name = str(nums[o + 12])!;
-    const trigger = str(nums[o + 13])!;
+    const nameCode = nums[o + 12];
+    const triggerCode = nums[o + 13];
+    const name = str(nameCode)!;
+    const trigger = str(triggerCode)!;
     let job: JobRef;
-    if (flags & JOB_NEXT_RUN) {
+    if (this.internJob && code !== MAX_INSTANCES && nameCode >= 0 && triggerCode >= 0) {
+      const pair = nameCode * 65536 + triggerCode;
+      let canonical = this.jobs.get(pair);
+      if (!canonical) this.jobs.set(pair, (canonical = this.internJob({ name, trigger })));
+      job = canonical;
+    } else if (flags & JOB_NEXT_RUN) {
       job = { name, trigger, nextRunAt: str(nums[o + 14]) };
     } else if (flags & JOB_PAUSED) job = { name, trigger, paused: true };
     else job = { name, trigger };

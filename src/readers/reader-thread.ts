@@ -11,7 +11,7 @@ import type { Worker } from 'node:worker_threads';
 import { startWorkerBeside } from '../model/worker-start';
 import type { LogEvent } from '../model/event';
 import { UserError } from '../model/errors';
-import { EventDecoder, type EncodedBatch } from './event-codec';
+import { EventDecoder, type EncodedBatch, type InternJob } from './event-codec';
 import type { FieldMap } from './json-fields';
 import { LogReader, type ReaderOptions, type SourceStats } from './log-reader';
 import { startsGzip } from './line-source';
@@ -54,9 +54,10 @@ export interface EventSource {
 /**
  * The reader for a source: in a worker when `threads` allows it and the source is large enough
  * (`always`: whatever its size, for the tests that compare the two), else in this thread.
- * `tz` is the zone as the user named it (the worker compiles it again).
+ * `tz` is the zone as the user named it (the worker compiles it again). `internJob`: the
+ * consumer's canonical jobs, which a thread's events then carry (event-codec.ts, InternJob).
  */
-export function openReader(source: string, options: ReaderOptions, tz: string | undefined, threads: ReaderThreads = defaultThreads()): EventSource {
+export function openReader(source: string, options: ReaderOptions, tz: string | undefined, threads: ReaderThreads = defaultThreads(), internJob?: InternJob): EventSource {
   if (threads !== 'never' && threadable(source, options, tz, threads === 'always' ? 0 : THREAD_MIN_BYTES)) {
     return new ThreadedReader({
       source,
@@ -69,7 +70,7 @@ export function openReader(source: string, options: ReaderOptions, tz: string | 
       skippedDirs: options.skippedDirs,
       everyLine: options.everyLine,
       segmentBytes: options.segmentBytes,
-    });
+    }, internJob);
   }
   return new LogReader(source, options);
 }
@@ -115,7 +116,7 @@ function gzipped(path: string): boolean {
 export class ThreadedReader implements EventSource {
   stats: SourceStats;
 
-  constructor(private readonly spec: ThreadSpec) {
+  constructor(private readonly spec: ThreadSpec, private readonly internJob?: InternJob) {
     // What the report shows if the worker never finishes (an error ends the analysis anyway).
     this.stats = {
       source: spec.source, lines: 0, records: 0, unrecognised: 0, echoes: 0, joined: 0,
@@ -125,7 +126,7 @@ export class ThreadedReader implements EventSource {
 
   async *events(): AsyncGenerator<LogEvent[]> {
     const worker = startWorker(this.spec);
-    const decoder = new EventDecoder();
+    const decoder = new EventDecoder(this.internJob);
     const queue: FromWorker[] = [];
     let wake: (() => void) | undefined;
     let failure: Error | undefined;
