@@ -28,8 +28,11 @@ export class Engine {
   readonly tracker: RunTracker;
   readonly stats = new JobStats();
   readonly census: SchedulerCensus;
-  /** The last instant of the timeline so far. */
-  lastTime: number | undefined;
+  /**
+   * The last instant of the timeline so far, -Infinity before any. A number from the start: a
+   * field that held undefined takes a double as a new heap number on every store (per event).
+   */
+  private latest = -Infinity;
   /** Events fed so far. */
   events = 0;
   private readonly rules: LogRule[];
@@ -72,7 +75,7 @@ export class Engine {
     const nextRunAt = event.kind === 'max-instances' ? event.job.nextRunAt : undefined;
     if ('job' in event) event.job = this.registry.intern(event.job);
     const state = tracker.instanceOf(event);
-    if (event.ctx.time !== undefined && (this.lastTime === undefined || event.ctx.time > this.lastTime)) this.lastTime = event.ctx.time;
+    if (event.ctx.time !== undefined && event.ctx.time > this.latest) this.latest = event.ctx.time;
     switch (event.kind) {
       case 'scheduler-start':
         tracker.schedulerStarted(state, event);
@@ -103,6 +106,11 @@ export class Engine {
     }
     census.event(event, state.id, nextRunAt);
     for (const l of this.listenersOf(event.kind)) l.event!(event, state.id);
+  }
+
+  /** The last instant of the timeline so far. */
+  get lastTime(): number | undefined {
+    return this.latest === -Infinity ? undefined : this.latest;
   }
 
   private listenersOf(kind: LogEvent['kind']): LogRuleListener[] {
