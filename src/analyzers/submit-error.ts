@@ -11,6 +11,15 @@ const SHUTDOWN_WINDOW = 5e6;
 interface Lost { job: JobRef; lost: number; atShutdown: number; first?: number; last?: number; executor: string; exception?: string; lostAt: string[]; evidence: Evidence[] }
 interface Pending { entry: Lost; instance: string; time?: number }
 
+/**
+ * Whether a pending error has left its window by `now` (or has no time): only then is the list
+ * rebuilt. Every line of the process asks, and within the window the answer is nearly always no.
+ */
+function anyExpired(list: Pending[], now: number): boolean {
+  for (const p of list) if (p.time === undefined || now - p.time > SHUTDOWN_WINDOW) return true;
+  return false;
+}
+
 export const submitError: LogRule = {
   id: 'submit-error',
   scope: 'log',
@@ -69,7 +78,7 @@ export const submitError: LogRule = {
         if (list && event.ctx.time === undefined) {
           for (const p of list) settle(p, false);
           pending.delete(instance);
-        } else if (list && event.ctx.time !== undefined) {
+        } else if (list && event.ctx.time !== undefined && anyExpired(list, event.ctx.time)) {
           const keep = list.filter((p) => p.time !== undefined && event.ctx.time! - p.time <= SHUTDOWN_WINDOW);
           for (const p of list) if (!keep.includes(p)) settle(p, false);
           if (keep.length) pending.set(instance, keep);
