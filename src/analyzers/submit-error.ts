@@ -20,6 +20,14 @@ function anyExpired(list: Pending[], now: number): boolean {
   return false;
 }
 
+/**
+ * The pending errors still in their window at `now`. A function of its own, not a closure in
+ * the listener: a closure over the event made V8 allocate the listener's context on every call.
+ */
+function unexpired(list: Pending[], now: number): Pending[] {
+  return list.filter((p) => p.time !== undefined && now - p.time <= SHUTDOWN_WINDOW);
+}
+
 export const submitError: LogRule = {
   id: 'submit-error',
   scope: 'log',
@@ -79,7 +87,7 @@ export const submitError: LogRule = {
           for (const p of list) settle(p, false);
           pending.delete(instance);
         } else if (list && event.ctx.time !== undefined && anyExpired(list, event.ctx.time)) {
-          const keep = list.filter((p) => p.time !== undefined && event.ctx.time! - p.time <= SHUTDOWN_WINDOW);
+          const keep = unexpired(list, event.ctx.time);
           for (const p of list) if (!keep.includes(p)) settle(p, false);
           if (keep.length) pending.set(instance, keep);
           else pending.delete(instance);

@@ -179,13 +179,33 @@ export const MESSAGES: MessageDef[] = [
 /** Every message start, for searches that must find them all (candidate-lines.ts). */
 export const MESSAGE_STARTS: readonly string[] = [...new Set(MESSAGES.map((d) => d.start))];
 
+/** The starts longest first: the order MESSAGE_START tries them in. */
+const LONGEST_FIRST = [...MESSAGE_STARTS].sort((a, b) => b.length - a.length);
+
 /** One regex finding the earliest message start in a line: the cheap search before any parse. */
-export const MESSAGE_START = new RegExp(
-  [...new Set(MESSAGES.map((d) => d.start))]
-    .sort((a, b) => b.length - a.length)
-    .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('|'),
-);
+export const MESSAGE_START = new RegExp(LONGEST_FIRST.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+
+/** The starts by their first character, in the regex's order. */
+const BY_FIRST = new Map<number, string[]>();
+for (const start of LONGEST_FIRST) {
+  const list = BY_FIRST.get(start.charCodeAt(0)) ?? [];
+  list.push(start);
+  BY_FIRST.set(start.charCodeAt(0), list);
+}
+
+/**
+ * Where the first message start in `text` is, and which (as MESSAGE_START.exec would say:
+ * the first of the regex's alternatives found at the leftmost place), or undefined. Searched
+ * without exec's match array, which was a hundred bytes of garbage per record.
+ */
+export function findMessageStart(text: string): { start: string; index: number } | undefined {
+  const index = text.search(MESSAGE_START);
+  if (index < 0) return undefined;
+  const list = BY_FIRST.get(text.charCodeAt(index))!;
+  for (let i = 0; i < list.length; i++) if (text.startsWith(list[i], index)) return { start: list[i], index };
+  // Unreachable: the regex matched one of them here.
+  return undefined;
+}
 
 const BY_START = new Map<string, MessageDef[]>();
 for (const def of MESSAGES) {

@@ -31,7 +31,11 @@ export class Clock {
   private samples = 0;
   /** Consecutive recent runs that look on time. */
   private stable = 0;
-  private lastTime: number | undefined;
+  /**
+   * The last instant resolved, NaN before any. A number from the start: a field that held
+   * undefined takes each double stored into it as a new heap number (one per record).
+   */
+  private last = NaN;
   /** How the zone was chosen, for the report. */
   description = 'not needed (every stamp carries its offset)';
   sawNaive = false;
@@ -106,7 +110,7 @@ export class Clock {
   }
 
   private needsFirstTime(p: PendingEvent): boolean {
-    return this.lastTime === undefined && p.event.ctx.time === undefined && p.naiveWall === undefined && p.event.kind !== 'run-start';
+    return Number.isNaN(this.last) && p.event.ctx.time === undefined && p.naiveWall === undefined && p.event.kind !== 'run-start';
   }
 
   private ready(): boolean {
@@ -137,7 +141,7 @@ export class Clock {
       if (t !== undefined) { firstKnown = t; break; }
     }
     if (firstKnown === undefined && !final) return;
-    if (this.lastTime === undefined && firstKnown !== undefined) this.lastTime = firstKnown;
+    if (Number.isNaN(this.last) && firstKnown !== undefined) this.last = firstKnown;
     const items = this.buffer;
     this.buffer = [];
     for (const b of items) this.resolve(b, out);
@@ -159,12 +163,12 @@ export class Clock {
         ctx.time = p.event.scheduledAt.at;
         ctx.timeInferred = true;
       } else {
-        ctx.time = this.lastTime;
+        ctx.time = Number.isNaN(this.last) ? undefined : this.last;
         ctx.timeInferred = true;
       }
     }
-    if (ctx.time !== undefined && !ctx.timeInferred) this.lastTime = ctx.time;
-    else if (ctx.time !== undefined && (this.lastTime === undefined || ctx.time > this.lastTime)) this.lastTime = ctx.time;
+    if (ctx.time !== undefined && !ctx.timeInferred) this.last = ctx.time;
+    else if (ctx.time !== undefined && (Number.isNaN(this.last) || ctx.time > this.last)) this.last = ctx.time;
     out.push(p.event);
   }
 }

@@ -6,7 +6,7 @@
 // as that text line with the record's fields around it like an envelope.
 
 import type { LogEvent, RecordContext } from '../model/event';
-import { MESSAGE_START, parseMessage, withContext, type EventBody, type MessageDef } from './apscheduler-messages';
+import { findMessageStart, MESSAGE_START, parseMessage, withContext, type EventBody, type MessageDef } from './apscheduler-messages';
 import { Clock, type PendingEvent } from './clock';
 import type { CompiledDateFormat } from './date-format';
 import { DateOrder } from './date-order';
@@ -479,13 +479,13 @@ export class LogReader {
 
   /** Where the APScheduler message starts, and the prefix fields when --log-format is exact. */
   private findMessage(text: string): { start: string; index: number; recordStart?: number; fields?: PrefixFields } | undefined {
-    const m = MESSAGE_START.exec(text);
+    const m = findMessageStart(text);
     if (!m) return undefined;
-    if (!this.options.logFormat) return { start: m[0], index: m.index };
+    if (!this.options.logFormat) return m;
     const peeled = peelEnvelopes(text);
     const record = text.slice(peeled.offset);
     const fm = matchLogFormat(this.options.logFormat, record);
-    if (!fm || !fm.message.startsWith(m[0])) return undefined;
+    if (!fm || !fm.message.startsWith(m.start)) return undefined;
     const f = fm.fields;
     const stampText = f.get('asctime');
     const fields: PrefixFields = {
@@ -496,7 +496,7 @@ export class LogReader {
       thread: f.get('threadName')?.trim() ?? f.get('thread'),
       host: f.get('hostname') ?? f.get('host'),
     };
-    return { start: m[0], index: peeled.offset + fm.messageStart, recordStart: peeled.offset, fields };
+    return { start: m.start, index: peeled.offset + fm.messageStart, recordStart: peeled.offset, fields };
   }
 
   /** A record split over two lines: the message continues on the next line. */

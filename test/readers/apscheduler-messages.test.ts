@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MESSAGES, MESSAGE_START, parseMessage, type EventBody } from '../../src/readers/apscheduler-messages';
+import { findMessageStart, MESSAGES, MESSAGE_START, MESSAGE_STARTS, parseMessage, type EventBody } from '../../src/readers/apscheduler-messages';
 import { parseJobString } from '../../src/readers/job-string';
 import * as L from './apscheduler-3.9.1-lines';
 import { micros } from './read-log';
@@ -171,4 +171,24 @@ test('message starts are found inside a line, the earliest first', () => {
   const m = MESSAGE_START.exec(line);
   assert.equal(m?.[0], 'Running job "');
   assert.equal(m?.index, line.indexOf('Running job'));
+});
+
+test('findMessageStart finds what MESSAGE_START.exec finds: the place, and the longest start there', () => {
+  const starts = MESSAGE_STARTS;
+  const texts: string[] = [];
+  for (const def of MESSAGES) for (const sample of def.samples) texts.push(sample, `2026-11-26 13:05:10,123 INFO apscheduler.x: ${sample}`, `x Job "${sample}`);
+  // Starts inside other text, two in a line, and every start cut one character short.
+  for (const a of starts) {
+    texts.push(`noise ${a}`, `${a.slice(0, -1)} then ${a}`, a.slice(0, -1));
+    for (const b of starts) texts.push(`${a}${b}`, `${b.slice(0, 3)}${a}`);
+  }
+  texts.push('', 'no message here', 'Running job', 'Job', 'job "lowercase"');
+  let found = 0;
+  for (const text of texts) {
+    const m = MESSAGE_START.exec(text);
+    const f = findMessageStart(text);
+    assert.deepEqual(f, m ? { start: m[0], index: m.index } : undefined, text);
+    if (f) found++;
+  }
+  assert.ok(found > texts.length / 2, `${found} of ${texts.length} hold a start`);
 });
