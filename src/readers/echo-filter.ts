@@ -20,57 +20,69 @@ export interface Who {
   host?: string;
 }
 
-export interface EchoCandidate {
-  kind: LogEventKind;
-  message: string;
-  /** The record's own stamp (not a container runtime's), wall-clock microseconds. */
-  wall: number | undefined;
-  /** Who wrote it, as far as the line says. */
-  who: Who;
-  /** The record's prefix as written, envelopes peeled off: two formats mean two handlers. */
-  prefix: string;
-}
+const NO_ONE: Who = {};
 
 export class EchoFilter {
   /** Whether same-format twins are echoes; undefined until learnt. */
   doubled: boolean | undefined;
-  // Records sharing one stamp. Most stamps have one record: the map is made only for a second.
-  private group: { wall: number; first?: { message: string; who: Who; prefix: string }; seen?: Map<string, { who: Who; prefix: string }> } = { wall: NaN };
-  private last: EchoCandidate | undefined;
+  // The record judged last, field by field: an object per record was garbage per record.
+  private hasLast = false;
+  private lastMessage = '';
+  /** Its own stamp, NaN when it had none. */
+  private lastWall = NaN;
+  private lastWho: Who = NO_ONE;
+  // Records sharing one stamp (groupWall). Most stamps have one record: the map is made only for a second.
+  private groupWall = NaN;
+  /** The group's first record (message undefined before any record with a stamp). */
+  private firstMessage: string | undefined;
+  private firstWho: Who = NO_ONE;
+  private firstPrefix = '';
+  private seen: Map<string, { who: Who; prefix: string }> | undefined;
   /** Whether the first record was followed by its twin: the fallback when no job is ever added. */
   private firstPair: boolean | undefined;
   private afterFirstAdded = false;
 
-  judge(r: EchoCandidate): EchoVerdict {
-    const last = this.last;
-    this.last = r;
-    const nextToTwin = last !== undefined && last.message === r.message && compatible(last.who, r.who);
-    const sameStampTwin = nextToTwin && last!.wall === r.wall && r.wall !== undefined;
-    if (last !== undefined && this.firstPair === undefined) this.firstPair = sameStampTwin;
+  /**
+   * A record: its kind and message; `wall`, its own stamp (not a container runtime's) in
+   * wall-clock microseconds, if it has one; `who` wrote it, as far as the line says; `prefix`,
+   * the record's prefix as written, envelopes peeled off (two formats mean two handlers).
+   */
+  judge(kind: LogEventKind, message: string, wall: number | undefined, who: Who, prefix: string): EchoVerdict {
+    const hadLast = this.hasLast;
+    const lastWall = this.lastWall;
+    const nextToTwin = hadLast && this.lastMessage === message && compatible(this.lastWho, who);
+    this.hasLast = true;
+    this.lastMessage = message;
+    this.lastWall = wall === undefined ? NaN : wall;
+    this.lastWho = who;
+    const sameStampTwin = nextToTwin && wall !== undefined && lastWall === wall;
+    if (hadLast && this.firstPair === undefined) this.firstPair = sameStampTwin;
     if (this.doubled === undefined) {
       if (this.afterFirstAdded) this.doubled = sameStampTwin;
-      else if (r.kind === 'job-added') this.afterFirstAdded = true;
+      else if (kind === 'job-added') this.afterFirstAdded = true;
     }
 
-    if (nextToTwin && (last!.wall === undefined) !== (r.wall === undefined)) return 'echo';
-    if (r.wall === undefined) return 'record';
-    const g = this.group;
-    if (r.wall !== g.wall) {
-      g.wall = r.wall;
-      g.first = { message: r.message, who: r.who, prefix: r.prefix };
-      g.seen = undefined;
+    if (nextToTwin && Number.isNaN(lastWall) !== (wall === undefined)) return 'echo';
+    if (wall === undefined) return 'record';
+    if (wall !== this.groupWall) {
+      this.groupWall = wall;
+      // Kept field by field: the next record nearly always has another stamp, and no map is made.
+      this.firstMessage = message;
+      this.firstWho = who;
+      this.firstPrefix = prefix;
+      this.seen = undefined;
       return 'record';
     }
-    if (!g.seen) {
-      g.seen = new Map();
-      if (g.first) g.seen.set(g.first.message, { who: g.first.who, prefix: g.first.prefix });
+    if (!this.seen) {
+      this.seen = new Map();
+      if (this.firstMessage !== undefined) this.seen.set(this.firstMessage, { who: this.firstWho, prefix: this.firstPrefix });
     }
-    const prior = g.seen.get(r.message);
-    if (prior === undefined || !compatible(prior.who, r.who)) {
-      g.seen.set(r.message, { who: r.who, prefix: r.prefix });
+    const prior = this.seen.get(message);
+    if (prior === undefined || !compatible(prior.who, who)) {
+      this.seen.set(message, { who, prefix });
       return 'record';
     }
-    if (prior.prefix !== r.prefix) return 'echo';
+    if (prior.prefix !== prefix) return 'echo';
     return this.doubled === undefined ? 'undecided' : this.doubled ? 'echo' : 'record';
   }
 
@@ -83,6 +95,9 @@ export class EchoFilter {
 
 /** Fields a line does not show match anything. */
 function compatible(a: Who, b: Who): boolean {
-  const same = (x: string | undefined, y: string | undefined) => !x || !y || x === y;
   return same(a.pid, b.pid) && same(a.thread, b.thread) && same(a.host, b.host);
+}
+
+function same(x: string | undefined, y: string | undefined): boolean {
+  return !x || !y || x === y;
 }

@@ -589,7 +589,7 @@ export class LogReader {
     }
     // Echoes are told by the record's own stamp: a container runtime stamps each copy apart.
     const ownStamp = peeled.names.length || around?.envelope ? pickStamp(findStamps(recordPrefix)) ?? stamp : stamp;
-    const verdict = this.echoes.judge({ kind: body.kind, message, wall: ownStamp?.wall, who: ctx, prefix: recordPrefix });
+    const verdict = this.echoes.judge(body.kind, message, ownStamp?.wall, ctx, recordPrefix);
     if (this.waiting.length && this.mayRelease()) this.releaseWaiting(out);
     if (verdict === 'echo') {
       this.stats.echoes++;
