@@ -9,15 +9,22 @@ import type { JobRef } from '../model/event';
 const TRIGGER = ' (trigger: ';
 const NEXT_RUN = ', next run at: ';
 
+const PAUSED = ', paused)';
+const PENDING = ', pending)';
+
+// Read by positions in the text, not in a slice of what follows ` (trigger: `: the slice was
+// one more string per record. (A last `, next run at: ` lies after the trigger marker or the
+// string has none there: the text ends with `)`, which the marker's last character is not.)
 export function parseJobString(text: string): JobRef | undefined {
   if (!text.endsWith(')')) return undefined;
   const t = text.lastIndexOf(TRIGGER);
   if (t < 0) return undefined;
   const name = text.slice(0, t);
-  const inner = text.slice(t + TRIGGER.length, -1);
-  if (inner.endsWith(', paused')) return { name, trigger: inner.slice(0, -8), paused: true };
-  if (inner.endsWith(', pending')) return { name, trigger: inner.slice(0, -9) };
-  const n = inner.lastIndexOf(NEXT_RUN);
-  if (n < 0) return undefined;
-  return { name, trigger: inner.slice(0, n), nextRunAt: inner.slice(n + NEXT_RUN.length) };
+  const from = t + TRIGGER.length;
+  const end = text.length;
+  if (text.endsWith(PAUSED) && end - PAUSED.length >= from) return { name, trigger: text.slice(from, end - PAUSED.length), paused: true };
+  if (text.endsWith(PENDING) && end - PENDING.length >= from) return { name, trigger: text.slice(from, end - PENDING.length) };
+  const n = text.lastIndexOf(NEXT_RUN);
+  if (n < from) return undefined;
+  return { name, trigger: text.slice(from, n), nextRunAt: text.slice(n + NEXT_RUN.length, end - 1) };
 }

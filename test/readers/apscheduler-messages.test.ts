@@ -192,3 +192,32 @@ test('findMessageStart finds what MESSAGE_START.exec finds: the place, and the l
   }
   assert.ok(found > texts.length / 2, `${found} of ${texts.length} hold a start`);
 });
+
+test('job strings built from pieces that look like the markers parse as the slice-by-slice reading did', () => {
+  // The reading before positions replaced slices: the reference the fast one must match.
+  const reference = (text: string) => {
+    if (!text.endsWith(')')) return undefined;
+    const t = text.lastIndexOf(' (trigger: ');
+    if (t < 0) return undefined;
+    const name = text.slice(0, t);
+    const inner = text.slice(t + ' (trigger: '.length, -1);
+    if (inner.endsWith(', paused')) return { name, trigger: inner.slice(0, -8), paused: true };
+    if (inner.endsWith(', pending')) return { name, trigger: inner.slice(0, -9) };
+    const n = inner.lastIndexOf(', next run at: ');
+    if (n < 0) return undefined;
+    return { name, trigger: inner.slice(0, n), nextRunAt: inner.slice(n + ', next run at: '.length) };
+  };
+  const pieces = ['j', ' (trigger: ', ', next run at: ', ', paused', ', pending', ')', '(', 'x y', ', ', 'interval[0:00:05]', ''];
+  let state = 7;
+  const next = () => (state = (state * 1103515245 + 12345) % 2147483648) % pieces.length;
+  let parsed = 0;
+  for (let i = 0; i < 20000; i++) {
+    let text = '';
+    for (let k = 1 + (i % 7); k > 0; k--) text += pieces[next()];
+    if (i % 3 === 0) text += ')';
+    const want = reference(text);
+    assert.deepEqual(parseJobString(text), want, JSON.stringify(text));
+    if (want) parsed++;
+  }
+  assert.ok(parsed > 500, `${parsed} of the generated strings parse`);
+});
