@@ -53,6 +53,14 @@ export class EventEncoder {
   private lastString: (string | undefined)[] = new Array(STRIDE).fill(undefined);
   private lastCode = new Float64Array(STRIDE).fill(UNDEFINED);
 
+  /**
+   * `forInterning`: the batches go to a decoder that interns jobs (InternJob), which reads a
+   * job's `next run at` only for a skip: for runs and misfires it is not sent (a string per
+   * record through the copy between threads), and such a job comes back without it and without
+   * `paused`, as interning leaves it anyway.
+   */
+  constructor(private readonly forInterning = false) {}
+
   encode(events: LogEvent[]): { batch: EncodedBatch; transfer: ArrayBuffer[] } {
     const nums = new Float64Array(events.length * STRIDE);
     const added: string[] = [];
@@ -93,8 +101,9 @@ export class EventEncoder {
       let flags = ctx.stream !== undefined ? HAS_STREAM : 0;
       if (ctx.time !== undefined) flags |= HAS_TIME;
       if (ctx.timeInferred) flags |= TIME_INFERRED;
-      if (job.nextRunAt !== undefined) flags |= JOB_NEXT_RUN;
-      if (job.paused) flags |= JOB_PAUSED;
+      const fullJob = !this.forInterning || code === MAX_INSTANCES;
+      if (fullJob && job.nextRunAt !== undefined) flags |= JOB_NEXT_RUN;
+      if (fullJob && job.paused) flags |= JOB_PAUSED;
       nums[o] = code;
       nums[o + 1] = ctx.line;
       nums[o + 2] = ctx.time ?? 0;
@@ -108,7 +117,7 @@ export class EventEncoder {
       nums[o + 11] = mine(ctx.text);
       nums[o + 12] = shared(12, job.name);
       nums[o + 13] = shared(13, job.trigger);
-      nums[o + 14] = mine(job.nextRunAt);
+      nums[o + 14] = fullJob ? mine(job.nextRunAt) : UNDEFINED;
       if (e.kind === 'run-start') {
         nums[o + 15] = e.scheduledAt.at;
         nums[o + 16] = e.scheduledAt.offsetMinutes;

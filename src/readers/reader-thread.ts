@@ -35,6 +35,8 @@ export interface ThreadSpec {
   skippedDirs?: string[];
   everyLine?: boolean;
   segmentBytes?: number;
+  /** The main thread interns the jobs as it decodes: runs need not carry `next run at` (EventEncoder). */
+  jobsInterned?: boolean;
 }
 
 export type ToWorker = { type: 'taken' };
@@ -125,7 +127,8 @@ export class ThreadedReader implements EventSource {
   }
 
   async *events(): AsyncGenerator<LogEvent[]> {
-    const worker = startWorker(this.spec);
+    // The worker leaves out what only an interning decoder may go without: they agree here.
+    const worker = startWorker({ ...this.spec, jobsInterned: this.internJob !== undefined });
     const decoder = new EventDecoder(this.internJob);
     const queue: FromWorker[] = [];
     let wake: (() => void) | undefined;

@@ -41,7 +41,7 @@ async function run(): Promise<void> {
     everyLine: spec.everyLine,
     segmentBytes: spec.segmentBytes,
   });
-  const encoder = new EventEncoder();
+  const encoder = new EventEncoder(spec.jobsInterned === true);
   try {
     for await (const events of reader.events()) {
       inFlight++;

@@ -42,9 +42,13 @@ test('the compact codec gives back exactly the reader\'s events, on 300 generate
       // As the engine decodes a worker's batches: each job its registry's one record of it.
       const registry = new JobRegistry();
       const interning = new EventDecoder((job) => registry.intern(job));
+      // And as a worker sends them for it, runs without their `next run at`.
+      const leanEncoder = new EventEncoder(true);
+      const leanDecoder = new EventDecoder((job) => registry.intern(job));
       const original: LogEvent[] = [];
       const decoded: LogEvent[] = [];
       const interned: LogEvent[] = [];
+      const lean: LogEvent[] = [];
       for await (const batch of reader.events()) {
         original.push(...batch);
         const { batch: encoded } = encoder.encode(batch);
@@ -52,7 +56,9 @@ test('the compact codec gives back exactly the reader\'s events, on 300 generate
         total += batch.length;
         decoded.push(...decoder.decode(structuredClone(encoded)));
         interned.push(...interning.decode(structuredClone(encoded)));
+        lean.push(...leanDecoder.decode(structuredClone(leanEncoder.encode(batch).batch)));
       }
+      assert.deepStrictEqual(lean, interned, `log ${seed} (${path}): the lean batches decode to the same`);
       // deepStrictEqual sees keys whose value is undefined; JSON sees the order of keys.
       assert.deepStrictEqual(decoded, original, `log ${seed} (${path})`);
       assert.equal(JSON.stringify(decoded), JSON.stringify(original), `log ${seed} (${path}): key order`);
