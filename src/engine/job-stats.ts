@@ -41,14 +41,16 @@ interface Acc {
   maxConcurrency: number;
   instances: Set<string>;
   /** The instance of the last run: most runs come from it, and are already in `instances`. */
-  lastInstance?: string;
+  lastInstance: string | undefined;
   durations: Histogram;
   lateness: Histogram;
   maxMissedBy: number;
-  lastScheduled?: number;
+  // NaN until the first run. Every field is in the literal that makes the record, as a number:
+  // fields added later sat in a second object, and one that held undefined boxed each store.
+  lastScheduled: number;
   minGap: number;
-  firstRun?: number;
-  lastRun?: number;
+  firstRun: number;
+  lastRun: number;
 }
 
 export class JobStats {
@@ -59,7 +61,8 @@ export class JobStats {
     let a = this.jobs.get(key);
     if (!a) {
       a = { job: { name: job.name, trigger: job.trigger }, runs: 0, completed: 0, errors: 0, misfires: 0, skips: 0, maxConcurrency: 0,
-        instances: new Set(), durations: new Histogram(), lateness: new Histogram(), maxMissedBy: 0, minGap: Infinity };
+        instances: new Set(), lastInstance: undefined, durations: new Histogram(), lateness: new Histogram(), maxMissedBy: 0,
+        lastScheduled: NaN, minGap: Infinity, firstRun: NaN, lastRun: NaN };
       this.jobs.set(key, a);
     }
     return a;
@@ -78,9 +81,10 @@ export class JobStats {
     a.maxConcurrency = Math.max(a.maxConcurrency, alongside);
     if (!run.startInferred) a.lateness.add(Math.max(0, run.start - run.scheduledAt.at));
     const s = run.scheduledAt.at;
-    if (a.lastScheduled !== undefined && s > a.lastScheduled) a.minGap = Math.min(a.minGap, s - a.lastScheduled);
-    if (a.lastScheduled === undefined || s > a.lastScheduled) a.lastScheduled = s;
-    if (a.firstRun === undefined) a.firstRun = run.start;
+    // Against NaN (no run yet) every comparison is false.
+    if (s > a.lastScheduled) a.minGap = Math.min(a.minGap, s - a.lastScheduled);
+    if (!(s <= a.lastScheduled)) a.lastScheduled = s;
+    if (Number.isNaN(a.firstRun)) a.firstRun = run.start;
     a.lastRun = run.start;
   }
 
@@ -130,8 +134,8 @@ export class JobStats {
           maxMissedBy: a.misfires ? sec(a.maxMissedBy) : undefined,
           periodSeconds: period ? sec(period.micros) : undefined,
           periodSource: period?.source,
-          firstRun: a.firstRun,
-          lastRun: a.lastRun,
+          firstRun: Number.isNaN(a.firstRun) ? undefined : a.firstRun,
+          lastRun: Number.isNaN(a.lastRun) ? undefined : a.lastRun,
         };
       })
       .sort((x, y) => x.name.localeCompare(y.name) || x.trigger.localeCompare(y.trigger));
