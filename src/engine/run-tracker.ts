@@ -19,15 +19,35 @@ export interface PairingStats {
 
 const NONE: Run[] = [];
 
+/**
+ * An instance's record. Its last instant is a number from the start (NaN before any), read as
+ * `lastTime`: set per event, a field added after the literal sat in a second object and took
+ * each double as a new heap number.
+ */
+class Instance implements InstanceState {
+  epoch = 0;
+  activeSchedulers = 0;
+  maxActiveSchedulers = 0;
+  starts: number[] = [];
+  firstStartEvidence: InstanceState['firstStartEvidence'] = undefined;
+  latest = NaN;
+
+  constructor(readonly id: string, readonly source: string, readonly host: string | undefined, readonly pid: string | undefined) {}
+
+  get lastTime(): number | undefined {
+    return Number.isNaN(this.latest) ? undefined : this.latest;
+  }
+}
+
 export class RunTracker {
-  readonly instances = new Map<string, InstanceState>();
+  readonly instances = new Map<string, Instance>();
   private open = new Map<string, Map<string, Run[]>>();
   readonly pairing: PairingStats = { exact: 0, ambiguous: 0, unmatched: 0 };
 
   constructor(private readonly sameProcess: boolean) {}
 
   /** The last few instances looked up: a log has few, and building an id per event is costly. */
-  private recent: { where: string; pid: string | undefined; state: InstanceState }[] = [];
+  private recent: { where: string; pid: string | undefined; state: Instance }[] = [];
 
   /** The stream a record belongs to, before its pid: its host, or its log. */
   whereOf(ctx: LogEvent['ctx']): string {
@@ -37,7 +57,7 @@ export class RunTracker {
   instanceOf(event: LogEvent): InstanceState {
     const ctx = event.ctx;
     const where = this.whereOf(ctx);
-    let state: InstanceState | undefined;
+    let state: Instance | undefined;
     for (const r of this.recent) {
       if (r.where === where && r.pid === ctx.pid) {
         state = r.state;
@@ -45,17 +65,18 @@ export class RunTracker {
       }
     }
     if (!state) state = this.lookUp(where, event);
-    if (ctx.time !== undefined && (state.lastTime === undefined || ctx.time > state.lastTime)) state.lastTime = ctx.time;
+    // Against NaN (no instant yet) the comparison is false.
+    if (ctx.time !== undefined && !(ctx.time <= state.latest)) state.latest = ctx.time;
     return state;
   }
 
-  private lookUp(where: string, event: LogEvent): InstanceState {
+  private lookUp(where: string, event: LogEvent): Instance {
     const ctx = event.ctx;
     const id = `${where}|${ctx.pid ?? ''}`;
     let state = this.instances.get(id);
     if (!state) {
       const copy = (s: string | undefined) => (s === undefined ? undefined : detach(s));
-      state = { id: detach(id), source: ctx.stream ?? ctx.source, host: copy(ctx.host), pid: copy(ctx.pid), epoch: 0, activeSchedulers: 0, maxActiveSchedulers: 0, starts: [] };
+      state = new Instance(detach(id), ctx.stream ?? ctx.source, copy(ctx.host), copy(ctx.pid));
       this.instances.set(id, state);
     }
     this.recent.unshift({ where: state.host ?? (this.sameProcess ? '' : state.source), pid: state.pid, state });
