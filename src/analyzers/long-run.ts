@@ -20,9 +20,10 @@ export const longRun: LogRule = {
     return {
       runStart(run) {
         let g = perJob.get(run.key);
-        if (!g) perJob.set(run.key, (g = { gap: Infinity, exact: intervalMicros(run.job.trigger), dated: run.job.trigger.startsWith('date[') }));
-        if (g.last !== undefined && run.scheduledAt.at > g.last) g.gap = Math.min(g.gap, run.scheduledAt.at - g.last);
-        if (g.last === undefined || run.scheduledAt.at > g.last) g.last = run.scheduledAt.at;
+        if (!g) perJob.set(run.key, (g = { last: NaN, gap: Infinity, exact: intervalMicros(run.job.trigger), dated: run.job.trigger.startsWith('date[') }));
+        // Against NaN (no run yet) every comparison is false.
+        if (run.scheduledAt.at > g.last) g.gap = Math.min(g.gap, run.scheduledAt.at - g.last);
+        if (!(run.scheduledAt.at <= g.last)) g.last = run.scheduledAt.at;
       },
       runEnd(run, endInferred) {
         if (run.end === undefined || run.startInferred || endInferred) return;
@@ -57,7 +58,8 @@ function pairOf(run: Run): Evidence[] {
   return run.endEvidence ? [run.evidence, run.endEvidence] : [run.evidence];
 }
 
-interface PerJob { last?: number; gap: number; exact: number | undefined; dated: boolean }
+/** `last`: the latest scheduled time, NaN before any (a number from the start: set per run, a field added later sat in a second object). */
+interface PerJob { last: number; gap: number; exact: number | undefined; dated: boolean }
 
 /** `job`: undefined when the run's start was not seen (the log began mid-run). */
 function periodOf(trigger: string, job: PerJob | undefined): number | undefined {
