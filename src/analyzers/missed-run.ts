@@ -88,7 +88,9 @@ export const missedRun: LogRule = {
     const starts: number[] = [];
     const storeErrors: number[] = [];
     const quiet: [number, number][] = [];
-    let lastLine: number | undefined;
+    // The last instant of any line (NaN before any), in a box: a closure's variable took each
+    // double stored into it as a new heap number, one per event.
+    const lastLine = { t: NaN };
 
     const push = <T>(list: T[], v: T) => {
       if (list.length >= MAX_MARKS) list.shift();
@@ -266,8 +268,8 @@ export const missedRun: LogRule = {
     // only says a worker thread finished, so it does not extend a job's expected life.
     const noteTime = (t: number | undefined, instance: string, scheduling: boolean) => {
       if (t === undefined) return;
-      if (lastLine !== undefined && t - lastLine > QUIET) push(quiet, [lastLine, t]);
-      if (lastLine === undefined || t > lastLine) lastLine = t;
+      if (t - lastLine.t > QUIET) push(quiet, [lastLine.t, t]);
+      if (!(t <= lastLine.t)) lastLine.t = t;
       if (!scheduling) return;
       if (instance !== realOf) {
         realOf = instance;
