@@ -40,6 +40,14 @@ export const multipleSchedulers: LogRule = {
     // A scheduled time one instance ran (nearly all of them) is that instance's number; a Set from a second on.
     const keepTogether = (who: Who, into: Map<string, number[]>) => {
       if (typeof who === 'number' || who.size < 2) return;
+      if (who.size === 2) {
+        // Two schedulers (the usual duplicate): the key without a sorted copy of the set, which
+        // is made only when the pair is new.
+        const [a, b] = who;
+        const key = a < b ? `${a},${b}` : `${b},${a}`;
+        if (!into.has(key)) into.set(key, a < b ? [a, b] : [b, a]);
+        return;
+      }
       const sorted = [...who].sort((a, b) => a - b);
       const key = sorted.join(',');
       if (!into.has(key)) into.set(key, sorted);
