@@ -89,7 +89,9 @@ export class Engine {
         const open = tracker.openAtStart;
         census.runStart(run);
         stats.runStart(run, open);
-        for (const l of this.onStart) l.runStart!(run, open);
+        // Indexed loops: an iterator per loop per event was left allocated in this function.
+        const onStart = this.onStart;
+        for (let i = 0; i < onStart.length; i++) onStart[i].runStart!(run, open);
         break;
       }
       case 'run-end': {
@@ -97,7 +99,8 @@ export class Engine {
         if (run) {
           const inferred = event.ctx.timeInferred === true;
           stats.runEnd(run, inferred);
-          for (const l of this.onEnd) l.runEnd!(run, inferred);
+          const onEnd = this.onEnd;
+          for (let i = 0; i < onEnd.length; i++) onEnd[i].runEnd!(run, inferred);
         }
         break;
       }
@@ -105,7 +108,8 @@ export class Engine {
         stats.event(event);
     }
     census.event(event, state.id, nextRunAt);
-    for (const l of this.listenersOf(event.kind)) l.event!(event, state.id);
+    const listeners = this.listenersOf(event.kind);
+    for (let i = 0; i < listeners.length; i++) listeners[i].event!(event, state.id);
   }
 
   /** The last instant of the timeline so far. */
