@@ -285,32 +285,20 @@ export class EventDecoder {
     const o = i * STRIDE;
     const code = nums[o];
     const flags = nums[o + 3];
+    const source = str(nums[o + 4])!;
+    const line = nums[o + 1];
+    const level = str(nums[o + 6]);
+    const logger = str(nums[o + 7]);
+    const pid = str(nums[o + 8]);
+    const thread = str(nums[o + 9]);
+    const host = str(nums[o + 10]);
+    const text = str(nums[o + 11])!;
     let ctx: RecordContext;
     // Nearly every record has a time and nothing else optional: one literal with it, since a
     // property added to an object literal takes a second allocation, a backing store of its own.
-    if ((flags & (HAS_STREAM | HAS_TIME | TIME_INFERRED)) === HAS_TIME) {
-      ctx = {
-        source: str(nums[o + 4])!,
-        line: nums[o + 1],
-        level: str(nums[o + 6]),
-        logger: str(nums[o + 7]),
-        pid: str(nums[o + 8]),
-        thread: str(nums[o + 9]),
-        host: str(nums[o + 10]),
-        text: str(nums[o + 11])!,
-        time: nums[o + 2],
-      };
-    } else {
-      ctx = {
-        source: str(nums[o + 4])!,
-        line: nums[o + 1],
-        level: str(nums[o + 6]),
-        logger: str(nums[o + 7]),
-        pid: str(nums[o + 8]),
-        thread: str(nums[o + 9]),
-        host: str(nums[o + 10]),
-        text: str(nums[o + 11])!,
-      };
+    if ((flags & (HAS_STREAM | HAS_TIME | TIME_INFERRED)) === HAS_TIME) ctx = { source, line, level, logger, pid, thread, host, text, time: nums[o + 2] };
+    else {
+      ctx = { source, line, level, logger, pid, thread, host, text };
       if (flags & HAS_STREAM) ctx.stream = str(nums[o + 5]);
       if (flags & HAS_TIME) ctx.time = nums[o + 2];
       if (flags & TIME_INFERRED) ctx.timeInferred = true;
