@@ -11,12 +11,17 @@ const SHUTDOWN_WINDOW = 5e6;
 interface Lost { job: JobRef; lost: number; atShutdown: number; first?: number; last?: number; executor: string; exception?: string; lostAt: string[]; evidence: Evidence[] }
 interface Pending { entry: Lost; instance: string; time?: number }
 
+/** Whether a pending error is still within its window at `now` (one without a time never is). */
+function inWindow(p: Pending, now: number): boolean {
+  return p.time !== undefined && now - p.time <= SHUTDOWN_WINDOW;
+}
+
 /**
- * Whether a pending error has left its window by `now` (or has no time): only then is the list
- * rebuilt. Every line of the process asks, and within the window the answer is nearly always no.
+ * Whether a pending error has left its window by `now`: only then is the list rebuilt. Every
+ * line of the process asks, and within the window the answer is nearly always no.
  */
 function anyExpired(list: Pending[], now: number): boolean {
-  for (const p of list) if (p.time === undefined || now - p.time > SHUTDOWN_WINDOW) return true;
+  for (const p of list) if (!inWindow(p, now)) return true;
   return false;
 }
 
@@ -25,7 +30,7 @@ function anyExpired(list: Pending[], now: number): boolean {
  * the listener: a closure over the event made V8 allocate the listener's context on every call.
  */
 function unexpired(list: Pending[], now: number): Pending[] {
-  return list.filter((p) => p.time !== undefined && now - p.time <= SHUTDOWN_WINDOW);
+  return list.filter((p) => inWindow(p, now));
 }
 
 export const submitError: LogRule = {
