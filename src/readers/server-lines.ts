@@ -67,8 +67,12 @@ export const SERVER_LINES: ServerLineDef[] = [
     samples: [" * Serving Flask app 'flaskapp'", ' * Serving Flask app "app" (lazy loading)'] },
   { server: 'werkzeug', kind: 'reloader', pattern: /(?:^|[:\]] ?)\s?\* Restarting with (?:stat|watchdog|\w+)/, marker: 'Restarting with',
     samples: ['INFO:werkzeug: * Restarting with stat', '2026-12-02 01:02:03,004 [812] INFO werkzeug:  * Restarting with watchdog (inotify)'] },
-  { server: 'werkzeug', kind: 'mode', pattern: /(?:^|[:\]] ?)\s?\* Debug(?:ger is active!| mode: on)/, marker: '* Debug',
-    samples: [' * Debug mode: on', 'WARNING:werkzeug: * Debugger is active!'], nearMisses: [' * Debug mode: off'] },
+  // The two debug lines as two shapes, each with a literal of its own: the one they share, `* Debug`,
+  // was the shortest marker and held the byte scan to seven-byte steps (candidate-lines.ts).
+  { server: 'werkzeug', kind: 'mode', pattern: /(?:^|[:\]] ?)\s?\* Debug mode: on/, marker: '* Debug mode:',
+    samples: [' * Debug mode: on'], nearMisses: [' * Debug mode: off'] },
+  { server: 'werkzeug', kind: 'mode', pattern: /(?:^|[:\]] ?)\s?\* Debugger is active!/, marker: '* Debugger is',
+    samples: ['WARNING:werkzeug: * Debugger is active!'], nearMisses: [' * Debugger PIN: 123-456-789'] },
   // Django's runserver.
   { server: 'django', kind: 'reloader', pattern: /Watching for file changes with \w+Reloader/, marker: 'Watching for file changes',
     samples: ['Watching for file changes with StatReloader', 'INFO:django.utils.autoreload:Watching for file changes with StatReloader'] },
