@@ -404,7 +404,7 @@ export class LogReader {
       else if (!m && apschedulerTextIn(o) !== undefined) this.unrecognised(lineNo, raw, o);
       return;
     }
-    const prefix = m.index > 0 ? parsePrefix(message.slice(0, m.index), this.options.dateFormat) : NO_PREFIX;
+    const prefix = m.index > 0 ? parsePrefix(message, this.options.dateFormat, m.index) : NO_PREFIX;
     const around: AroundJson = { raw, record, envelope: false };
     this.emit(parsed.body, parsed.def, prefix, NO_PEEL, lineNo, message, `json ${record.shape}|${message.slice(0, m.index)}`, message.slice(m.index), out, around);
     if (!this.held) return;
@@ -469,7 +469,7 @@ export class LogReader {
     const message = text.slice(index);
     const parsed = parseMessage(start, message);
     const peeled = peelEnvelopes(text);
-    const prefix = fields ?? parsePrefix(text.slice(0, index), this.options.dateFormat);
+    const prefix = fields ?? parsePrefix(text, this.options.dateFormat, index);
     if (!parsed) {
       this.split = { line: lineNo, text, start, message, prefix, host: peeled.fields.host, peeled: recordStart ?? peeled.offset, around };
       return;

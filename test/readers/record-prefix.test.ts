@@ -104,3 +104,25 @@ test('a worker process name stands for the process when no id is logged (celery)
   assert.equal(f.pid, 'ForkPoolWorker-3');
   assert.equal(f.level, 'INFO');
 });
+
+test('a prefix read in place in its line gives what the prefix sliced off gives, whatever follows it', () => {
+  // Stamps with and without fractions and zones, fields after them or none, and a message that
+  // starts with what a stamp's reading looks ahead for (digits, a zone, a word).
+  let seed = 7;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+  const pick = <T>(xs: T[]): T => xs[rnd(xs.length)];
+  const two = (n: number) => String(n).padStart(2, '0');
+  let checked = 0;
+  for (let i = 0; i < 3000; i++) {
+    const stamp = `2026-${two(1 + rnd(12))}-${two(1 + rnd(28))}${pick(['T', ' '])}${two(rnd(24))}:${two(rnd(60))}:${two(rnd(60))}` +
+      pick(['', ',123', '.5', '.123456', '.123456789']) + pick(['', 'Z', '+01:00', '-0530', ' UTC', ' +02:00', '+05']);
+    const fields = pick(['', ' ', ' [4821] INFO apscheduler.scheduler: ', ' INFO ', ' - apscheduler.executors.default - WARNING - ', ' pid=12 thread=Thread-3 host=web-1 ']);
+    const prefix = pick(['', '[', 'web-1 ']) + stamp + fields;
+    const message = pick(['Running job "a"', '7 runs', '+01:00 x', 'Z', ' UTC', '00', ':00', 'x']);
+    const line = prefix + message;
+    const sliced = parsePrefix(prefix);
+    assert.deepEqual(parsePrefix(line, undefined, prefix.length), sliced, JSON.stringify(line));
+    if (sliced.stamp) checked++;
+  }
+  assert.ok(checked > 1000, `${checked} prefixes with a stamp`);
+});
