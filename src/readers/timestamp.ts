@@ -310,7 +310,7 @@ export function parsePythonDatetime(text: string): { at: number; offsetMinutes: 
   return { at: wall - offset * 60e6 - offsetSeconds * 1e6, offsetMinutes: offset };
 }
 
-function isDigit(c: number): boolean {
+export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
