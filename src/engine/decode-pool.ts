@@ -8,10 +8,11 @@
 // wait: on two cores one worker and this thread share the decoding.
 //
 // Decoded objects cost as much to send back as to make (structured cloning walks and rebuilds
-// every property), so threads are used for output that is text anyway (`jobs --format json`),
-// which names a renderer: a module the worker loads, whose `renderBatch` turns rows into their
-// text there (render-slices.ts). Decoding for analysis stays in this thread by default (see
-// decodeInThreads).
+// every property), so a worker sends none: for output that is text anyway (`jobs --format
+// json`) the request names a renderer, a module the worker loads, whose `renderBatch` turns rows
+// into their text there (render-slices.ts); summaries for analysis (`analyze --db`) come back
+// packed, a batch's distinct texts and two typed arrays (summary-wire.ts). States decoded whole
+// for other uses (`clean`, `recommend`) stay in this thread by default (see decodeInThreads).
 
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
@@ -19,22 +20,29 @@ import { startWorkerBeside } from '../model/worker-start';
 import type { RawStoreRow } from '../model/store-record';
 import { decodeState, NO_PICKLE, type DecodedState } from './decode-row';
 import { renderedSlices, type BatchRenderer, type RowHead } from './render-slices';
+import { unpackStates, type PackedStates } from './summary-wire';
 
 export type { BatchRenderer, RowHead } from './render-slices';
 
 export interface DecodeRequest {
   seq: number;
   summary: boolean;
-  /** Each row's pickle, or null for a row not to decode. */
-  pickles: (Uint8Array | null)[];
+  /** The rows' pickles one after another (moved to the worker, not copied): see `lengths`. */
+  pickles: Uint8Array;
+  /** Each row's pickle's length in `pickles`, or -1 for a row not to decode. */
+  lengths: Int32Array;
   /** The path of a module exporting `renderBatch`: the reply is then its text. */
   render?: string;
   heads?: RowHead[];
+  /** The rows' ids, when the reply is packed (summary-wire.ts). */
+  ids?: string[];
 }
 
 export type DecodeReply =
   | { seq: number; states: (DecodedState | null)[] }
   | { seq: number; texts: string[] }
+  /** Summaries (DecodeRequest.summary), packed: summary-wire.ts. */
+  | { seq: number; packed: PackedStates }
   /** The batch could not be decoded or rendered (a renderer threw): its error, where the batch is taken. */
   | { seq: number; error: string; stack?: string };
 
@@ -128,9 +136,10 @@ interface Pending {
 export async function* decodeInThreads(batches: AsyncIterable<RawStoreRow[]>, task: DecodeTask, threads: DecodeThreads = defaultDecodeThreads()): AsyncGenerator<DecodedBatch> {
   let pool: Pool | undefined;
   const pending: Pending[] = [];
-  // Decoded objects stay in this thread unless the tests ask: cloning them back cost more than
-  // the decoding saved (`analyze --db`, 100,000 rows, two workers: the same 11 s, 4 s more CPU).
-  const workers = threads === 'never' || (threads === 'auto' && task.render === undefined) ? 0 : workerCount();
+  // Whole decoded objects stay in this thread unless the tests ask: cloning them back cost more
+  // than the decoding saved (`analyze --db` before summaries were packed, 100,000 rows, two
+  // workers: the same 11 s, 4 s more CPU).
+  const workers = threads === 'never' || (threads === 'auto' && task.render === undefined && !task.summary) ? 0 : workerCount();
   const helps = threads === 'auto';
   try {
     let first = true;
@@ -151,9 +160,11 @@ export async function* decodeInThreads(batches: AsyncIterable<RawStoreRow[]>, ta
       } else {
         const reply = pool.decode({
           summary: task.summary,
-          pickles: rows.map((r) => (task.skip(r) ? null : r.jobState)),
-          ...(task.render === undefined ? {} : { render: task.render, heads: rows.map(head) }),
+          ...picklesOf(rows, task),
+          ...(task.render === undefined ? (task.summary ? { ids: rows.map((r) => r.id) } : {}) : { render: task.render, heads: rows.map(head) }),
         });
+        // The worker has the pickles (a copy of them: picklesOf).
+        if (task.dropPickles) for (const r of rows) r.jobState = NO_PICKLE;
         const p: Pending = { rows, reply, settled: false };
         // Handled now, so that a failure is not reported as unhandled before its turn: it is
         // thrown when this batch is taken.
@@ -167,6 +178,26 @@ export async function* decodeInThreads(batches: AsyncIterable<RawStoreRow[]>, ta
   } finally {
     await pool?.close();
   }
+}
+
+/**
+ * The batch's pickles in one buffer of their own, to be moved to a worker: sent one by one, each
+ * was copied into a buffer of its own there, 100,000 small allocations in the worker's heap
+ * and its memory.
+ */
+function picklesOf(rows: RawStoreRow[], task: DecodeTask): { pickles: Uint8Array; lengths: Int32Array } {
+  const lengths = new Int32Array(rows.length);
+  let total = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const n = task.skip(rows[i]) ? -1 : rows[i].jobState.length;
+    lengths[i] = n;
+    if (n > 0) total += n;
+  }
+  // allocUnsafeSlow: a buffer that is not a slice of Node's shared pool, so it can be moved.
+  const pickles = Buffer.allocUnsafeSlow(total);
+  let at = 0;
+  for (let i = 0; i < rows.length; i++) if (lengths[i] > 0) at += rows[i].jobState.copy(pickles, at);
+  return { pickles, lengths };
 }
 
 /** `lazy`: the text is made as it is read (the batch is written before the next is decoded). */
@@ -191,6 +222,7 @@ async function take(pending: Pending[]): Promise<DecodedBatch> {
   const r = await reply!;
   if ('texts' in r) return { rows, texts: r.texts, decodedBy: 'a worker' };
   if ('states' in r) return { rows, states: r.states, decodedBy: 'a worker' };
+  if ('packed' in r) return { rows, states: unpackStates(r.packed, rows.map((row) => row.id)), decodedBy: 'a worker' };
   throw new Error(r.error); // never: an error reply rejects its promise (Pool)
 }
 
@@ -232,7 +264,7 @@ class Pool {
     const worker = this.workers[seq % this.workers.length];
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
-      worker.postMessage({ ...request, seq } satisfies DecodeRequest);
+      worker.postMessage({ ...request, seq } satisfies DecodeRequest, [request.pickles.buffer as ArrayBuffer, request.lengths.buffer as ArrayBuffer]);
     });
   }
 
@@ -248,6 +280,16 @@ class Pool {
   }
 }
 
+/**
+ * A worker's young generation: 16 MB (8 MB semi-spaces) instead of V8's 48. What a worker makes
+ * of a row dies with the row (summary-wire.ts, render-slices.ts), and the larger semi-spaces were
+ * memory only. Measured on two cores, 100,000 rows, 3 runs each: `jobs --format json` 187-205 MB
+ * at 1.67-1.76 s by default, 170-178 MB at 1.64-1.67 s with this; `analyze --db` 232-235 MB
+ * against 213-220 MB, 2.04 s against 1.99-2.02 s. With 8 MB (4 MB semi-spaces) or less,
+ * a batch in hand outlived the collections and was promoted: slower, and no less memory.
+ */
+const WORKER_YOUNG_GENERATION_MB = 16;
+
 function startWorker(): Worker {
-  return startWorkerBeside(__dirname, 'decode-worker', __filename);
+  return startWorkerBeside(__dirname, 'decode-worker', __filename, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
 }

@@ -18,11 +18,14 @@ export interface DecodedState {
 export const NO_PICKLE = Buffer.alloc(0);
 
 /** A pickle → its state, or why it cannot be decoded (never an exception). */
-export function decodeState(pickle: Buffer, summary: boolean): DecodedState {
+/**
+ * `share`: a summary's texts are shared with other rows' (`shared`). A decoding thread does not
+ * share them: its summaries are sent on (summary-wire.ts), and the thread that keeps them shares.
+ */
+export function decodeState(pickle: Buffer, summary: boolean, share = true): DecodedState {
   try {
     const s = decodeJobState(pickle);
-    if (!summary) return { state: s };
-    return { state: summaryOf(s), callArguments: { args: argumentsText(s.args), kwargs: argumentsText(s.kwargs) } };
+    return summary ? summaryOf(s, share ? shared : same, share ? argumentsText : JSON.stringify) : { state: s };
   } catch (err) {
     const message = err instanceof RangeError ? 'the pickle nests too deeply to decode' : (err as Error).message;
     const limited = err instanceof RangeError || (err instanceof JobStateError && err.limit);
@@ -36,7 +39,11 @@ export function decodeState(pickle: Buffer, summary: boolean): DecodedState {
  * text, often a row's own, is not looked up.
  */
 function argumentsText(value: unknown): string {
-  const text = JSON.stringify(value);
+  return sharedArguments(JSON.stringify(value));
+}
+
+/** An arguments text, shared when short (see argumentsText). */
+export function sharedArguments(text: string): string {
   return text.length <= SHARED_ARGUMENTS ? shared(text) : flat(text);
 }
 
@@ -73,19 +80,33 @@ export function decodeRow(display: string, table: string, row: RawStoreRow, keep
   return storeJobOf(display, table, row, keepPickle, row.invalid ? undefined : decodeState(row.jobState, false)) as DecodedStoreJob;
 }
 
-function summaryOf(s: JobState): StoreJobSummary {
+function summaryOf(s: JobState, share: (text: string) => string, argumentsOf: (value: unknown) => string): DecodedState {
   const t = s.trigger;
-  const text = shared(t.text);
-  const timezone = t.timezone === null ? null : shared(t.timezone);
-  const startDate = instant(t.startDate);
+  return summaryJob(
+    s.id, share(s.name), share(s.func), share(s.executor), s.misfireGraceTime, s.coalesce, s.maxInstances, instant(s.nextRunTime),
+    t.type, share(t.text), t.timezone === null ? null : share(t.timezone), instant(t.startDate), t.intervalSeconds,
+    argumentsOf(s.args), argumentsOf(s.kwargs),
+  );
+}
+
+const same = (text: string): string => text;
+
+/**
+ * A summary and its arguments' texts as one DecodedState, made the same way whether it was
+ * decoded in this thread (summaryOf) or sent from another (summary-wire.ts): the same members in
+ * the same order, so that the reports do not depend on where a row was decoded.
+ */
+export function summaryJob(
+  id: string, name: string, func: string, executor: string, misfireGraceTime: number | null, coalesce: boolean, maxInstances: number,
+  nextRunTime: StoreInstant | null, type: StoreTriggerSummary['type'], text: string, timezone: string | null, startDate: StoreInstant | null,
+  intervalSeconds: number | undefined, args: string, kwargs: string,
+): DecodedState {
   // Made whole: a member added to an object once made is stored apart from it (100,000 rows: 1.5 MB).
-  const trigger: StoreTriggerSummary = t.intervalSeconds === undefined
-    ? { type: t.type, text, timezone, startDate }
-    : { type: t.type, text, timezone, startDate, intervalSeconds: t.intervalSeconds };
-  return {
-    id: s.id, name: shared(s.name), func: shared(s.func), executor: shared(s.executor), misfireGraceTime: s.misfireGraceTime,
-    coalesce: s.coalesce, maxInstances: s.maxInstances, nextRunTime: instant(s.nextRunTime), trigger,
-  };
+  const trigger: StoreTriggerSummary = intervalSeconds === undefined
+    ? { type, text, timezone, startDate }
+    : { type, text, timezone, startDate, intervalSeconds };
+  const state: StoreJobSummary = { id, name, func, executor, misfireGraceTime, coalesce, maxInstances, nextRunTime, trigger };
+  return { state, callArguments: { args, kwargs } };
 }
 
 function instant(d: { epochMicros: number | null } | null): StoreInstant | null {
@@ -99,7 +120,7 @@ function instant(d: { epochMicros: number | null } | null): StoreInstant | null 
  */
 const texts = new Map<string, string>();
 
-function shared(text: string): string {
+export function shared(text: string): string {
   const known = texts.get(text);
   if (known !== undefined) return known;
   if (texts.size >= 50_000) texts.clear();

@@ -1,5 +1,6 @@
-// The worker side of decode-pool.ts: pickles in, decoded states (or the text a renderer makes of
-// them, a slice of rows at a time: render-slices.ts) out, batch by batch. It imports only the
+// The worker side of decode-pool.ts: pickles in; decoded states, summaries packed
+// (summary-wire.ts), or the text a renderer makes of them a slice of rows at a time
+// (render-slices.ts) out, batch by batch. It imports only the
 // decoder (decode-row.ts), so it starts without the database drivers; a renderer is loaded by its
 // path on the first batch that names it.
 
@@ -7,6 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { decodeState } from './decode-row';
 import type { DecodeReply, DecodeRequest } from './decode-pool';
 import { renderedSlices, type BatchRenderer } from './render-slices';
+import { packStates } from './summary-wire';
 
 const port = parentPort!;
 const renderers = new Map<string, BatchRenderer>();
@@ -22,13 +24,24 @@ port.on('message', (m: DecodeRequest) => {
 });
 
 function reply(m: DecodeRequest): void {
+  // Where each row's pickle starts in m.pickles.
+  const starts = new Int32Array(m.lengths.length);
+  for (let i = 0, at = 0; i < starts.length; i++) {
+    starts[i] = at;
+    if (m.lengths[i] > 0) at += m.lengths[i];
+  }
   // A missing pickle (a row the store marked invalid) stays a hole: it is not decoded.
   const decode = (i: number) => {
-    const p = m.pickles[i];
-    return p === null ? null : decodeState(Buffer.from(p.buffer, p.byteOffset, p.byteLength), m.summary);
+    const n = m.lengths[i];
+    return n < 0 ? null : decodeState(Buffer.from(m.pickles.buffer, m.pickles.byteOffset + starts[i], n), m.summary, false);
   };
+  if (m.render === undefined && m.summary) {
+    const packed = packStates(decode, m.ids!);
+    port.postMessage({ seq: m.seq, packed } satisfies DecodeReply, [packed.refs.buffer as ArrayBuffer, packed.numbers.buffer as ArrayBuffer]);
+    return;
+  }
   if (m.render === undefined) {
-    port.postMessage({ seq: m.seq, states: m.pickles.map((_, i) => decode(i)) } satisfies DecodeReply);
+    port.postMessage({ seq: m.seq, states: Array.from(m.lengths, (_, i) => decode(i)) } satisfies DecodeReply);
     return;
   }
   let render = renderers.get(m.render);
