@@ -68,7 +68,7 @@ test('threads or not, every batch decodes to the same states in the same order (
   }
 });
 
-test('auto: this thread decodes the batches that come while the worker is busy, and the order and text are the same', async () => {
+test('auto: this thread decodes the batches that come while the worker is busy, and the order, text and summaries are the same', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sd-pool-'));
   const env = process.env.SCHED_DOCTOR_DECODE_WORKERS;
   try {
@@ -89,6 +89,15 @@ test('auto: this thread decodes the batches that come while the worker is busy, 
     const items = JSON.parse(`[${whole}]`) as { id: string; state: unknown }[];
     assert.equal(items.length, ROWS);
     assert.equal(items[3100].state, null);
+    // Summaries for analysis the same way: some batches from the worker (packed), some decoded
+    // here, the same states in the same order as this thread alone makes.
+    const summaries = await decoded(url, 'auto', true);
+    const summariesHere = await decoded(url, 'never', true);
+    assert.deepEqual(summaries.slice(0, 3).map((b) => b.decodedBy), ['this thread', 'a worker', 'a worker']);
+    assert.ok(summaries.some((b, i) => i > 0 && b.decodedBy === 'this thread'));
+    assert.deepEqual(summaries.map((b) => b.rows.map((r) => r.id)), summariesHere.map((b) => b.rows.map((r) => r.id)));
+    assert.equal(JSON.stringify(summaries.map((b) => b.states)), JSON.stringify(summariesHere.map((b) => b.states)));
+    assert.deepEqual(summaries.map((b) => b.states), summariesHere.map((b) => b.states));
   } finally {
     if (env === undefined) delete process.env.SCHED_DOCTOR_DECODE_WORKERS;
     else process.env.SCHED_DOCTOR_DECODE_WORKERS = env;
