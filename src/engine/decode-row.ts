@@ -121,10 +121,11 @@ function instant(d: { epochMicros: number | null } | null): StoreInstant | null 
  * a text taking the slot of the one there before it: a text rows repeat stays, one no other row
  * holds soon gives way. It was a Map of every text, cleared at 50,000: on a store of mostly
  * distinct texts (100,000 rows, 71,000 trigger texts) it was filled and cleared over and over,
- * each growth a new table in the large-object space, dead until a full collection. Measured,
- * 100,000 rows decoded for analysis in one thread: 1.39-1.44 s with the Map, 1.25-1.27 s with
- * this; `analyze --db`, a worker beside: the large-object space at the rules 11 -> 5 MB. Where
- * texts collide a few more copies are kept: 2 MB more strings on that store.
+ * each growth a new table in the large-object space, dead until a full collection. Measured on
+ * that store: decoding alone 1.39-1.44 -> 1.25-1.27 s; `analyze --db` in one thread (3 pairs,
+ * whole process) 2.61-2.69 -> 2.51-2.58 s and 192-203 -> 188-191 MiB; with a worker beside, the
+ * large-object space at the rules 11 -> 3 MB. Where texts collide a few more copies are kept:
+ * 2 MB more strings there.
  */
 const SHARED_SLOTS = 65_536;
 const sharedTexts: (string | undefined)[] = new Array(SHARED_SLOTS).fill(undefined);
