@@ -63,7 +63,7 @@ export async function* storeJobTexts(url: string, options: StoreOptions, read: (
 async function* decodedBatches(url: string, options: StoreOptions, read: (info: StoreRead) => void, task: DecodeTask): AsyncIterable<DecodedBatch & { display: string; table: string }> {
   const store = await openStore(url, options);
   try {
-    for await (const batch of decodeInThreads(store.batches(), task)) {
+    for await (const batch of decodeInThreads(store.batches(), { ...task, expectedRows: store.sizeHint?.() })) {
       read({ display: store.display, table: store.table, readMode: store.readMode });
       yield { ...batch, display: store.display, table: store.table };
     }

@@ -24,6 +24,11 @@ export interface JobStoreReader {
   readRows(): Promise<RawStoreRow[]>;
   /** How the rows were read, for the report: one snapshot, or bounded transactions. Set once read. */
   readonly readMode: string | null;
+  /**
+   * About how many rows the table holds, where the store can tell without reading them (SQLite:
+   * its highest rowid): how to decode them is chosen by it (decode-pool.ts). Never shown as a count.
+   */
+  sizeHint?(): number | undefined;
   close(): Promise<void>;
 }
 

@@ -13,6 +13,7 @@ import { loadStore, loadStoreJobs } from '../../src/engine/analyze-store';
 import { openStore } from '../../src/stores/open-store';
 import type { RawStoreRow } from '../../src/model/store-record';
 import { ROWS_PER_TRANSACTION } from '../../src/stores/sqlite-store';
+import { Database } from '../../src/stores/sqlite-driver';
 import { LARGE_ROWS, largeStore } from '../support/large-store';
 import { BIN, ROOT } from '../support/cli';
 
@@ -27,7 +28,7 @@ const BATCHES = Math.floor(ROWS / ROWS_PER_TRANSACTION) * Math.ceil(ROWS_PER_TRA
  * batch), and the rest come at once (so that the worker has its batches in hand, and this thread
  * decodes beside it).
  */
-async function decoded(url: string, threads: DecodeThreads, summary: boolean, render?: string, slow = false): Promise<DecodedBatch[]> {
+async function decoded(url: string, threads: DecodeThreads, summary: boolean, render?: string, slow = false, expectedRows?: number): Promise<DecodedBatch[]> {
   const store = await openStore(url, table);
   const out: DecodedBatch[] = [];
   async function* paused(): AsyncIterable<RawStoreRow[]> {
@@ -38,7 +39,7 @@ async function decoded(url: string, threads: DecodeThreads, summary: boolean, re
     }
   }
   try {
-    for await (const b of decodeInThreads(slow ? paused() : store.batches(), { summary, skip: (r) => Boolean(r.invalid), render }, threads)) out.push(b);
+    for await (const b of decodeInThreads(slow ? paused() : store.batches(), { summary, skip: (r) => Boolean(r.invalid), render, expectedRows }, threads)) out.push(b);
   } finally {
     await store.close();
   }
@@ -110,7 +111,22 @@ test('auto: this thread decodes the batches that come while the worker starts or
     // read (a worker pays for itself only from tens of thousands of rows).
     const summaries = await decoded(url, 'auto', true, undefined, true);
     assert.ok(summaries.every((b) => b.decodedBy === 'this thread'));
-    assert.deepEqual(summaries.map((b) => b.states), (await decoded(url, 'never', true)).map((b) => b.states));
+    const summariesHere = await decoded(url, 'never', true);
+    assert.deepEqual(summaries.map((b) => b.states), summariesHere.map((b) => b.states));
+    // A store that says it is large is analysed with the worker from the second batch on, its
+    // summaries coming back packed, the same as this thread's.
+    const large = await decoded(url, 'auto', true, undefined, true, 60_000);
+    assert.equal(large[0].decodedBy, 'this thread');
+    assert.ok(large.filter((b) => b.decodedBy === 'a worker').length >= 2, large.map((b) => b.decodedBy).join(', '));
+    assert.equal(JSON.stringify(large.map((b) => b.states)), JSON.stringify(summariesHere.map((b) => b.states)));
+    assert.deepEqual(large.map((b) => b.states), summariesHere.map((b) => b.states));
+    // The SQLite store's hint: its highest rowid, without reading the rows.
+    const store = await openStore(url, table);
+    try {
+      assert.equal(store.sizeHint?.(), ROWS);
+    } finally {
+      await store.close();
+    }
   } finally {
     if (env === undefined) delete process.env.SCHED_DOCTOR_DECODE_WORKERS;
     else process.env.SCHED_DOCTOR_DECODE_WORKERS = env;
@@ -170,6 +186,32 @@ test('a renderer that fails in a worker is an error from the batch it failed on,
     } finally {
       await store.close();
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a SQLite table WITHOUT ROWID gives no size hint, and is read all the same', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sd-pool-'));
+  try {
+    const path = join(dir, 'norowid.sqlite');
+    const src = new Database(join(ROOT, 'test', 'fixtures', 'stores', 'mixed.sqlite'), { readonly: true });
+    const rows = src.prepare('SELECT id, next_run_time, job_state FROM apscheduler_jobs').all() as { id: string; next_run_time: number | null; job_state: Buffer }[];
+    src.close();
+    const db = new Database(path);
+    db.exec('CREATE TABLE apscheduler_jobs (id VARCHAR(191) NOT NULL PRIMARY KEY, next_run_time FLOAT, job_state BLOB NOT NULL) WITHOUT ROWID');
+    const insert = db.prepare('INSERT INTO apscheduler_jobs VALUES (?, ?, ?)');
+    for (const r of rows) insert.run(r.id, r.next_run_time, r.job_state);
+    db.close();
+    const store = await openStore(`sqlite:///${path}`, table);
+    try {
+      assert.equal(store.sizeHint?.(), undefined);
+    } finally {
+      await store.close();
+    }
+    const { jobs } = await loadStore(`sqlite:///${path}`, table, { summaries: true });
+    assert.equal(jobs.length, rows.length);
+    assert.ok(jobs.every((j) => j.state || j.decodeError));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
