@@ -2,11 +2,11 @@
 // next rows and writes what is done: unpickling is most of the time of `jobs` on a large store,
 // and with cores to spare it need not wait for the database or the output. Batches
 // come back in the order they were read, a few in flight per worker, so memory stays a few
-// batches whatever the store's size. The first batch is decoded in this thread (for analysis,
-// the first 20,000 rows: SUMMARIES_ALONE): a store of one read batch never starts a worker (a
-// worker costs some tens of milliseconds to start). While a worker is starting, or has its
-// batches in hand, this thread decodes the next batch itself rather than wait: on two cores one
-// worker and this thread share the decoding.
+// batches whatever the store's size. The first batch is decoded in this thread: a store of one
+// read batch never starts a worker (a worker costs some tens of milliseconds to start). For
+// analysis a worker is started only on a large store (rowsBeforeWorker). While a worker is
+// starting, or has its batches in hand, this thread decodes the next batch itself rather than
+// wait: on two cores one worker and this thread share the decoding.
 //
 // Decoded objects cost as much to send back as to make (structured cloning walks and rebuilds
 // every property), so a worker sends none: for output that is text anyway (`jobs --format
@@ -93,8 +93,8 @@ export type DecodeThreads = 'auto' | 'always' | 'never';
 const MAX_WORKERS = 2;
 
 /**
- * Rows decoded for analysis in this thread before a worker is started: on two cores a worker
- * only pays for itself on a large store. It starts in some tens of milliseconds, decodes its
+ * Rows decoded for analysis in this thread before a worker is started, on a store that cannot
+ * say how many rows it holds: on two cores a worker only pays for itself on a large store. It starts in some tens of milliseconds, decodes its
  * first batches before its code is optimised, and each thread decodes at about 0.6 of its speed
  * alone while both do. Measured, `analyze --db` in this thread alone against a worker from the
  * first batches: 12,000 rows 0.52 s against 0.66 s, 25,000 rows 0.83 s against 0.89 s, 50,000
@@ -112,6 +112,13 @@ const SUMMARIES_ALONE = 20_000;
  * from the start, 2.20-2.32 s from the 20,000th row, in the same hour as 2.65-2.77 s alone.
  */
 const SUMMARIES_WORKER = 50_000;
+
+/** Rows decoded in this thread before a worker is started (auto). */
+function rowsBeforeWorker(task: DecodeTask): number {
+  if (task.render !== undefined) return 1;
+  if (task.expectedRows === undefined) return SUMMARIES_ALONE;
+  return task.expectedRows >= SUMMARIES_WORKER ? 1 : Infinity;
+}
 
 /** Batches sent to each worker and not yet back: enough to keep it busy while the main thread writes. */
 const AHEAD_PER_WORKER = 2;
@@ -166,8 +173,7 @@ export async function* decodeInThreads(batches: AsyncIterable<RawStoreRow[]>, ta
   const workers = threads === 'never' || (threads === 'auto' && task.render === undefined && !task.summary) ? 0 : workerCount();
   const helps = threads === 'auto';
   try {
-    // Rows decoded here before a worker is started (auto): see SUMMARIES_ALONE.
-    const alone = task.render !== undefined ? 1 : task.expectedRows === undefined ? SUMMARIES_ALONE : task.expectedRows >= SUMMARIES_WORKER ? 1 : Infinity;
+    const alone = rowsBeforeWorker(task);
     let seen = 0;
     for await (const read of batches) for (const rows of slicesOf(read)) {
       const early = seen < alone;
