@@ -17,10 +17,10 @@ export interface DecodedState {
 /** The pickle of a row that does not keep its own. */
 export const NO_PICKLE = Buffer.alloc(0);
 
-/** A pickle → its state, or why it cannot be decoded (never an exception). */
 /**
- * `share`: a summary's texts are shared with other rows' (`shared`). A decoding thread does not
- * share them: its summaries are sent on (summary-wire.ts), and the thread that keeps them shares.
+ * A pickle → its state, or why it cannot be decoded (never an exception). `share`: a summary's
+ * texts are shared with other rows' (`shared`). A decoding thread does not share them: its
+ * summaries are sent on (summary-wire.ts), and the thread that keeps them shares.
  */
 export function decodeState(pickle: Buffer, summary: boolean, share = true): DecodedState {
   try {
